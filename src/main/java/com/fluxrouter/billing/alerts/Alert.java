@@ -1,0 +1,42 @@
+package com.fluxrouter.billing.alerts;
+
+import com.fluxrouter.billing.metering.PlanTerms;
+
+import java.util.OptionalLong;
+
+/** Spend alerts (rule 9), each fired at most once per account-month when usage first reaches its threshold. */
+public enum Alert {
+    CREDIT_50(Base.CREDIT, 50),
+    CREDIT_80(Base.CREDIT, 80),
+    CREDIT_100(Base.CREDIT, 100),
+    CEILING_90(Base.CEILING, 90),
+    CEILING_100(Base.CEILING, 100);
+
+    private enum Base { CREDIT, CEILING }
+
+    private final Base base;
+    private final int percent;
+
+    Alert(Base base, int percent) {
+        this.base = base;
+        this.percent = percent;
+    }
+
+    /** Threshold in nano-dollars, rounded up; empty when the alert does not apply (no credit, no ceiling). */
+    public OptionalLong thresholdNanos(PlanTerms terms) {
+        if (base == Base.CREDIT) {
+            return terms.creditNanos() > 0 ? OptionalLong.of(percentOf(terms.creditNanos())) : OptionalLong.empty();
+        }
+        return terms.hasCeiling() ? OptionalLong.of(percentOf(terms.ceilingNanos())) : OptionalLong.empty();
+    }
+
+    /** ceil(amount x percent / 100) without overflow for any non-negative amount. */
+    private long percentOf(long amount) {
+        long remainder = amount % 100 * percent;
+        return amount / 100 * percent + (remainder + 99) / 100;
+    }
+
+    public int bit() {
+        return 1 << ordinal();
+    }
+}

@@ -1,0 +1,32 @@
+package com.fluxrouter.billing.alerts;
+
+import com.fluxrouter.billing.metering.PlanTerms;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** Which alerts a month's usage newly reaches. */
+public final class AlertRules {
+    private AlertRules() {
+    }
+
+    /** A reached threshold. */
+    public record Crossing(Alert alert, long thresholdNanos) {
+    }
+
+    /** Alerts not in {@code firedBits} whose threshold {@code usageNanos} has reached, in declaration order. */
+    public static List<Crossing> newlyReached(int firedBits, long usageNanos, PlanTerms terms) {
+        List<Crossing> crossings = new ArrayList<>(0);
+        for (Alert alert : Alert.values()) {
+            if ((firedBits & alert.bit()) != 0) {
+                continue;
+            }
+            OptionalLong threshold = alert.thresholdNanos(terms);
+            if (threshold.isPresent() && usageNanos >= threshold.getAsLong()) {
+                crossings.add(new Crossing(alert, threshold.getAsLong()));
+            }
+        }
+        return crossings;
+    }
+}

@@ -1,0 +1,121 @@
+package com.fluxrouter.billing.config;
+
+import com.fluxrouter.billing.serde.WireFormat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The pipeline's own settings ({@code flux.*}); everything else in the same properties goes to Kafka Streams.
+ * Defaults are the billing rules' defaults.
+ */
+public final class BillingConfig {
+    public static final String WIRE_FORMAT = "flux.serde.format";
+    public static final String STATE_STORES = "flux.state.stores";
+    public static final String GRACE = "flux.billing.grace";
+    public static final String DEDUP_WINDOW = "flux.billing.dedup-window";
+    public static final String CLOSE_CHECK_INTERVAL = "flux.billing.close-check-interval";
+    public static final String IDLE_CLOSE_AFTER = "flux.billing.idle-close-after";
+    public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
+
+    /** Where state stores live: RocksDB on disk for the service, memory for replay and tests. */
+    public enum StoreKind { ROCKSDB, IN_MEMORY }
+
+    private final Map<String, String> settings;
+
+    private BillingConfig(Map<String, String> settings) {
+        this.settings = settings;
+    }
+
+    public static BillingConfig defaults() {
+        return of(Map.of());
+    }
+
+    public static BillingConfig of(Map<String, String> settings) {
+        BillingConfig config = new BillingConfig(Map.copyOf(settings));
+        config.validate();
+        return config;
+    }
+
+    public static BillingConfig of(Properties properties) {
+        Map<String, String> map = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
+        return of(map);
+    }
+
+    /** A copy with one setting changed. */
+    public BillingConfig with(String key, String value) {
+        Map<String, String> copy = new HashMap<>(settings);
+        copy.put(key, value);
+        return of(copy);
+    }
+
+    public WireFormat wireFormat() {
+        return WireFormat.parse(settings.getOrDefault(WIRE_FORMAT, WireFormat.SINGLE_OBJECT.configName()));
+    }
+
+    public StoreKind storeKind() {
+        return StoreKind.valueOf(settings.getOrDefault(STATE_STORES, "rocksdb").toUpperCase().replace('-', '_'));
+    }
+
+    /** How long after a month's end requests may still arrive before the month closes (rule 10). */
+    public Duration grace() {
+        return duration(GRACE, "PT24H");
+    }
+
+    /** How long an accepted request_id is remembered (rule 3). */
+    public Duration dedupWindow() {
+        return duration(DEDUP_WINDOW, "P35D");
+    }
+
+    /** How often live operation checks the wall clock for months of quiet partitions. */
+    public Duration closeCheckInterval() {
+        return duration(CLOSE_CHECK_INTERVAL, "PT1M");
+    }
+
+    /** A partition with no request for this long is quiet: its billing clock follows the wall clock. */
+    public Duration idleCloseAfter() {
+        return duration(IDLE_CLOSE_AFTER, "PT5M");
+    }
+
+    /** Requests completed before this instant are rejected as INVALID_TIMESTAMP. */
+    public Instant earliestValidTime() {
+        return Instant.parse(settings.getOrDefault(EARLIEST_VALID_TIME, "2020-01-01T00:00:00Z"));
+    }
+
+    /** Every setting that is not the pipeline's own, for Kafka Streams and its clients. */
+    public Map<String, Object> streamsSettings() {
+        Map<String, Object> streams = new HashMap<>();
+        settings.forEach((key, value) -> {
+            if (!key.startsWith("flux.")) {
+                streams.put(key, value);
+            }
+        });
+        return streams;
+    }
+
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    private Duration duration(String key, String fallback) {
+        return Duration.parse(settings.getOrDefault(key, fallback));
+    }
+
+    private void validate() {
+        wireFormat();
+        storeKind();
+        earliestValidTime();
+        for (String key : new String[] {GRACE, DEDUP_WINDOW, CLOSE_CHECK_INTERVAL, IDLE_CLOSE_AFTER}) {
+            if (duration(key, "PT0S").isNegative()) {
+                throw new IllegalArgumentException(key + " must not be negative");
+            }
+        }
+        if (closeCheckInterval().isZero()) {
+            throw new IllegalArgumentException(CLOSE_CHECK_INTERVAL + " must be positive");
+        }
+    }
+}

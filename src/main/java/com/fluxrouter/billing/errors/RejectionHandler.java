@@ -1,0 +1,107 @@
+package com.fluxrouter.billing.errors;
+
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.schema.RejectedRecord;
+import com.fluxrouter.billing.serde.Serdes;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Errors as data: both Kafka Streams exception handlers in one class. A record that cannot be deserialized, or
+ * whose processing throws, becomes a {@link RejectedRecord} (reason, detail, source topic, partition, offset and
+ * the original key and value bytes) written to {@code flux.requests.rejected} in the same transaction as the
+ * input's offset, and processing resumes. Nothing is dropped silently and the stream never stops on bad input.
+ */
+public final class RejectionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(RejectionHandler.class);
+    private static final int MAX_DETAIL = 1_000;
+
+    private Serializer<RejectedRecord> serializer;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Map<String, String> flux = new java.util.HashMap<>();
+        configs.forEach((key, value) -> {
+            if (key.startsWith("flux.") && value != null) {
+                flux.put(key, value.toString());
+            }
+        });
+        serializer = new Serdes(BillingConfig.of(flux).wireFormat()).avro(RejectedRecord.class).serializer();
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+                                                                ConsumerRecord<byte[], byte[]> record,
+                                                                Exception exception) {
+        RejectedRecord rejected = rejected(Reason.MALFORMED, describe(exception), context, record.key(), record.value());
+        return DeserializationExceptionHandler.Response.resume(List.of(toProducerRecord(record.key(), rejected)));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+                                                           Exception exception) {
+        Reason reason = Reason.PROCESSING_ERROR;
+        String detail = describe(exception);
+        if (exception instanceof RejectedException rejectedException) {
+            reason = rejectedException.reason();
+            detail = rejectedException.getMessage();
+        } else {
+            LOG.error("Unexpected failure in {} at {}-{}@{}; record rejected", context.processorNodeId(),
+                    context.topic(), context.partition(), context.offset(), exception);
+        }
+        RejectedRecord rejected = rejected(reason, detail, context, context.sourceRawKey(), context.sourceRawValue());
+        return ProcessingExceptionHandler.Response.resume(List.of(toProducerRecord(context.sourceRawKey(), rejected)));
+    }
+
+    private ProducerRecord<byte[], byte[]> toProducerRecord(byte[] key, RejectedRecord rejected) {
+        return new ProducerRecord<>(Topics.REJECTED, null, key, serializer.serialize(Topics.REJECTED, rejected));
+    }
+
+    private static RejectedRecord rejected(Reason reason, String detail, ErrorHandlerContext context, byte[] key,
+                                           byte[] value) {
+        return RejectedRecord.newBuilder()
+                .setReason(reason.name())
+                .setDetail(truncate(detail))
+                .setSourceTopic(context.topic() == null ? "" : context.topic())
+                .setSourcePartition(context.partition())
+                .setSourceOffset(context.offset())
+                .setSourceTimestamp(Instant.ofEpochMilli(Math.max(0, context.timestamp())))
+                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
+                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
+                .build();
+    }
+
+    private static String describe(Exception exception) {
+        Throwable cause = exception;
+        StringBuilder detail = new StringBuilder();
+        while (cause != null && detail.length() < MAX_DETAIL) {
+            if (!detail.isEmpty()) {
+                detail.append(": ");
+            }
+            detail.append(cause.getClass().getSimpleName());
+            if (cause.getMessage() != null) {
+                detail.append(' ').append(cause.getMessage());
+            }
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        return detail.toString();
+    }
+
+    private static String truncate(String detail) {
+        String text = detail == null ? "" : detail;
+        return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";
+    }
+}

@@ -1,0 +1,79 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.intake.PricedCandidate;
+import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.schema.state.MonthLedger;
+import com.fluxrouter.billing.schema.state.PlanHistory;
+import com.fluxrouter.billing.serde.Serdes;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The metering sub-flow: priced requests join their account's plan history and enter the {@link MeterProcessor},
+ * whose stores hold the account-months, the accepted request ids, the close/purge index and the billing clock.
+ */
+public final class MeteringFlow {
+    public static final String REQUEST_IDS_STORE = "accepted-request-ids";
+    public static final String MONTHS_STORE = "account-months";
+    public static final String DEADLINES_STORE = "month-deadlines";
+    public static final String CLOCK_STORE = "billing-clock";
+
+    private MeteringFlow() {
+    }
+
+    /** Returns every output of the processor: priced requests, overage updates, alerts and invoice lines. */
+    public static KStream<Object, SpecificRecord> build(KStream<String, PricedCandidate> priced,
+                                                        KTable<String, PlanHistory> plans,
+                                                        Serdes serdes, BillingConfig config) {
+        return priced
+                .leftJoin(plans, PlannedRequest::new, Joined.as("requests-join-plans"))
+                .process(new Supplier(config, serdes), Named.as("meter"), PlanFlow.STORE);
+    }
+
+    private record Supplier(BillingConfig config, Serdes serdes)
+            implements ProcessorSupplier<String, PlannedRequest, Object, SpecificRecord> {
+
+        @Override
+        public Processor<String, PlannedRequest, Object, SpecificRecord> get() {
+            return new MeterProcessor(config);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            boolean memory = config.storeKind() == BillingConfig.StoreKind.IN_MEMORY;
+            Duration window = config.dedupWindow();
+            WindowBytesStoreSupplier ids = memory
+                    ? Stores.inMemoryWindowStore(REQUEST_IDS_STORE, window, window, false)
+                    : Stores.persistentWindowStore(REQUEST_IDS_STORE, window, window, false);
+            return Set.of(
+                    Stores.windowStoreBuilder(ids, serdes.string(),
+                            org.apache.kafka.common.serialization.Serdes.Long()).withCachingEnabled(),
+                    keyValue(MONTHS_STORE, memory, serdes.string(), serdes.avro(MonthLedger.class)),
+                    keyValue(DEADLINES_STORE, memory, org.apache.kafka.common.serialization.Serdes.Bytes(),
+                            org.apache.kafka.common.serialization.Serdes.ByteArray()),
+                    keyValue(CLOCK_STORE, memory, serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));
+        }
+
+        private static <K, V> StoreBuilder<?> keyValue(String name, boolean memory, Serde<K> keys, Serde<V> values) {
+            KeyValueBytesStoreSupplier supplier = memory
+                    ? Stores.inMemoryKeyValueStore(name)
+                    : Stores.persistentKeyValueStore(name);
+            return Stores.keyValueStoreBuilder(supplier, keys, values).withCachingEnabled();
+        }
+    }
+}
