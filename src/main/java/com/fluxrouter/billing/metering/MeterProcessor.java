@@ -116,18 +116,23 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
             duplicates.record();
             return;
         }
-        advanceClock(at);
-
         PlanTimeline timeline = PlanTimeline.of(record.value().plans() == null ? null : record.value().plans().getVersions());
         ZoneId zone = timeline.zoneAt(at);
         YearMonth month = BillingCalendar.monthOf(at, zone);
         String ledgerKey = request.getAccountId() + SEPARATOR + month;
-        MonthLedger ledger = months.get(ledgerKey);
-        if (ledger == null) {
-            ledger = open(request.getAccountId(), month, zone, ledgerKey, timeline);
+        MonthLedger stored = months.get(ledgerKey);
+        MonthLedger ledger = stored != null ? stored : Ledgers.open(request.getAccountId(), month.toString(),
+                zone.getId(), BillingCalendar.end(month, zone) + graceMs, timeline.termsFor(month, zone));
+        // Everything that can fail (overflowing sums) runs before the first state write, so a rejected request
+        // leaves no id, clock or index entry behind and is priced once fixed and sent again.
+        Ledgers.add(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
+        Ledgers.usageNanos(ledger.getLanes());
+
+        advanceClock(at);
+        if (stored == null && ledger.getCloseAt() > clock) {
+            addDeadline(ledger.getCloseAt(), DeadlineIndex.Kind.CLOSE, ledgerKey);
         }
         requestIds.put(idKey, at, clock);
-        Ledgers.add(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
         if (!ledger.getClosed()) {
             Ledgers.setTerms(ledger, timeline.termsFor(month, zone));
         }
@@ -150,14 +155,6 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         try (WindowStoreIterator<Long> hits = requestIds.fetch(idKey, clock - dedupWindowMs, clock)) {
             return hits.hasNext();
         }
-    }
-
-    private MonthLedger open(String accountId, YearMonth month, ZoneId zone, String ledgerKey, PlanTimeline timeline) {
-        long closeAt = BillingCalendar.end(month, zone) + graceMs;
-        if (closeAt > clock) {
-            addDeadline(closeAt, DeadlineIndex.Kind.CLOSE, ledgerKey);
-        }
-        return Ledgers.open(accountId, month.toString(), zone.getId(), closeAt, timeline.termsFor(month, zone));
     }
 
     private void onWallClock(long now) {
