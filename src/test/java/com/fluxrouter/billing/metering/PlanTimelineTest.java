@@ -1,0 +1,137 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.schema.AccountPlan;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Rule 6: a month's credit and ceiling are the largest of the versions in force at any time in that month. */
+class PlanTimelineTest {
+    private static final ZoneId UTC = ZoneOffset.UTC;
+    private static final YearMonth SEPTEMBER = YearMonth.of(2026, 9);
+    private static final YearMonth OCTOBER = YearMonth.of(2026, 10);
+    private static final YearMonth NOVEMBER = YearMonth.of(2026, 11);
+
+    private static AccountPlan version(String credit, String ceiling, String effectiveFrom) {
+        return version(credit, ceiling, null, effectiveFrom);
+    }
+
+    private static AccountPlan version(String credit, String ceiling, String zone, String effectiveFrom) {
+        return new AccountPlan("acct", "plan", new BigDecimal(credit).setScale(9),
+                ceiling == null ? null : new BigDecimal(ceiling).setScale(9), zone, Instant.parse(effectiveFrom));
+    }
+
+    private static PlanTerms terms(String credit, String ceiling) {
+        long creditNanos = new BigDecimal(credit).movePointRight(9).longValueExact();
+        long ceilingNanos = ceiling == null ? PlanTerms.NO_CEILING : new BigDecimal(ceiling).movePointRight(9).longValueExact();
+        return new PlanTerms(creditNanos, ceilingNanos);
+    }
+
+    @Test
+    void upgradeMidMonthCountsForTheWholeMonth() {
+        PlanTimeline timeline = PlanTimeline.of(List.of(
+                version("10", "50", "2026-01-01T00:00:00Z"),
+                version("30", "100", "2026-10-15T12:00:00Z")));
+        assertThat(timeline.termsFor(SEPTEMBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("30", "100"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("30", "100"));
+    }
+
+    @Test
+    void downgradeMidMonthAppliesFromTheNextMonth() {
+        PlanTimeline timeline = PlanTimeline.of(List.of(
+                version("30", "100", "2026-01-01T00:00:00Z"),
+                version("10", "50", "2026-10-15T12:00:00Z")));
+        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("30", "100"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+    }
+
+    @Test
+    void downgradeEffectiveExactlyAtMonthStartAppliesToThatMonth() {
+        PlanTimeline timeline = PlanTimeline.of(List.of(
+                version("30", "100", "2026-01-01T00:00:00Z"),
+                version("10", "50", "2026-11-01T00:00:00Z")));
+        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("30", "100"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+    }
+
+    @Test
+    void noCeilingBeatsAnyCeiling() {
+        PlanTimeline noCeilingFirst = PlanTimeline.of(List.of(
+                version("10", null, "2026-01-01T00:00:00Z"),
+                version("5", "1000000", "2026-10-15T00:00:00Z")));
+        PlanTerms october = noCeilingFirst.termsFor(OCTOBER, UTC);
+        assertThat(october).isEqualTo(terms("10", null));
+        assertThat(october.hasCeiling()).isFalse();
+        assertThat(noCeilingFirst.termsFor(NOVEMBER, UTC)).isEqualTo(terms("5", "1000000"));
+
+        PlanTimeline noCeilingSecond = PlanTimeline.of(List.of(
+                version("10", "1000000", "2026-01-01T00:00:00Z"),
+                version("5", null, "2026-10-15T00:00:00Z")));
+        assertThat(noCeilingSecond.termsFor(OCTOBER, UTC)).isEqualTo(terms("10", null));
+        assertThat(noCeilingSecond.termsFor(NOVEMBER, UTC)).isEqualTo(terms("5", null));
+    }
+
+    @Test
+    void creditAndCeilingAreEachTheLargestOfTheMonthsVersions() {
+        PlanTimeline timeline = PlanTimeline.of(List.of(
+                version("20", "20", "2026-01-01T00:00:00Z"),
+                version("10", "100", "2026-10-10T00:00:00Z"),
+                version("15", "40", "2026-10-20T00:00:00Z")));
+        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("20", "100"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("15", "40"));
+    }
+
+    @Test
+    void noVersionInForceMeansPayAsYouGo() {
+        assertThat(PlanTimeline.of(null).termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(PlanTimeline.of(List.of()).termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        PlanTimeline startsInNovember = PlanTimeline.of(List.of(version("10", "50", "2026-11-01T00:00:00Z")));
+        assertThat(startsInNovember.termsFor(SEPTEMBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(startsInNovember.termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(startsInNovember.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(PlanTerms.PAY_AS_YOU_GO.creditNanos()).isZero();
+        assertThat(PlanTerms.PAY_AS_YOU_GO.hasCeiling()).isFalse();
+    }
+
+    @Test
+    void firstVersionStartingMidMonthAppliesToThatMonth() {
+        PlanTimeline timeline = PlanTimeline.of(List.of(version("10", "50", "2026-10-31T23:59:59.999Z")));
+        assertThat(timeline.termsFor(SEPTEMBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("10", "50"));
+    }
+
+    @Test
+    void monthsAreTakenInTheBillingZone() {
+        // In force from 12:00 UTC on Nov 30: that is still November in UTC, but already December in Kiritimati.
+        PlanTimeline timeline = PlanTimeline.of(List.of(version("10", "50", "Pacific/Kiritimati", "2026-11-30T12:00:00Z")));
+        ZoneId kiritimati = ZoneId.of("Pacific/Kiritimati");
+        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(NOVEMBER, kiritimati)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(timeline.termsFor(YearMonth.of(2026, 12), kiritimati)).isEqualTo(terms("10", "50"));
+    }
+
+    @Test
+    void billingZoneIsThatOfTheVersionInForceAndUtcBeforeAnyVersion() {
+        PlanTimeline timeline = PlanTimeline.of(List.of(
+                version("10", "50", "America/New_York", "2026-01-01T00:00:00Z"),
+                version("10", "50", null, "2026-06-01T00:00:00Z")));
+        assertThat(timeline.zoneAt(Instant.parse("2025-12-31T23:59:59.999Z").toEpochMilli())).isEqualTo(ZoneOffset.UTC);
+        assertThat(timeline.zoneAt(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli()))
+                .isEqualTo(ZoneId.of("America/New_York"));
+        assertThat(timeline.zoneAt(Instant.parse("2026-07-01T00:00:00Z").toEpochMilli())).isEqualTo(ZoneOffset.UTC);
+    }
+
+    @Test
+    void largerOfTwoTermsTakesEachFieldSeparately() {
+        assertThat(terms("10", "20").max(terms("5", "50"))).isEqualTo(terms("10", "50"));
+        assertThat(terms("10", "20").max(PlanTerms.PAY_AS_YOU_GO)).isEqualTo(terms("10", null));
+    }
+}
