@@ -46,10 +46,10 @@ public final class CatalogFlow {
                 .to(Topics.RATES_VALID, Produced.with(serdes.avro(LaneRateKey.class), serdes.avro(LaneRate.class)).withName("rates-valid-sink"));
 
         builder.globalTable(Topics.MODELS_VALID,
-                Consumed.with(serdes.string(), serdes.avro(ModelLane.class)).withName("models-valid-source"),
+                Consumed.with(serdes.string(), serdes.avro(ModelLane.class)).withName("catalog-models"),
                 Materialized.as(MODELS_STORE));
         builder.globalTable(Topics.RATES_VALID,
-                Consumed.with(serdes.avro(LaneRateKey.class), serdes.avro(LaneRate.class)).withName("rates-valid-source"),
+                Consumed.with(serdes.avro(LaneRateKey.class), serdes.avro(LaneRate.class)).withName("catalog-rates"),
                 Materialized.as(RATES_STORE));
     }
 }

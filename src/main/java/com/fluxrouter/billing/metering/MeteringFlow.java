@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -60,13 +61,15 @@ public final class MeteringFlow {
             WindowBytesStoreSupplier ids = memory
                     ? Stores.inMemoryWindowStore(REQUEST_IDS_STORE, window, window, false)
                     : Stores.persistentWindowStore(REQUEST_IDS_STORE, window, window, false);
-            return Set.of(
-                    Stores.windowStoreBuilder(ids, serdes.string(),
-                            org.apache.kafka.common.serialization.Serdes.Long()).withCachingEnabled(),
-                    keyValue(MONTHS_STORE, memory, serdes.string(), serdes.avro(MonthLedger.class)),
-                    keyValue(DEADLINES_STORE, memory, org.apache.kafka.common.serialization.Serdes.Bytes(),
-                            org.apache.kafka.common.serialization.Serdes.ByteArray()),
-                    keyValue(CLOCK_STORE, memory, serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));
+            // Ordered, so that the topology description lists the stores the same way on every run.
+            Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
+            stores.add(Stores.windowStoreBuilder(ids, serdes.string(),
+                    org.apache.kafka.common.serialization.Serdes.Long()).withCachingEnabled());
+            stores.add(keyValue(MONTHS_STORE, memory, serdes.string(), serdes.avro(MonthLedger.class)));
+            stores.add(keyValue(DEADLINES_STORE, memory, org.apache.kafka.common.serialization.Serdes.Bytes(),
+                    org.apache.kafka.common.serialization.Serdes.ByteArray()));
+            stores.add(keyValue(CLOCK_STORE, memory, serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));
+            return stores;
         }
 
         private static <K, V> StoreBuilder<?> keyValue(String name, boolean memory, Serde<K> keys, Serde<V> values) {

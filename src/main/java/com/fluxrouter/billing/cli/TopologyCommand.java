@@ -1,0 +1,16 @@
+package com.fluxrouter.billing.cli;
+
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.topology.BillingTopology;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "topology", description = "Prints the topology description (as checked in under topology/).")
+final class TopologyCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.out.print(BillingTopology.build(BillingConfig.defaults()).describe());
+        return 0;
+    }
+}
