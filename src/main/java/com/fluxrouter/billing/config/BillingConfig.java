@@ -15,6 +15,7 @@ import java.util.Properties;
 public final class BillingConfig {
     public static final String WIRE_FORMAT = "flux.serde.format";
     public static final String STATE_STORES = "flux.state.stores";
+    public static final String STATE_CHANGELOGS = "flux.state.changelogs";
     public static final String GRACE = "flux.billing.grace";
     public static final String DEDUP_WINDOW = "flux.billing.dedup-window";
     public static final String CLOSE_CHECK_INTERVAL = "flux.billing.close-check-interval";
@@ -59,6 +60,14 @@ public final class BillingConfig {
 
     public StoreKind storeKind() {
         return StoreKind.valueOf(settings.getOrDefault(STATE_STORES, "rocksdb").toUpperCase().replace('-', '_'));
+    }
+
+    /**
+     * Whether stores write changelogs. Always on for a live pipeline (restores and standbys need them); replay, whose
+     * state lives only as long as the run, turns them off.
+     */
+    public boolean changelogs() {
+        return Boolean.parseBoolean(settings.getOrDefault(STATE_CHANGELOGS, "true"));
     }
 
     /** How long after a month's end requests may still arrive before the month closes (rule 10). */

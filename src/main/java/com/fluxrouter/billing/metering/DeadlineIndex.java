@@ -11,29 +11,42 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Account-months ordered by the billing-clock instant at which something is due for them: closing, or purging
- * the state of a closed month. Keys are the 8-byte big-endian instant, a kind byte and the ledger key, so a range
- * scan from the start returns exactly the entries due, oldest first, in any byte-ordered store.
+ * What falls due on the billing clock, and when: closing a month, purging a closed month's state, forgetting an
+ * accepted request id. Keys are the 8-byte big-endian instant, a kind byte and the subject (a ledger or id key),
+ * so a range scan from the start returns exactly the entries due, oldest first, in any byte-ordered store.
+ *
+ * <p>The processor asks only when its clock reaches {@link #nextCheck}, a lower bound of the earliest entry, so the
+ * per-request cost is a comparison; stores copy the keys of a range, so whole-store scans stay off the hot path.
  */
 final class DeadlineIndex {
-    enum Kind { CLOSE, PURGE }
+    enum Kind { CLOSE, PURGE, FORGET_ID }
 
-    record Entry(long at, Kind kind, String ledgerKey) {
+    record Entry(long at, Kind kind, String subject) {
     }
 
+    /** How far ahead a check looks for the next entry; past it, the next check is a lower bound, not exact. */
+    private static final long LOOKAHEAD_MS = 3_600_000L;
     private static final byte[] EMPTY = new byte[0];
     private final KeyValueStore<Bytes, byte[]> store;
+    private long nextCheck;
 
     DeadlineIndex(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
+        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+            this.nextCheck = all.hasNext() ? decode(all.next().key.get()).at() : Long.MAX_VALUE;
+        }
     }
 
-    void add(long at, Kind kind, String ledgerKey) {
-        store.put(encode(at, kind, ledgerKey), EMPTY);
+    void add(long at, Kind kind, String subject) {
+        store.put(encode(at, kind, subject), EMPTY);
+        nextCheck = Math.min(nextCheck, at);
     }
 
-    /** Removes and returns every entry due at or before the instant. */
+    /** Removes and returns every entry due at or before the instant; empty, cheaply, when nothing can be due. */
     List<Entry> takeDue(long upTo) {
+        if (upTo < nextCheck) {
+            return List.of();
+        }
         List<Entry> due = new ArrayList<>();
         List<Bytes> keys = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> range = store.range(null, upTo == Long.MAX_VALUE ? null : prefix(upTo + 1))) {
@@ -44,13 +57,18 @@ final class DeadlineIndex {
             }
         }
         keys.forEach(store::delete);
+        nextCheck = nextAfter(upTo);
         return due;
     }
 
-    /** The earliest instant at which something is due, or Long.MAX_VALUE. */
-    long earliest() {
-        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
-            return all.hasNext() ? decode(all.next().key.get()).at() : Long.MAX_VALUE;
+    /** The first entry after the instant if it lies within the lookahead, else the end of the lookahead. */
+    private long nextAfter(long upTo) {
+        if (upTo >= Long.MAX_VALUE - LOOKAHEAD_MS) {
+            return Long.MAX_VALUE;
+        }
+        long horizon = upTo + 1 + LOOKAHEAD_MS;
+        try (KeyValueIterator<Bytes, byte[]> range = store.range(prefix(upTo + 1), prefix(horizon))) {
+            return range.hasNext() ? decode(range.next().key.get()).at() : horizon;
         }
     }
 
@@ -58,8 +76,8 @@ final class DeadlineIndex {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(at).array());
     }
 
-    private static Bytes encode(long at, Kind kind, String ledgerKey) {
-        byte[] name = ledgerKey.getBytes(StandardCharsets.UTF_8);
+    private static Bytes encode(long at, Kind kind, String subject) {
+        byte[] name = subject.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1 + name.length)
                 .putLong(at).put((byte) kind.ordinal()).put(name).array());
     }

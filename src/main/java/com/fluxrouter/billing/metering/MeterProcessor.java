@@ -26,8 +26,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Instant;
 import java.time.YearMonth;
@@ -48,6 +46,7 @@ import java.util.List;
 final class MeterProcessor implements Processor<String, PlannedRequest, Object, SpecificRecord> {
     private static final char SEPARATOR = '\u001F';
     private static final String CLOCK_KEY = "billing-clock";
+    private static final long FORGET_BUCKET_MS = 3_600_000L;
 
     private final BillingConfig config;
     private final long dedupWindowMs;
@@ -55,7 +54,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private final long idleMs;
 
     private ProcessorContext<Object, SpecificRecord> context;
-    private WindowStore<String, Long> requestIds;
+    /** Accepted id (account + request_id) to the billing clock when it was accepted. */
+    private KeyValueStore<String, Long> requestIds;
     private KeyValueStore<String, MonthLedger> months;
     private KeyValueStore<String, Long> clockStore;
     private TimestampedKeyValueStore<String, PlanHistory> plans;
@@ -65,7 +65,6 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private Sensor monthsClosed;
 
     private long clock;
-    private long nextDeadline;
     private long lastRequestWallMs;
     /** Timestamp given to output records: the input record's, or the wall clock in a punctuation. */
     private long outputTimestamp;
@@ -91,7 +90,6 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         this.monthsClosed = sensor(task, "months-closed");
         Long stored = clockStore.get(CLOCK_KEY);
         this.clock = stored == null ? Long.MIN_VALUE : stored;
-        this.nextDeadline = deadlines.earliest();
         this.lastRequestWallMs = context.currentSystemTimeMs();
         context.schedule(config.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
@@ -132,7 +130,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         if (stored == null && ledger.getCloseAt() > clock) {
             addDeadline(ledger.getCloseAt(), DeadlineIndex.Kind.CLOSE, ledgerKey);
         }
-        requestIds.put(idKey, at, clock);
+        remember(idKey);
         if (!ledger.getClosed()) {
             Ledgers.setTerms(ledger, timeline.termsFor(month, zone));
         }
@@ -152,9 +150,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         if (clock == Long.MIN_VALUE) {
             return false;
         }
-        try (WindowStoreIterator<Long> hits = requestIds.fetch(idKey, clock - dedupWindowMs, clock)) {
-            return hits.hasNext();
-        }
+        Long acceptedAt = requestIds.get(idKey);
+        return acceptedAt != null && acceptedAt >= clock - dedupWindowMs;
     }
 
     private void onWallClock(long now) {
@@ -171,24 +168,34 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         }
         clock = to;
         clockStore.put(CLOCK_KEY, clock);
-        if (clock >= nextDeadline) {
-            for (DeadlineIndex.Entry entry : deadlines.takeDue(clock)) {
-                onDeadline(entry);
-            }
-            nextDeadline = deadlines.earliest();
+        for (DeadlineIndex.Entry entry : deadlines.takeDue(clock)) {
+            onDeadline(entry);
         }
     }
 
     private void onDeadline(DeadlineIndex.Entry entry) {
-        if (entry.kind() == DeadlineIndex.Kind.PURGE) {
-            months.delete(entry.ledgerKey());
-            return;
+        switch (entry.kind()) {
+            case FORGET_ID -> requestIds.delete(entry.subject());
+            case PURGE -> months.delete(entry.subject());
+            case CLOSE -> {
+                MonthLedger ledger = months.get(entry.subject());
+                if (ledger != null && !ledger.getClosed()) {
+                    close(ledger, entry.subject());
+                    months.put(entry.subject(), ledger);
+                }
+            }
         }
-        MonthLedger ledger = months.get(entry.ledgerKey());
-        if (ledger != null && !ledger.getClosed()) {
-            close(ledger, entry.ledgerKey());
-            months.put(entry.ledgerKey(), ledger);
-        }
+    }
+
+    /**
+     * Remembers an accepted id until strictly after the window has passed on the billing clock; by then any copy
+     * of it is TOO_LATE. Expiries are grouped by the hour, so the index is consulted about once an hour of event
+     * time rather than on every request.
+     */
+    private void remember(String idKey) {
+        requestIds.put(idKey, clock);
+        long forgetAt = (clock + dedupWindowMs) / FORGET_BUCKET_MS * FORGET_BUCKET_MS + FORGET_BUCKET_MS;
+        deadlines.add(forgetAt, DeadlineIndex.Kind.FORGET_ID, idKey);
     }
 
     /** Rule 10: final terms from the plan history as it is now, then the original invoice set; terms freeze. */
@@ -210,7 +217,6 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
 
     private void addDeadline(long at, DeadlineIndex.Kind kind, String ledgerKey) {
         deadlines.add(at, kind, ledgerKey);
-        nextDeadline = Math.min(nextDeadline, at);
     }
 
     private void emitOverageChange(MonthLedger ledger, Instant asOf) {

@@ -18,20 +18,20 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
  * The metering sub-flow: priced requests join their account's plan history and enter the {@link MeterProcessor},
- * whose stores hold the account-months, the accepted request ids, the close/purge index and the billing clock.
+ * whose stores hold the account-months, the accepted request ids, the index of what falls due when (closes,
+ * purges, ids to forget) and the billing clock.
  */
 public final class MeteringFlow {
     public static final String REQUEST_IDS_STORE = "accepted-request-ids";
     public static final String MONTHS_STORE = "account-months";
-    public static final String DEADLINES_STORE = "month-deadlines";
+    public static final String DEADLINES_STORE = "billing-deadlines";
     public static final String CLOCK_STORE = "billing-clock";
 
     private MeteringFlow() {
@@ -56,27 +56,28 @@ public final class MeteringFlow {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            boolean memory = config.storeKind() == BillingConfig.StoreKind.IN_MEMORY;
-            Duration window = config.dedupWindow();
-            WindowBytesStoreSupplier ids = memory
-                    ? Stores.inMemoryWindowStore(REQUEST_IDS_STORE, window, window, false)
-                    : Stores.persistentWindowStore(REQUEST_IDS_STORE, window, window, false);
             // Ordered, so that the topology description lists the stores the same way on every run.
             Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
-            stores.add(Stores.windowStoreBuilder(ids, serdes.string(),
-                    org.apache.kafka.common.serialization.Serdes.Long()).withCachingEnabled());
-            stores.add(keyValue(MONTHS_STORE, memory, serdes.string(), serdes.avro(MonthLedger.class)));
-            stores.add(keyValue(DEADLINES_STORE, memory, org.apache.kafka.common.serialization.Serdes.Bytes(),
+            stores.add(cached(keyValue(REQUEST_IDS_STORE, serdes.string(), org.apache.kafka.common.serialization.Serdes.Long())));
+            stores.add(cached(keyValue(MONTHS_STORE, serdes.string(), serdes.avro(MonthLedger.class))));
+            // No cache: range scans over a caching store copy the cache's keys on every scan.
+            stores.add(keyValue(DEADLINES_STORE, org.apache.kafka.common.serialization.Serdes.Bytes(),
                     org.apache.kafka.common.serialization.Serdes.ByteArray()));
-            stores.add(keyValue(CLOCK_STORE, memory, serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));
+            stores.add(cached(keyValue(CLOCK_STORE, serdes.string(), org.apache.kafka.common.serialization.Serdes.Long())));
             return stores;
         }
 
-        private static <K, V> StoreBuilder<?> keyValue(String name, boolean memory, Serde<K> keys, Serde<V> values) {
-            KeyValueBytesStoreSupplier supplier = memory
+        /** The record cache saves RocksDB reads and changelog writes; in front of a memory store it only costs. */
+        private <K, V> StoreBuilder<KeyValueStore<K, V>> cached(StoreBuilder<KeyValueStore<K, V>> builder) {
+            return config.storeKind() == BillingConfig.StoreKind.ROCKSDB ? builder.withCachingEnabled() : builder;
+        }
+
+        private <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(String name, Serde<K> keys, Serde<V> values) {
+            KeyValueBytesStoreSupplier supplier = config.storeKind() == BillingConfig.StoreKind.IN_MEMORY
                     ? Stores.inMemoryKeyValueStore(name)
                     : Stores.persistentKeyValueStore(name);
-            return Stores.keyValueStoreBuilder(supplier, keys, values).withCachingEnabled();
+            StoreBuilder<KeyValueStore<K, V>> builder = Stores.keyValueStoreBuilder(supplier, keys, values);
+            return config.changelogs() ? builder : builder.withLoggingDisabled();
         }
     }
 }

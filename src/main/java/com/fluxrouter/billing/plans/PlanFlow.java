@@ -1,5 +1,6 @@
 package com.fluxrouter.billing.plans;
 
+import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.AccountPlanKey;
 import com.fluxrouter.billing.schema.state.PlanHistory;
@@ -27,7 +28,11 @@ public final class PlanFlow {
     private PlanFlow() {
     }
 
-    public static KTable<String, PlanHistory> build(StreamsBuilder builder, Serdes serdes) {
+    public static KTable<String, PlanHistory> build(StreamsBuilder builder, Serdes serdes, BillingConfig config) {
+        Materialized<String, PlanHistory, KeyValueStore<Bytes, byte[]>> store =
+                Materialized.<String, PlanHistory, KeyValueStore<Bytes, byte[]>>as(STORE)
+                        .withKeySerde(serdes.string())
+                        .withValueSerde(serdes.avro(PlanHistory.class));
         return builder.stream(Topics.PLANS, Consumed.with(serdes.avro(AccountPlanKey.class), serdes.avro(AccountPlan.class))
                         .withName("plans-source"))
                 .processValues(() -> new Check<AccountPlanKey, AccountPlan>(PlanRules::check), Named.as("plans-validate"))
@@ -36,8 +41,6 @@ public final class PlanFlow {
                                 .withValueSerde(serdes.avro(AccountPlan.class)))
                 .aggregate(PlanHistories::empty, (account, plan, history) -> PlanHistories.with(history, plan),
                         Named.as("plans-fold"),
-                        Materialized.<String, PlanHistory, KeyValueStore<Bytes, byte[]>>as(STORE)
-                                .withKeySerde(serdes.string())
-                                .withValueSerde(serdes.avro(PlanHistory.class)));
+                        config.changelogs() ? store : store.withLoggingDisabled());
     }
 }

@@ -63,7 +63,7 @@ public final class Replay {
     }
 
     public Replay(BillingConfig config, Instant now) {
-        this.config = config.with(BillingConfig.STATE_STORES, "in_memory");
+        this.config = config.with(BillingConfig.STATE_STORES, "in_memory").with(BillingConfig.STATE_CHANGELOGS, "false");
         this.now = now;
         this.serdes = new Serdes(this.config.wireFormat());
     }

@@ -40,7 +40,7 @@ public final class BillingTopology {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsSettings.of(config))));
 
         CatalogFlow.build(builder, serdes);
-        KTable<String, PlanHistory> plans = PlanFlow.build(builder, serdes);
+        KTable<String, PlanHistory> plans = PlanFlow.build(builder, serdes, config);
         KStream<String, PricedCandidate> priced = IntakeFlow.build(builder, serdes, config);
         KStream<Object, SpecificRecord> outputs = MeteringFlow.build(priced, plans, serdes, config);
         route(outputs, serdes);
