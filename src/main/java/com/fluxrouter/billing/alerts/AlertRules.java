@@ -3,6 +3,7 @@ package com.fluxrouter.billing.alerts;
 import com.fluxrouter.billing.metering.PlanTerms;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -15,7 +16,10 @@ public final class AlertRules {
     public record Crossing(Alert alert, long thresholdNanos) {
     }
 
-    /** Alerts not in {@code firedBits} whose threshold {@code usageNanos} has reached, in declaration order. */
+    /**
+     * Alerts not in {@code firedBits} whose threshold {@code usageNanos} has reached, lowest threshold first (ties in
+     * declaration order), so that a consumer reading them in order sees them as usage would have reached them.
+     */
     public static List<Crossing> newlyReached(int firedBits, long usageNanos, PlanTerms terms) {
         List<Crossing> crossings = new ArrayList<>(0);
         for (Alert alert : Alert.values()) {
@@ -27,6 +31,7 @@ public final class AlertRules {
                 crossings.add(new Crossing(alert, threshold.getAsLong()));
             }
         }
+        crossings.sort(Comparator.comparingLong(Crossing::thresholdNanos));
         return crossings;
     }
 }

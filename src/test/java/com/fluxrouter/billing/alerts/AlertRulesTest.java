@@ -105,16 +105,16 @@ class AlertRulesTest {
     }
 
     @Test
-    void oneJumpReachesEveryThresholdItCrossesInTheDocumentedOrder() {
+    void oneJumpReachesEveryThresholdItCrossesLowestThresholdFirst() {
         assertThat(reached(0, "49", terms("10", "50")))
                 .containsExactly(CREDIT_50, CREDIT_80, CREDIT_100, CEILING_90);
-        // docs/billing-rules.md rule 9: "fires each, in that order" (CREDIT_50, 80, 100, CEILING_90, 100), so on a
-        // Free plan CREDIT_100 (5.00) comes before CEILING_90 (4.50) when one request crosses both.
+        // docs/billing-rules.md rule 9: lowest threshold first, so on a Free plan CEILING_90 (4.50) comes before
+        // CREDIT_100 (5.00); equal thresholds keep the declared order (CREDIT_100 before CEILING_100).
         List<AlertRules.Crossing> free = AlertRules.newlyReached(0, nanos("5"), terms("5", "5"));
         assertThat(free).extracting(AlertRules.Crossing::alert)
-                .containsExactly(CREDIT_50, CREDIT_80, CREDIT_100, CEILING_90, CEILING_100);
+                .containsExactly(CREDIT_50, CREDIT_80, CEILING_90, CREDIT_100, CEILING_100);
         assertThat(free).extracting(AlertRules.Crossing::thresholdNanos)
-                .containsExactly(nanos("2.5"), nanos("4"), nanos("5"), nanos("4.5"), nanos("5"));
+                .containsExactly(nanos("2.5"), nanos("4"), nanos("4.5"), nanos("5"), nanos("5"));
     }
 
     @Test

@@ -119,16 +119,16 @@ class OverageAndAlertBehaviourTest extends PipelineTest {
     }
 
     @Test
-    void freePlanRequestJumpingPastEveryThresholdFiresAllInTheDocumentedOrder() {
+    void freePlanRequestJumpingPastEveryThresholdFiresAllLowestThresholdFirst() {
         publishPlan(plan(ACCOUNT, "Free", "5", "5", null, LONG_AGO));
         RoutedRequest request = spend(ACCOUNT, "7", "2026-10-01T00:00:00Z");
         List<SpendAlert> alerts = alerts();
-        // docs/billing-rules.md rule 9: one request crossing several thresholds fires each "in that order".
+        // docs/billing-rules.md rule 9: one request crossing several thresholds fires each, lowest threshold first.
         assertThat(alerts).extracting(SpendAlert::getAlert)
-                .containsExactly("CREDIT_50", "CREDIT_80", "CREDIT_100", "CEILING_90", "CEILING_100");
+                .containsExactly("CREDIT_50", "CREDIT_80", "CEILING_90", "CREDIT_100", "CEILING_100");
         assertThat(alerts).extracting(SpendAlert::getThresholdUsd).map(BigDecimal::stripTrailingZeros)
-                .containsExactly(new BigDecimal("2.5"), new BigDecimal("4"), new BigDecimal("5"),
-                        new BigDecimal("4.5"), new BigDecimal("5"));
+                .containsExactly(new BigDecimal("2.5"), new BigDecimal("4"), new BigDecimal("4.5"),
+                        new BigDecimal("5"), new BigDecimal("5"));
         assertThat(alerts).allSatisfy(alert -> {
             assertThat(alert.getUsageUsd()).isEqualByComparingTo("7");
             assertThat(alert.getRequestId()).isEqualTo(request.getRequestId());
