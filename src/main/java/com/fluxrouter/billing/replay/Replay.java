@@ -1,17 +1,10 @@
 package com.fluxrouter.billing.replay;
 
-import com.fluxrouter.billing.catalog.PublishedPriceList;
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.schema.AccountPlan;
-import com.fluxrouter.billing.schema.AccountPlanKey;
 import com.fluxrouter.billing.schema.InvoiceLine;
-import com.fluxrouter.billing.schema.LaneRate;
-import com.fluxrouter.billing.schema.LaneRateKey;
-import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
-import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.BillingTopology;
@@ -20,13 +13,11 @@ import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,16 +27,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
 
 /**
- * Runs the production topology over JSON-lines files: models, rates and plans first (each optional; the published
- * price list stands in for missing catalog files), then requests, in file order, each record produced at
- * {@code now}. Every output topic is written as JSON lines. A line that is not a valid record goes in as its raw
+ * Runs the production topology over JSON-lines files ({@link InputFiles}), in file order, each record produced at
+ * {@code now}, and writes every output topic as JSON lines. A line that is not a valid record goes in as its raw
  * bytes and comes out on rejected.jsonl as MALFORMED, exactly as it would live. Same input, same output.
  */
 public final class Replay {
@@ -77,64 +67,23 @@ public final class Replay {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(BillingTopology.build(config), properties, now);
              Outputs outputs = new Outputs(driver, out)) {
-            long inputs = 0;
-            inputs += pipe(driver, outputs, in.resolve("models.jsonl"), Topics.MODELS, ModelLane.class,
-                    PublishedPriceList.models(), model -> serdes.string().serializer().serialize(Topics.MODELS, model.getModelId()));
-            inputs += pipe(driver, outputs, in.resolve("rates.jsonl"), Topics.RATES, LaneRate.class,
-                    PublishedPriceList.rates(), rate -> key(LaneRateKey.class, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())));
-            inputs += pipe(driver, outputs, in.resolve("plans.jsonl"), Topics.PLANS, AccountPlan.class,
-                    List.of(), plan -> key(AccountPlanKey.class, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())));
-            inputs += pipe(driver, outputs, in.resolve("requests.jsonl"), Topics.ROUTED, RoutedRequest.class,
-                    List.of(), request -> serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()));
+            Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+            long[] piped = {0};
+            long count = new InputFiles(serdes).send(in, (topic, key, value) -> {
+                inputs.computeIfAbsent(topic, name -> driver.createInputTopic(name, new ByteArraySerializer(),
+                        new ByteArraySerializer())).pipeInput(key, value, now);
+                if (++piped[0] % DRAIN_EVERY == 0) {
+                    outputs.drain();
+                }
+            });
             if (closeOpenMonths) {
                 driver.advanceWallClockTime(CLOSE_ALL);
             }
             outputs.drain();
-            return new Result(inputs, outputs.counts());
+            return new Result(count, outputs.counts());
         } finally {
             deleteRecursively(stateDir);
         }
-    }
-
-    private <T extends SpecificRecord> byte[] key(Class<T> type, T key) {
-        return serdes.avro(type).serializer().serialize(null, key);
-    }
-
-    private <T extends SpecificRecord> long pipe(TopologyTestDriver driver, Outputs outputs, Path file, String topic,
-                                                 Class<T> type, List<T> defaults, Function<T, byte[]> keyOf)
-            throws IOException {
-        TestInputTopic<byte[], byte[]> input = driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
-        Serde<T> values = serdes.avro(type);
-        if (!Files.exists(file)) {
-            defaults.forEach(record -> input.pipeInput(keyOf.apply(record), values.serializer().serialize(topic, record), now));
-            return defaults.size();
-        }
-        long count = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                pipeLine(input, values, topic, type, keyOf, line);
-                if (++count % DRAIN_EVERY == 0) {
-                    outputs.drain();
-                }
-            }
-        }
-        return count;
-    }
-
-    private <T extends SpecificRecord> void pipeLine(TestInputTopic<byte[], byte[]> input, Serde<T> values, String topic,
-                                                     Class<T> type, Function<T, byte[]> keyOf, String line) {
-        T record;
-        try {
-            record = json.read(line, type);
-        } catch (IllegalArgumentException unreadable) {
-            // Sent as received: the topology's deserialization handler rejects it as MALFORMED, as it would live.
-            input.pipeInput(null, line.getBytes(StandardCharsets.UTF_8), now);
-            return;
-        }
-        input.pipeInput(keyOf.apply(record), values.serializer().serialize(topic, record), now);
     }
 
     /** The output topics, drained to their files as the replay goes so the driver's queues stay small. */

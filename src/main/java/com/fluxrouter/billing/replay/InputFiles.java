@@ -1,0 +1,93 @@
+package com.fluxrouter.billing.replay;
+
+import com.fluxrouter.billing.catalog.PublishedPriceList;
+import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.schema.AccountPlanKey;
+import com.fluxrouter.billing.schema.LaneRate;
+import com.fluxrouter.billing.schema.LaneRateKey;
+import com.fluxrouter.billing.schema.ModelLane;
+import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.serde.Serdes;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Turns a directory of JSON-lines files into the records the router fleet and the catalog owners would produce:
+ * {@code models.jsonl}, {@code rates.jsonl}, {@code plans.jsonl}, then {@code requests.jsonl}, each keyed as its
+ * topic's contract says and encoded with the configured wire format. Missing catalog files stand for the
+ * published price list. A line that is not a valid record is passed on as its raw bytes with no key, as a broken
+ * producer would send it.
+ */
+public final class InputFiles {
+    /** Receives each record in file order. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(String topic, byte[] key, byte[] value);
+    }
+
+    private final Serdes serdes;
+    private final AvroJson json = new AvroJson();
+
+    public InputFiles(Serdes serdes) {
+        this.serdes = serdes;
+    }
+
+    /** Sends every record of the directory to the sink; returns how many. */
+    public long send(Path dir, Sink sink) throws IOException {
+        return send(dir.resolve("models.jsonl"), Topics.MODELS, ModelLane.class, PublishedPriceList.models(),
+                        model -> string(model.getModelId()), sink)
+                + send(dir.resolve("rates.jsonl"), Topics.RATES, LaneRate.class, PublishedPriceList.rates(),
+                        rate -> key(LaneRateKey.class, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())), sink)
+                + send(dir.resolve("plans.jsonl"), Topics.PLANS, AccountPlan.class, List.of(),
+                        plan -> key(AccountPlanKey.class, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())), sink)
+                + send(dir.resolve("requests.jsonl"), Topics.ROUTED, RoutedRequest.class, List.of(),
+                        request -> string(request.getAccountId()), sink);
+    }
+
+    private <T extends SpecificRecord> long send(Path file, String topic, Class<T> type, List<T> defaults,
+                                                 Function<T, byte[]> keyOf, Sink sink) throws IOException {
+        if (!Files.exists(file)) {
+            defaults.forEach(record -> sink.accept(topic, keyOf.apply(record), value(topic, type, record)));
+            return defaults.size();
+        }
+        long count = 0;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                T record;
+                try {
+                    record = json.read(line, type);
+                } catch (IllegalArgumentException unreadable) {
+                    sink.accept(topic, null, line.getBytes(StandardCharsets.UTF_8));
+                    count++;
+                    continue;
+                }
+                sink.accept(topic, keyOf.apply(record), value(topic, type, record));
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private byte[] string(String key) {
+        return serdes.string().serializer().serialize(null, key);
+    }
+
+    private <T extends SpecificRecord> byte[] key(Class<T> type, T key) {
+        return serdes.avro(type).serializer().serialize(null, key);
+    }
+
+    private <T extends SpecificRecord> byte[] value(String topic, Class<T> type, T record) {
+        return serdes.avro(type).serializer().serialize(topic, record);
+    }
+}

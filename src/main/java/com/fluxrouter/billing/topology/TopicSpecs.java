@@ -1,0 +1,44 @@
+package com.fluxrouter.billing.topology;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The topics the pipeline reads and writes, with their configs: compaction for the catalog and plan topics (the
+ * latest record per key is the truth), time retention for the rest. Internal topics are left to Kafka Streams.
+ */
+public final class TopicSpecs {
+    /** Catalog topics are tiny: one partition keeps their order obvious. */
+    private static final int CATALOG_PARTITIONS = 1;
+
+    private TopicSpecs() {
+    }
+
+    /**
+     * @param partitions   partitions of the request-keyed topics (requests, plans and every output); the number
+     *                     of pipeline instances that can share the work
+     * @param replication  replication factor (1 on a single local broker)
+     */
+    public static List<NewTopic> all(int partitions, short replication) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String topic : List.of(Topics.ROUTED, Topics.PLANS, Topics.PRICED, Topics.OVERAGE, Topics.ALERTS,
+                Topics.INVOICE_LINES, Topics.REJECTED)) {
+            topics.add(topic(topic, partitions, replication));
+        }
+        for (String topic : List.of(Topics.MODELS, Topics.RATES, Topics.MODELS_VALID, Topics.RATES_VALID)) {
+            topics.add(topic(topic, CATALOG_PARTITIONS, replication));
+        }
+        return topics;
+    }
+
+    private static NewTopic topic(String name, int partitions, short replication) {
+        String cleanup = Topics.COMPACTED.contains(name) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
+        return new NewTopic(name, Optional.of(partitions), Optional.of(replication))
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup));
+    }
+}
