@@ -95,17 +95,6 @@ public final class BillingConfig {
         return Instant.parse(settings.getOrDefault(EARLIEST_VALID_TIME, "2020-01-01T00:00:00Z"));
     }
 
-    /** Every setting that is not the pipeline's own, for Kafka Streams and its clients. */
-    public Map<String, Object> streamsSettings() {
-        Map<String, Object> streams = new HashMap<>();
-        settings.forEach((key, value) -> {
-            if (!key.startsWith("flux.")) {
-                streams.put(key, value);
-            }
-        });
-        return streams;
-    }
-
     public Map<String, String> settings() {
         return settings;
     }

@@ -1,7 +1,6 @@
 package com.fluxrouter.billing.metering;
 
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -22,6 +21,9 @@ final class DeadlineIndex {
     enum Kind { CLOSE, PURGE, FORGET_ID }
 
     record Entry(long at, Kind kind, String subject) {
+        Bytes key() {
+            return encode(at, kind, subject);
+        }
     }
 
     /** How far ahead a check looks for the next entry; past it, the next check is a lower bound, not exact. */
@@ -42,23 +44,33 @@ final class DeadlineIndex {
         nextCheck = Math.min(nextCheck, at);
     }
 
-    /** Removes and returns every entry due at or before the instant; empty, cheaply, when nothing can be due. */
-    List<Entry> takeDue(long upTo) {
+    /**
+     * Every entry due at or before the instant, oldest first; empty, cheaply, when nothing can be due. The caller
+     * {@link #remove}s each entry once handled and then calls {@link #checked}, so an entry whose handling fails
+     * stays due.
+     */
+    List<Entry> due(long upTo) {
         if (upTo < nextCheck) {
             return List.of();
         }
         List<Entry> due = new ArrayList<>();
-        List<Bytes> keys = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> range = store.range(null, upTo == Long.MAX_VALUE ? null : prefix(upTo + 1))) {
             while (range.hasNext()) {
-                KeyValue<Bytes, byte[]> next = range.next();
-                keys.add(next.key);
-                due.add(decode(next.key.get()));
+                due.add(decode(range.next().key.get()));
             }
         }
-        keys.forEach(store::delete);
-        nextCheck = nextAfter(upTo);
         return due;
+    }
+
+    void remove(Entry entry) {
+        store.delete(entry.key());
+    }
+
+    /** Records that everything due at or before the instant was handled. */
+    void checked(long upTo) {
+        if (upTo >= nextCheck) {
+            nextCheck = nextAfter(upTo);
+        }
     }
 
     /** The first entry after the instant if it lies within the lookahead, else the end of the lookahead. */

@@ -43,6 +43,25 @@ public final class Ledgers {
         usage.setAmountNanos(Math.addExact(usage.getAmountNanos(), price.totalNanos()));
     }
 
+    /**
+     * Throws, changing nothing, if adding the request to the ledger (null: a new one) would overflow any sum.
+     *
+     * @throws ArithmeticException on overflow
+     */
+    public static void checkAdd(MonthLedger ledger, Lane lane, long inputTokens, long outputTokens, Price price) {
+        long cost = Math.addExact(price.inputNanos(), price.outputNanos());
+        if (ledger == null) {
+            return;
+        }
+        Math.addExact(usageNanos(ledger.getLanes()), cost);
+        LaneUsage usage = find(ledger.getLanes(), lane);
+        if (usage != null) {
+            Math.addExact(usage.getInputTokens(), inputTokens);
+            Math.addExact(usage.getOutputTokens(), outputTokens);
+            Math.addExact(usage.getAmountNanos(), cost);
+        }
+    }
+
     public static PlanTerms terms(MonthLedger ledger) {
         Long ceiling = ledger.getCeilingNanos();
         return new PlanTerms(ledger.getCreditNanos(), ceiling == null ? PlanTerms.NO_CEILING : ceiling);

@@ -18,7 +18,6 @@ import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.schema.state.PlanHistory;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,9 +38,10 @@ import java.util.List;
  * closed, a supplemental invoice set. Months close when the partition's billing clock reaches their end plus grace.
  *
  * <p>The billing clock is the latest completed_at of accepted requests, kept in a store so it survives restarts.
- * Rejected records never move it, so no bad record can close a month early. A partition with no request for
- * {@code flux.billing.idle-close-after} lets its clock follow the wall clock, so quiet partitions still close their
- * months; a busy or lagging partition closes by event time alone, which is also what replay does.
+ * Rejected records never move it, so no bad record can close a month early. A partition whose clock no accepted
+ * request has moved for {@code flux.billing.idle-close-after} lets it follow the wall clock, so quiet partitions
+ * (and partitions receiving only duplicates or late requests) still close their months; a busy or lagging partition
+ * closes by event time alone, which is also what replay does.
  */
 final class MeterProcessor implements Processor<String, PlannedRequest, Object, SpecificRecord> {
     private static final char SEPARATOR = '\u001F';
@@ -65,7 +65,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private Sensor monthsClosed;
 
     private long clock;
-    private long lastRequestWallMs;
+    /** Wall-clock time at which an accepted request last moved the clock: the partition is busy until idle. */
+    private long lastClockMoveWallMs;
     /** Timestamp given to output records: the input record's, or the wall clock in a punctuation. */
     private long outputTimestamp;
 
@@ -90,7 +91,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         this.monthsClosed = sensor(task, "months-closed");
         Long stored = clockStore.get(CLOCK_KEY);
         this.clock = stored == null ? Long.MIN_VALUE : stored;
-        this.lastRequestWallMs = context.currentSystemTimeMs();
+        this.lastClockMoveWallMs = context.currentSystemTimeMs();
         context.schedule(config.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
@@ -100,7 +101,6 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
 
     @Override
     public void process(Record<String, PlannedRequest> record) {
-        lastRequestWallMs = context.currentSystemTimeMs();
         outputTimestamp = record.timestamp();
         PricedCandidate candidate = record.value().candidate();
         RoutedRequest request = candidate.request();
@@ -118,21 +118,30 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         ZoneId zone = timeline.zoneAt(at);
         YearMonth month = BillingCalendar.monthOf(at, zone);
         String ledgerKey = request.getAccountId() + SEPARATOR + month;
-        MonthLedger stored = months.get(ledgerKey);
-        MonthLedger ledger = stored != null ? stored : Ledgers.open(request.getAccountId(), month.toString(),
-                zone.getId(), BillingCalendar.end(month, zone) + graceMs, timeline.termsFor(month, zone));
-        // Everything that can fail (overflowing sums) runs before the first state write, so a rejected request
-        // leaves no id, clock or index entry behind and is priced once fixed and sent again.
-        Ledgers.add(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
-        Ledgers.usageNanos(ledger.getLanes());
+        MonthLedger ledger = months.get(ledgerKey);
+        // What can fail (overflowing sums) is checked before the first state write, so a rejected request leaves
+        // no id, clock or index entry behind and is priced once fixed and sent again.
+        Ledgers.checkAdd(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
 
-        advanceClock(at);
-        if (stored == null && ledger.getCloseAt() > clock) {
-            addDeadline(ledger.getCloseAt(), DeadlineIndex.Kind.CLOSE, ledgerKey);
+        long clockBefore = clock;
+        if (advanceClock(at)) {
+            ledger = months.get(ledgerKey); // a deadline may have closed it
+        }
+        if (clock > clockBefore) {
+            lastClockMoveWallMs = context.currentSystemTimeMs();
+        }
+        if (ledger == null) {
+            ledger = Ledgers.open(request.getAccountId(), month.toString(), zone.getId(),
+                    BillingCalendar.end(month, zone) + graceMs, timeline.termsFor(month, zone));
+            if (ledger.getCloseAt() > clock) {
+                deadlines.add(ledger.getCloseAt(), DeadlineIndex.Kind.CLOSE, ledgerKey);
+            }
         }
         remember(idKey);
+        Ledgers.add(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
         if (!ledger.getClosed()) {
-            Ledgers.setTerms(ledger, timeline.termsFor(month, zone));
+            // The month keeps the zone it was opened in, even if the plan's zone changed since.
+            Ledgers.setTerms(ledger, timeline.termsFor(month, ZoneId.of(ledger.getTimeZone())));
         }
         forward(request.getAccountId(), priced(candidate, month));
         emitOverageChange(ledger, request.getCompletedAt());
@@ -155,22 +164,27 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     }
 
     private void onWallClock(long now) {
-        if (now - lastRequestWallMs < idleMs) {
+        if (now - lastClockMoveWallMs < idleMs) {
             return;
         }
         outputTimestamp = now;
         advanceClock(now);
     }
 
-    private void advanceClock(long to) {
+    /** Moves the clock forward and handles what fell due; true if anything did. */
+    private boolean advanceClock(long to) {
         if (to <= clock) {
-            return;
+            return false;
         }
         clock = to;
         clockStore.put(CLOCK_KEY, clock);
-        for (DeadlineIndex.Entry entry : deadlines.takeDue(clock)) {
+        List<DeadlineIndex.Entry> due = deadlines.due(clock);
+        for (DeadlineIndex.Entry entry : due) {
             onDeadline(entry);
+            deadlines.remove(entry);
         }
+        deadlines.checked(clock);
+        return !due.isEmpty();
     }
 
     private void onDeadline(DeadlineIndex.Entry entry) {
@@ -211,12 +225,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         emitInvoiceSet(ledger);
         ledger.setClosed(true);
         long purgeAt = Math.max(ledger.getCloseAt(), BillingCalendar.end(month, zone) + dedupWindowMs);
-        addDeadline(purgeAt, DeadlineIndex.Kind.PURGE, ledgerKey);
+        deadlines.add(purgeAt, DeadlineIndex.Kind.PURGE, ledgerKey);
         monthsClosed.record();
-    }
-
-    private void addDeadline(long at, DeadlineIndex.Kind kind, String ledgerKey) {
-        deadlines.add(at, kind, ledgerKey);
     }
 
     private void emitOverageChange(MonthLedger ledger, Instant asOf) {
@@ -274,6 +284,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
                 .setServedModel(request.getServedModel())
                 .setLane(candidate.lane().name())
                 .setLaneSource(candidate.laneFromCatalog() ? "CATALOG" : "ROUTER")
+                .setClaimedLane(request.getLane())
                 .setInputTokens(request.getInputTokens())
                 .setOutputTokens(request.getOutputTokens())
                 .setCompletedAt(request.getCompletedAt())

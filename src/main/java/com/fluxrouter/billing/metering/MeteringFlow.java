@@ -8,7 +8,6 @@ import com.fluxrouter.billing.schema.state.PlanHistory;
 import com.fluxrouter.billing.serde.Serdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;

@@ -25,7 +25,6 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
-import java.util.Map;
 
 /**
  * The whole pipeline, assembled from its named sub-flows: catalog, plans, intake, metering and outputs. The same
@@ -74,10 +73,5 @@ public final class BillingTopology {
     @SuppressWarnings("unchecked")
     private static <K, V> KStream<K, V> narrow(KStream<Object, SpecificRecord> stream, Class<K> key, Class<V> value) {
         return (KStream<K, V>) (KStream<?, ?>) stream;
-    }
-
-    /** Settings the topology and every run of it need, whatever the deployment. */
-    public static Map<String, Object> requiredSettings() {
-        return StreamsSettings.required();
     }
 }

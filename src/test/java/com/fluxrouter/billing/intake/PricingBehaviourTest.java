@@ -64,6 +64,7 @@ class PricingBehaviourTest extends PipelineTest {
         PricedRequest priced = pricedOnly();
         assertThat(priced.getLane()).isEqualTo("EXPRESS");
         assertThat(priced.getLaneSource()).isEqualTo("CATALOG");
+        assertThat(priced.getClaimedLane()).as("the claim is kept for audit").isEqualTo("DEEP_THOUGHT");
         assertThat(priced.getCostUsd()).isEqualTo(usd("1"));
     }
 

@@ -178,6 +178,30 @@ class InvoiceBehaviourTest extends PipelineTest {
     }
 
     @Test
+    void duplicatesDoNotKeepAQuietPartitionFromClosingByWallClock() {
+        RoutedRequest request = spend(ACCOUNT, "1", "2026-10-15T00:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            advanceWallClock(Duration.ofMinutes(2));
+            send(request); // a retrying router: dropped as a duplicate, the billing clock does not move
+        }
+        assertThat(priced()).hasSize(1);
+        assertThat(total(invoiceLines()).getAmountDueUsd()).as("no clock move for 6 minutes: idle").isEqualByComparingTo("1.00");
+    }
+
+    @Test
+    void aMonthKeepsItsZoneWhenThePlanZoneChangesMidMonthAndIsInvoicedOnce() {
+        publishPlan(plan(ACCOUNT, "Team", "0", null, "Pacific/Kiritimati", LONG_AGO));
+        publishPlan(plan(ACCOUNT, "Team", "0", null, "Etc/GMT+12", "2026-10-15T00:00:00Z"));
+        spend(ACCOUNT, "1", "2026-10-10T00:00:00Z");
+        // Still October in UTC-12, but past October's end + grace in UTC+14, where the month was opened.
+        spend(ACCOUNT, "2", "2026-11-01T10:30:00Z");
+        List<InvoiceLine> lines = invoiceLines();
+        assertThat(ofType(lines, InvoiceBuilder.TOTAL)).as("one original set and one supplemental")
+                .extracting(InvoiceLine::getInvoiceSet).containsExactly(0, 1);
+        assertThat(sumDue(lines)).isEqualByComparingTo("3.00");
+    }
+
+    @Test
     void lateRequestAfterCloseProducesSupplementalSets() {
         publishPlan(plan(ACCOUNT, "Team", "10", null, null, LONG_AGO));
         send(request(ACCOUNT, Lane.EXPRESS, 10_000_000, 2_345_000, "2026-10-10T00:00:00Z")); // 12.345
