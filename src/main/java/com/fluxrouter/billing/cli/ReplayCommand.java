@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.cli;
 
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.replay.InputFiles;
 import com.fluxrouter.billing.replay.Replay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,8 +30,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-close", description = "Leave months open at the end of the input instead of closing them.")
     boolean noClose;
 
-    @Option(names = "--now", description = "When the records count as produced (ISO-8601; default: the current time). "
-            + "Requests completed more than 5 minutes after it are rejected as FUTURE_TIMESTAMP.")
+    @Option(names = "--now", description = "When the records count as produced (ISO-8601; default: the latest "
+            + "completed_at in requests.jsonl). Requests completed more than 5 minutes after it are FUTURE_TIMESTAMP.")
     Instant now;
 
     @Override
@@ -39,7 +40,8 @@ final class ReplayCommand implements Callable<Integer> {
                 .with(BillingConfig.GRACE, grace.toString())
                 .with(BillingConfig.DEDUP_WINDOW, dedupWindow.toString());
         long started = System.nanoTime();
-        Replay.Result result = new Replay(config, now == null ? Instant.now() : now).run(in, out, !noClose);
+        Instant producedAt = now != null ? now : InputFiles.latestCompletedAt(in).orElse(Instant.EPOCH);
+        Replay.Result result = new Replay(config, producedAt).run(in, out, !noClose);
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         System.out.printf("replayed %,d input records in %.1f s (%,d records/s)%n", result.inputs(), millis / 1000.0,
                 result.inputs() * 1000 / millis);

@@ -11,12 +11,19 @@ import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -38,6 +45,41 @@ public final class InputFiles {
 
     public InputFiles(Serdes serdes) {
         this.serdes = serdes;
+    }
+
+    /**
+     * The latest completed_at in the directory's requests, the default "now" of a replay: with it, the same input
+     * gives the same output on any day, and nothing in the input counts as in the future.
+     */
+    public static Optional<Instant> latestCompletedAt(Path dir) throws IOException {
+        Path file = dir.resolve("requests.jsonl");
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        Instant latest = null;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                Instant at = completedAt(mapper, line);
+                if (at != null && (latest == null || at.isAfter(latest))) {
+                    latest = at;
+                }
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    /** completed_at of a line, or null when the line has none that parses (it will be rejected anyway). */
+    private static Instant completedAt(ObjectMapper mapper, String line) {
+        try {
+            JsonNode at = mapper.readTree(line).get("completed_at");
+            if (at == null) {
+                return null;
+            }
+            return at.isIntegralNumber() ? Instant.ofEpochMilli(at.longValue()) : Instant.parse(at.asText());
+        } catch (JsonProcessingException | DateTimeParseException unreadable) {
+            return null;
+        }
     }
 
     /** Sends every record of the directory to the sink; returns how many. */

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +38,20 @@ public final class TopicSpecs {
     }
 
     private static NewTopic topic(String name, int partitions, short replication) {
-        String cleanup = Topics.COMPACTED.contains(name) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
-        return new NewTopic(name, Optional.of(partitions), Optional.of(replication))
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup));
+        return new NewTopic(name, Optional.of(partitions), Optional.of(replication)).configs(configs(name));
+    }
+
+    /**
+     * The configs of a topic. Requests carry the broker's append time, not the producer's clock: rule 4 judges
+     * "in the future" against it, and a producer with a wrong clock must not be able to move it.
+     */
+    public static Map<String, String> configs(String name) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+                Topics.COMPACTED.contains(name) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        if (name.equals(Topics.ROUTED)) {
+            configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+        }
+        return configs;
     }
 }

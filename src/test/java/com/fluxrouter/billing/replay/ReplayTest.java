@@ -54,6 +54,12 @@ class ReplayTest {
     }
 
     @Test
+    void defaultNowIsTheLatestCompletedAtSoTheOutputDoesNotDependOnTheDay() throws IOException {
+        assertThat(InputFiles.latestCompletedAt(EXAMPLES)).contains(Instant.parse("2026-11-03T10:00:00Z"));
+        assertThat(InputFiles.latestCompletedAt(tmp)).isEmpty();
+    }
+
+    @Test
     void noCloseLeavesTheLastMonthOpen() throws IOException {
         Path out = tmp.resolve("open");
         new Replay(BillingConfig.defaults(), NOW).run(EXAMPLES, out, false);

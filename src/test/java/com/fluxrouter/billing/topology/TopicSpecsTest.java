@@ -1,0 +1,44 @@
+package com.fluxrouter.billing.topology;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TopicSpecsTest {
+    private final Map<String, NewTopic> topics = TopicSpecs.all(6, (short) 3).stream()
+            .collect(Collectors.toMap(NewTopic::name, topic -> topic));
+
+    @Test
+    void everyContractAndPipelineOwnedTopicIsSpecified() {
+        assertThat(topics.keySet()).containsAll(Topics.INPUTS).containsAll(Topics.OUTPUTS)
+                .contains(Topics.MODELS_VALID, Topics.RATES_VALID);
+    }
+
+    @Test
+    void catalogAndPlanTopicsAreCompactedAndTheRestDeleteByRetention() {
+        for (NewTopic topic : topics.values()) {
+            String expected = Topics.COMPACTED.contains(topic.name()) ? "compact" : "delete";
+            assertThat(topic.configs()).as(topic.name()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, expected);
+        }
+    }
+
+    @Test
+    void requestsCarryTheBrokersAppendTimeSoAProducerClockCannotMoveIt() {
+        assertThat(topics.get(Topics.ROUTED).configs()).containsEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+    }
+
+    @Test
+    void requestKeyedTopicsShareThePartitionCountSoAccountsCoPartition() {
+        for (String name : List.of(Topics.ROUTED, Topics.PLANS, Topics.PRICED, Topics.OVERAGE, Topics.ALERTS,
+                Topics.INVOICE_LINES, Topics.REJECTED)) {
+            assertThat(topics.get(name).numPartitions()).as(name).isEqualTo(6);
+            assertThat(topics.get(name).replicationFactor()).as(name).isEqualTo((short) 3);
+        }
+    }
+}
