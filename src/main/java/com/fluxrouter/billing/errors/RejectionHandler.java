@@ -14,8 +14,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +25,6 @@ import java.util.Map;
  */
 public final class RejectionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RejectionHandler.class);
-    private static final int MAX_DETAIL = 1_000;
 
     private Serializer<RejectedRecord> serializer;
 
@@ -46,23 +43,20 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
                                                                 ConsumerRecord<byte[], byte[]> record,
                                                                 Exception exception) {
-        RejectedRecord rejected = rejected(Reason.MALFORMED, describe(exception), context, record.key(), record.value());
+        RejectedRecord rejected = rejected(Reason.MALFORMED, Rejections.describe(exception), context, record.key(),
+                record.value());
         return DeserializationExceptionHandler.Response.resume(List.of(toProducerRecord(record.key(), rejected)));
     }
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                            Exception exception) {
-        Reason reason = Reason.PROCESSING_ERROR;
-        String detail = describe(exception);
-        if (exception instanceof RejectedException rejectedException) {
-            reason = rejectedException.reason();
-            detail = rejectedException.getMessage();
-        } else {
+        if (!(exception instanceof RejectedException)) {
             LOG.error("Unexpected failure in {} at {}-{}@{}; record rejected", context.processorNodeId(),
                     context.topic(), context.partition(), context.offset(), exception);
         }
-        RejectedRecord rejected = rejected(reason, detail, context, context.sourceRawKey(), context.sourceRawValue());
+        RejectedRecord rejected = rejected(Rejections.reasonOf(exception), Rejections.detailOf(exception), context,
+                context.sourceRawKey(), context.sourceRawValue());
         return ProcessingExceptionHandler.Response.resume(List.of(toProducerRecord(context.sourceRawKey(), rejected)));
     }
 
@@ -72,36 +66,7 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
 
     private static RejectedRecord rejected(Reason reason, String detail, ErrorHandlerContext context, byte[] key,
                                            byte[] value) {
-        return RejectedRecord.newBuilder()
-                .setReason(reason.name())
-                .setDetail(truncate(detail))
-                .setSourceTopic(context.topic() == null ? "" : context.topic())
-                .setSourcePartition(context.partition())
-                .setSourceOffset(context.offset())
-                .setSourceTimestamp(Instant.ofEpochMilli(Math.max(0, context.timestamp())))
-                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
-                .build();
-    }
-
-    private static String describe(Exception exception) {
-        Throwable cause = exception;
-        StringBuilder detail = new StringBuilder();
-        while (cause != null && detail.length() < MAX_DETAIL) {
-            if (!detail.isEmpty()) {
-                detail.append(": ");
-            }
-            detail.append(cause.getClass().getSimpleName());
-            if (cause.getMessage() != null) {
-                detail.append(' ').append(cause.getMessage());
-            }
-            cause = cause.getCause() == cause ? null : cause.getCause();
-        }
-        return detail.toString();
-    }
-
-    private static String truncate(String detail) {
-        String text = detail == null ? "" : detail;
-        return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";
+        return Rejections.record(reason, detail, context.topic(), context.partition(), context.offset(),
+                context.timestamp(), key, value);
     }
 }

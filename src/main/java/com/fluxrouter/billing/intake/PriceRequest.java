@@ -2,12 +2,7 @@ package com.fluxrouter.billing.intake;
 
 import com.fluxrouter.billing.catalog.CatalogFlow;
 import com.fluxrouter.billing.catalog.CatalogRules;
-import com.fluxrouter.billing.errors.Reason;
-import com.fluxrouter.billing.errors.RejectedException;
-import com.fluxrouter.billing.pricing.Lane;
-import com.fluxrouter.billing.pricing.Price;
 import com.fluxrouter.billing.pricing.Rate;
-import com.fluxrouter.billing.pricing.RateBook;
 import com.fluxrouter.billing.schema.LaneRate;
 import com.fluxrouter.billing.schema.LaneRateKey;
 import com.fluxrouter.billing.schema.ModelLane;
@@ -22,12 +17,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
-/**
- * Rules 1 and 2: the lane is the catalog's lane for the served model, else the router's claim; the price uses the
- * lane's rate version in force at completed_at. Reads the catalog's global stores.
- */
+/** Prices a request ({@link RequestPricing}) from the catalog's global stores. */
 final class PriceRequest implements FixedKeyProcessor<String, RoutedRequest, PricedCandidate> {
     private FixedKeyProcessorContext<String, PricedCandidate> context;
     private TimestampedKeyValueStore<String, ModelLane> models;
@@ -42,25 +33,9 @@ final class PriceRequest implements FixedKeyProcessor<String, RoutedRequest, Pri
 
     @Override
     public void process(FixedKeyRecord<String, RoutedRequest> record) {
-        RoutedRequest request = record.value();
-        ValueAndTimestamp<ModelLane> entry = models.get(request.getServedModel());
-        Lane lane = entry != null ? Lane.valueOf(entry.value().getLane()) : claimedLane(request);
-        long at = request.getCompletedAt().toEpochMilli();
-        Rate rate = RateBook.inForce(rateVersions(), lane, at).orElseThrow(() -> new RejectedException(Reason.NO_RATE,
-                "no " + lane + " rate version in force at " + request.getCompletedAt()));
-        Price price = Price.of(request.getInputTokens(), request.getOutputTokens(), rate);
-        context.forward(record.withValue(new PricedCandidate(request, lane, entry != null, rate, price)));
-    }
-
-    private static Lane claimedLane(RoutedRequest request) {
-        if (request.getLane() == null) {
-            throw new RejectedException(Reason.UNKNOWN_MODEL, "served_model " + request.getServedModel()
-                    + " is not in the model catalog and the request claims no lane");
-        }
-        Optional<Lane> lane = Lane.parse(request.getLane());
-        return lane.orElseThrow(() -> new RejectedException(Reason.UNKNOWN_LANE, "served_model "
-                + request.getServedModel() + " is not in the model catalog and lane " + request.getLane()
-                + " is not a lane"));
+        ValueAndTimestamp<ModelLane> entry = models.get(record.value().getServedModel());
+        PricedCandidate priced = RequestPricing.price(record.value(), entry == null ? null : entry.value(), rateVersions());
+        context.forward(record.withValue(priced));
     }
 
     /** The rate card is a handful of versions: a scan is cheaper than keeping an index in step with the store. */
