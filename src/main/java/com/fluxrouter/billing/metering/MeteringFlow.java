@@ -45,38 +45,52 @@ public final class MeteringFlow {
                 .process(new Supplier(config, serdes), Named.as("meter"), PlanFlow.STORE);
     }
 
+    /** A new meter processor; replay drives it directly. */
+    public static Processor<String, PlannedRequest, Object, SpecificRecord> meter(BillingConfig config) {
+        return new MeterProcessor(config);
+    }
+
+    /** The meter's own stores (the plan history is the plans sub-flow's). */
+    public static Set<StoreBuilder<?>> stores(BillingConfig config, Serdes serdes) {
+        // Ordered, so that the topology description lists the stores the same way on every run.
+        Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
+        stores.add(cached(config, keyValue(config, REQUEST_IDS_STORE, serdes.string(),
+                org.apache.kafka.common.serialization.Serdes.Long())));
+        stores.add(cached(config, keyValue(config, MONTHS_STORE, serdes.string(), serdes.avro(MonthLedger.class))));
+        // No cache: range scans over a caching store copy the cache's keys on every scan.
+        stores.add(keyValue(config, DEADLINES_STORE, org.apache.kafka.common.serialization.Serdes.Bytes(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray()));
+        stores.add(cached(config, keyValue(config, CLOCK_STORE, serdes.string(),
+                org.apache.kafka.common.serialization.Serdes.Long())));
+        return stores;
+    }
+
+    /** The record cache saves RocksDB reads and changelog writes; in front of a memory store it only costs. */
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> cached(BillingConfig config,
+                                                                 StoreBuilder<KeyValueStore<K, V>> builder) {
+        return config.storeKind() == BillingConfig.StoreKind.ROCKSDB ? builder.withCachingEnabled() : builder;
+    }
+
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(BillingConfig config, String name, Serde<K> keys,
+                                                                   Serde<V> values) {
+        KeyValueBytesStoreSupplier supplier = config.storeKind() == BillingConfig.StoreKind.IN_MEMORY
+                ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name);
+        StoreBuilder<KeyValueStore<K, V>> builder = Stores.keyValueStoreBuilder(supplier, keys, values);
+        return config.changelogs() ? builder : builder.withLoggingDisabled();
+    }
+
     private record Supplier(BillingConfig config, Serdes serdes)
             implements ProcessorSupplier<String, PlannedRequest, Object, SpecificRecord> {
 
         @Override
         public Processor<String, PlannedRequest, Object, SpecificRecord> get() {
-            return new MeterProcessor(config);
+            return meter(config);
         }
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            // Ordered, so that the topology description lists the stores the same way on every run.
-            Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
-            stores.add(cached(keyValue(REQUEST_IDS_STORE, serdes.string(), org.apache.kafka.common.serialization.Serdes.Long())));
-            stores.add(cached(keyValue(MONTHS_STORE, serdes.string(), serdes.avro(MonthLedger.class))));
-            // No cache: range scans over a caching store copy the cache's keys on every scan.
-            stores.add(keyValue(DEADLINES_STORE, org.apache.kafka.common.serialization.Serdes.Bytes(),
-                    org.apache.kafka.common.serialization.Serdes.ByteArray()));
-            stores.add(cached(keyValue(CLOCK_STORE, serdes.string(), org.apache.kafka.common.serialization.Serdes.Long())));
-            return stores;
-        }
-
-        /** The record cache saves RocksDB reads and changelog writes; in front of a memory store it only costs. */
-        private <K, V> StoreBuilder<KeyValueStore<K, V>> cached(StoreBuilder<KeyValueStore<K, V>> builder) {
-            return config.storeKind() == BillingConfig.StoreKind.ROCKSDB ? builder.withCachingEnabled() : builder;
-        }
-
-        private <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(String name, Serde<K> keys, Serde<V> values) {
-            KeyValueBytesStoreSupplier supplier = config.storeKind() == BillingConfig.StoreKind.IN_MEMORY
-                    ? Stores.inMemoryKeyValueStore(name)
-                    : Stores.persistentKeyValueStore(name);
-            StoreBuilder<KeyValueStore<K, V>> builder = Stores.keyValueStoreBuilder(supplier, keys, values);
-            return config.changelogs() ? builder : builder.withLoggingDisabled();
+            return MeteringFlow.stores(config, serdes);
         }
     }
 }
