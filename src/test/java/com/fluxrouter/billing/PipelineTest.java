@@ -151,6 +151,15 @@ public abstract class PipelineTest {
         send(request.build());
     }
 
+    /** Sends an Express request costing exactly {@code dollars} (at $1 per 1M tokens; at most $20). */
+    protected RoutedRequest spend(String account, String dollars, String completedAt) {
+        long tokens = new BigDecimal(dollars).movePointRight(6).longValueExact();
+        long input = Math.min(tokens, 10_000_000L);
+        RoutedRequest request = request(account, Lane.EXPRESS, input, tokens - input, completedAt).build();
+        send(request);
+        return request;
+    }
+
     protected void send(RoutedRequest request) {
         requests.pipeInput(request.getAccountId(), request, request.getCompletedAt().plusSeconds(1));
     }

@@ -15,31 +15,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import static com.fluxrouter.billing.invoicing.InvoiceLines.ofType;
+import static com.fluxrouter.billing.invoicing.InvoiceLines.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rules 10 and 11 end to end: months close once by the billing clock; late requests add supplemental sets. */
 class InvoiceBehaviourTest extends PipelineTest {
     private static final String ACCOUNT = "acct-1";
     private static final String LONG_AGO = "2020-01-01T00:00:00Z";
-
-    /** Sends an Express request costing exactly {@code dollars} (at $1 per 1M tokens; at most $20). */
-    private RoutedRequest spend(String account, String dollars, String completedAt) {
-        long tokens = new BigDecimal(dollars).movePointRight(6).longValueExact();
-        long input = Math.min(tokens, 10_000_000L);
-        RoutedRequest request = request(account, Lane.EXPRESS, input, tokens - input, completedAt).build();
-        send(request);
-        return request;
-    }
-
-    private static List<InvoiceLine> ofType(List<InvoiceLine> lines, String type) {
-        return lines.stream().filter(line -> line.getLineType().equals(type)).toList();
-    }
-
-    private static InvoiceLine total(List<InvoiceLine> lines) {
-        List<InvoiceLine> totals = ofType(lines, InvoiceBuilder.TOTAL);
-        assertThat(totals).hasSize(1);
-        return totals.get(0);
-    }
 
     private static BigDecimal sumDue(List<InvoiceLine> lines) {
         return ofType(lines, InvoiceBuilder.TOTAL).stream().map(InvoiceLine::getAmountDueUsd)

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static com.fluxrouter.billing.invoicing.InvoiceLines.ofType;
+import static com.fluxrouter.billing.invoicing.InvoiceLines.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rules 10 and 11: the original set is the month's figures, a supplemental set is the change since earlier sets. */
@@ -35,16 +37,6 @@ class InvoiceBuilderTest {
 
     private static LaneUsage lane(Lane lane, long requests, long input, long output, String amount) {
         return new LaneUsage(lane.name(), requests, input, output, nanos(amount));
-    }
-
-    private static List<InvoiceLine> ofType(List<InvoiceLine> lines, String type) {
-        return lines.stream().filter(line -> line.getLineType().equals(type)).toList();
-    }
-
-    private static InvoiceLine total(List<InvoiceLine> lines) {
-        List<InvoiceLine> totals = ofType(lines, InvoiceBuilder.TOTAL);
-        assertThat(totals).hasSize(1);
-        return totals.get(0);
     }
 
     @Test

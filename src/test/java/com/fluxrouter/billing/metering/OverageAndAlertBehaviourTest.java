@@ -19,15 +19,6 @@ class OverageAndAlertBehaviourTest extends PipelineTest {
     private static final String ACCOUNT = "acct-1";
     private static final String LONG_AGO = "2020-01-01T00:00:00Z";
 
-    /** Sends an Express request costing exactly {@code dollars} (at $1 per 1M tokens; at most $20). */
-    private RoutedRequest spend(String account, String dollars, String completedAt) {
-        long tokens = new BigDecimal(dollars).movePointRight(6).longValueExact();
-        long input = Math.min(tokens, 10_000_000L);
-        RoutedRequest request = request(account, Lane.EXPRESS, input, tokens - input, completedAt).build();
-        send(request);
-        return request;
-    }
-
     private static void assertUpdate(OverageUpdate update, String usage, String credit, String overage, String delta) {
         assertThat(update.getAccountId()).isEqualTo(ACCOUNT);
         assertThat(update.getUsageUsd()).as("usage").isEqualByComparingTo(usage);
