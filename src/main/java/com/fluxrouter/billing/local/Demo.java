@@ -1,0 +1,189 @@
+package com.fluxrouter.billing.local;
+
+import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.catalog.PublishedPriceList;
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.schema.AccountPlanKey;
+import com.fluxrouter.billing.schema.LaneRate;
+import com.fluxrouter.billing.schema.LaneRateKey;
+import com.fluxrouter.billing.schema.ModelLane;
+import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.serde.Serdes;
+import com.fluxrouter.billing.topology.Topics;
+import com.fluxrouter.billing.traffic.RequestFactory;
+import com.fluxrouter.billing.traffic.TokenSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code bin/flux-billing demo}: a local broker, the contract's topics, the published catalog and a handful of
+ * plans, the pipeline with exactly_once_v2, a generator of routed requests at a steady rate, and a live view.
+ * Everything lives under the data directory, so running it again resumes.
+ */
+public final class Demo implements AutoCloseable {
+    /** @param trace a trace CSV to take token counts from, or null for the built-in distributions */
+    public record Options(Path dataDir, int port, int ratePerSecond, int accounts, long seed, Path trace,
+                          Duration viewEvery, PrintStream out) {
+    }
+
+    private static final int PARTITIONS = 3;
+    private static final int TICKS_PER_SECOND = 10;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final LocalBroker broker;
+    private final Pipeline pipeline;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final LiveView view;
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "flux-demo");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicLong sent = new AtomicLong();
+    private ScheduledFuture<?> generator;
+    private final long startedNanos = System.nanoTime();
+
+    private Demo(LocalBroker broker, Pipeline pipeline, KafkaProducer<byte[], byte[]> producer, LiveView view) {
+        this.broker = broker;
+        this.pipeline = pipeline;
+        this.producer = producer;
+        this.view = view;
+    }
+
+    public static Demo start(Options options) throws Exception {
+        LocalBroker broker = LocalBroker.start(options.dataDir(), options.port());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicSetup.ensure(admin, PARTITIONS, (short) 1);
+        }
+        BillingConfig config = BillingConfig.of(Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-demo",
+                StreamsConfig.STATE_DIR_CONFIG, options.dataDir().resolve("state").toString()));
+        Serdes serdes = new Serdes(config.wireFormat());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        List<AccountPlan> plans = DemoPlans.forAccounts(options.accounts());
+        seed(producer, serdes, plans);
+        Pipeline pipeline = new Pipeline(config).start();
+        pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY_TIMEOUT);
+        pipeline.awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), READY_TIMEOUT);
+        pipeline.awaitEntries(PlanFlow.STORE, plans.size(), READY_TIMEOUT);
+        LiveView view = new LiveView(broker.bootstrapServers(), serdes, plans, options.out());
+        Demo demo = new Demo(broker, pipeline, producer, view);
+        options.out().printf("Kafka broker on %s, data in %s; the pipeline runs with exactly_once_v2.%n",
+                broker.bootstrapServers(), options.dataDir().toAbsolutePath());
+        demo.generate(options, serdes);
+        demo.show(options);
+        return demo;
+    }
+
+    /** The catalog and the plans are compacted topics keyed by version: seeding again changes nothing. */
+    private static void seed(KafkaProducer<byte[], byte[]> producer, Serdes serdes, List<AccountPlan> plans) {
+        for (ModelLane model : PublishedPriceList.models()) {
+            producer.send(new ProducerRecord<>(Topics.MODELS, serdes.string().serializer().serialize(Topics.MODELS, model.getModelId()),
+                    serdes.avro(ModelLane.class).serializer().serialize(Topics.MODELS, model)));
+        }
+        for (LaneRate rate : PublishedPriceList.rates()) {
+            producer.send(new ProducerRecord<>(Topics.RATES,
+                    serdes.avro(LaneRateKey.class).serializer().serialize(Topics.RATES, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())),
+                    serdes.avro(LaneRate.class).serializer().serialize(Topics.RATES, rate)));
+        }
+        for (AccountPlan plan : plans) {
+            producer.send(new ProducerRecord<>(Topics.PLANS,
+                    serdes.avro(AccountPlanKey.class).serializer().serialize(Topics.PLANS, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())),
+                    serdes.avro(AccountPlan.class).serializer().serialize(Topics.PLANS, plan)));
+        }
+        producer.flush();
+    }
+
+    private void generate(Options options, Serdes serdes) throws Exception {
+        long seed = options.seed();
+        TokenSource tokens = options.trace() == null ? TokenSource.builtIn(new Random(seed)) : TokenSource.trace(options.trace());
+        RequestFactory requests = new RequestFactory(seed, tokens, options.accounts(), "demo-" + System.currentTimeMillis());
+        double perTick = (double) options.ratePerSecond() / TICKS_PER_SECOND;
+        double[] due = {0};
+        generator = scheduler.scheduleAtFixedRate(() -> {
+            due[0] += perTick;
+            for (; due[0] >= 1; due[0]--) {
+                RoutedRequest request = requests.next(Instant.now());
+                producer.send(new ProducerRecord<>(Topics.ROUTED,
+                        serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
+                        serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
+                sent.incrementAndGet();
+            }
+        }, 0, 1000 / TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
+    }
+
+    private void show(Options options) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            long seconds = Math.max(1, (System.nanoTime() - startedNanos) / 1_000_000_000L);
+            view.refresh(String.format("[demo %3ds] sent %,d (%,d/s) | pipeline %s", seconds, sent.get(),
+                    sent.get() / seconds, pipeline.streams().state()));
+        }, options.viewEvery().toMillis(), options.viewEvery().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Requests produced by this run. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Stops producing requests (the pipeline and the view go on) and waits until every request is sent. */
+    public void stopTraffic() throws InterruptedException {
+        generator.cancel(false);
+        while (!generator.isDone()) {
+            Thread.sleep(10);
+        }
+        producer.flush();
+    }
+
+    /** Priced requests on the output topic so far, all runs together, as of the view's last refresh. */
+    public long priced() {
+        return view.priced();
+    }
+
+    public long rejected() {
+        return view.rejected();
+    }
+
+    public long alerts() {
+        return view.alertsSeen();
+    }
+
+    public long accountsInOverage() {
+        return view.overageAccounts();
+    }
+
+    /** Stops the traffic, then the pipeline (committing what it processed), then the broker. */
+    @Override
+    public void close() throws InterruptedException {
+        scheduler.shutdown();
+        scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        producer.close(Duration.ofSeconds(10));
+        pipeline.close();
+        view.close();
+        broker.close();
+    }
+}

@@ -1,0 +1,81 @@
+package com.fluxrouter.billing.local;
+
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.topology.BillingTopology;
+import com.fluxrouter.billing.topology.StreamsSettings;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/** The billing topology running on a cluster: one Kafka Streams instance of the application. */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private final KafkaStreams streams;
+
+    public Pipeline(BillingConfig config) {
+        Properties properties = new Properties();
+        properties.putAll(StreamsSettings.of(config));
+        this.streams = new KafkaStreams(BillingTopology.build(config), properties);
+        // A failure outside record processing (records themselves are rejected, never fatal): start the thread
+        // again from the last committed state rather than stop billing.
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("Stream thread failed; replacing it", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    public Pipeline start() {
+        streams.start();
+        return this;
+    }
+
+    /**
+     * Waits until a store (a global catalog store, or the plan history) holds at least {@code entries} entries:
+     * requests priced before the catalog reaches the global stores would be rejected.
+     */
+    public void awaitEntries(String store, long entries, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long seen = 0;
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                ReadOnlyKeyValueStore<Object, Object> view = streams.store(
+                        StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()));
+                seen = 0;
+                // Counted, not estimated: RocksDB's estimate is rough for a handful of keys.
+                try (KeyValueIterator<Object, Object> all = view.all()) {
+                    for (; all.hasNext(); all.next()) {
+                        seen++;
+                    }
+                }
+                if (seen >= entries) {
+                    return;
+                }
+            } catch (InvalidStateStoreException notReadyYet) {
+                last = notReadyYet;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("store " + store + " holds " + seen + " of " + entries + " entries after "
+                + timeout + " (pipeline " + streams.state() + ")", last);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Commits what was processed and leaves the group; nothing is lost, nothing is processed twice. */
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,54 @@
+package com.fluxrouter.billing.local;
+
+import com.fluxrouter.billing.topology.TopicSpecs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Creates the pipeline's topics that are missing, then waits until every partition has a leader. */
+public final class TopicSetup {
+    private TopicSetup() {
+    }
+
+    /** @return the topics it created */
+    public static List<String> ensure(Admin admin, int partitions, short replication) throws Exception {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<NewTopic> missing = new ArrayList<>();
+        for (NewTopic topic : TopicSpecs.all(partitions, replication)) {
+            if (!existing.contains(topic.name())) {
+                missing.add(topic);
+            }
+        }
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+        }
+        List<String> names = TopicSpecs.all(partitions, replication).stream().map(NewTopic::name).toList();
+        awaitLeaders(admin, names);
+        return missing.stream().map(NewTopic::name).toList();
+    }
+
+    /**
+     * Producing before every partition has a leader can make the idempotent producer loop on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER and drop records on a fresh broker (KAFKA-15591).
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> names) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Collection<TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).values();
+            if (descriptions.stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics have no leader after 60 s: " + names);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
