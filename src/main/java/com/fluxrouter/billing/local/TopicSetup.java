@@ -2,12 +2,15 @@ package com.fluxrouter.billing.local;
 
 import com.fluxrouter.billing.topology.TopicSpecs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +34,30 @@ public final class TopicSetup {
         List<String> names = TopicSpecs.all(partitions, replication).stream().map(NewTopic::name).toList();
         awaitLeaders(admin, names);
         return missing.stream().map(NewTopic::name).toList();
+    }
+
+    /** Differences between the existing topics and the specification: partitions and the specified configs. */
+    public static List<String> check(Admin admin, int partitions) throws Exception {
+        List<NewTopic> specs = TopicSpecs.all(partitions, (short) 1);
+        List<String> names = specs.stream().map(NewTopic::name).toList();
+        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+        List<ConfigResource> resources = names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        List<String> problems = new ArrayList<>();
+        for (NewTopic spec : specs) {
+            int actual = descriptions.get(spec.name()).partitions().size();
+            if (actual != spec.numPartitions()) {
+                problems.add(spec.name() + ": " + actual + " partitions, needs " + spec.numPartitions());
+            }
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+            spec.configs().forEach((key, expected) -> {
+                String value = config.get(key) == null ? null : config.get(key).value();
+                if (!expected.equals(value)) {
+                    problems.add(spec.name() + ": " + key + "=" + value + ", needs " + expected);
+                }
+            });
+        }
+        return problems;
     }
 
     /**

@@ -1,6 +1,8 @@
 package com.fluxrouter.billing.it;
 
 import com.fluxrouter.billing.local.LocalBroker;
+import com.fluxrouter.billing.local.TopicSetup;
+import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -45,6 +47,17 @@ class LocalBrokerIT {
         }
         try (LocalBroker broker = LocalBroker.start(dataDir, 0)) {
             assertThat(read(broker, "t")).containsExactly("v");
+        }
+    }
+
+    @Test
+    void topicSetupCreatesTheContractTopicsAndReportsTopicsThatDiffer() throws Exception {
+        try (LocalBroker broker = LocalBroker.start(dataDir, 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            assertThat(TopicSetup.ensure(admin, 2, (short) 1)).contains(Topics.ROUTED, Topics.INVOICE_LINES, Topics.MODELS);
+            assertThat(TopicSetup.ensure(admin, 2, (short) 1)).as("second run creates nothing").isEmpty();
+            assertThat(TopicSetup.check(admin, 2)).isEmpty();
+            assertThat(TopicSetup.check(admin, 4)).anyMatch(problem -> problem.startsWith(Topics.ROUTED + ": 2 partitions"));
         }
     }
 
