@@ -61,6 +61,7 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
     }
 
     private ProducerRecord<byte[], byte[]> toProducerRecord(byte[] key, RejectedRecord rejected) {
+        RejectionCounts.count(Reason.valueOf(rejected.getReason()));
         return new ProducerRecord<>(Topics.REJECTED, null, key, serializer.serialize(Topics.REJECTED, rejected));
     }
 

@@ -117,7 +117,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         PlanTimeline timeline = PlanTimeline.of(record.value().plans() == null ? null : record.value().plans().getVersions());
         ZoneId zone = timeline.zoneAt(at);
         YearMonth month = BillingCalendar.monthOf(at, zone);
-        String ledgerKey = request.getAccountId() + SEPARATOR + month;
+        String ledgerKey = ledgerKey(request.getAccountId(), month.toString());
         MonthLedger ledger = months.get(ledgerKey);
         // What can fail (overflowing sums) is checked before the first state write, so a rejected request leaves
         // no id, clock or index entry behind and is priced once fixed and sent again.
@@ -153,6 +153,11 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
             close(ledger, ledgerKey);
         }
         months.put(ledgerKey, ledger);
+    }
+
+    /** Ids never hold control characters (RequestRules), so the separator cannot be forged. */
+    static String ledgerKey(String accountId, String month) {
+        return accountId + SEPARATOR + month;
     }
 
     private boolean seen(String idKey) {

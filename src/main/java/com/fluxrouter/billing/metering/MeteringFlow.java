@@ -45,6 +45,11 @@ public final class MeteringFlow {
                 .process(new Supplier(config, serdes), Named.as("meter"), PlanFlow.STORE);
     }
 
+    /** Key of an account-month in the {@value #MONTHS_STORE} store. */
+    public static String ledgerKey(String accountId, String month) {
+        return MeterProcessor.ledgerKey(accountId, month);
+    }
+
     /** A new meter processor; replay drives it directly. */
     public static Processor<String, PlannedRequest, Object, SpecificRecord> meter(BillingConfig config) {
         return new MeterProcessor(config);

@@ -1,0 +1,236 @@
+package com.fluxrouter.billing.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fluxrouter.billing.alerts.Alert;
+import com.fluxrouter.billing.metering.Ledgers;
+import com.fluxrouter.billing.metering.Settlement;
+import com.fluxrouter.billing.pricing.Money;
+import com.fluxrouter.billing.schema.state.LaneUsage;
+import com.fluxrouter.billing.schema.state.MonthLedger;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The pipeline's HTTP API: {@code GET /accounts/{account}/usage?month=YYYY-MM}, {@code /health}, {@code /ready}
+ * and {@code /metrics}. Usage comes from the state stores; a request for an account owned by another instance is
+ * forwarded to it, so any instance answers for any account.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Pattern USAGE = Pattern.compile("^/accounts/([^/]+)/usage$");
+    private static final String FORWARDED = "X-Flux-Forwarded";
+
+    private final HttpServer server;
+    private final Backend backend;
+    private final ApiAccess access;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private ApiServer(HttpServer server, Backend backend, ApiAccess access) {
+        this.server = server;
+        this.backend = backend;
+        this.access = access;
+    }
+
+    public static ApiServer start(String host, int port, ApiAccess access, Backend backend) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        if (!address.isLoopbackAddress() && !access.required()) {
+            throw new IllegalArgumentException("the HTTP API listens on " + host + " beyond this machine: set "
+                    + ApiAccess.TOKEN + " (or " + ApiAccess.ACCOUNT_TOKENS + ")");
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
+        ApiServer api = new ApiServer(server, backend, access);
+        server.createContext("/", api::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "flux-api");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.start();
+        return api;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                error(exchange, 405, "only GET is served");
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            switch (path) {
+                case "/health" -> status(exchange, backend.alive(), "UP", "DOWN");
+                case "/ready" -> status(exchange, backend.ready(), "READY", "NOT_READY");
+                case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4", backend.metrics());
+                default -> {
+                    Matcher usage = USAGE.matcher(path);
+                    if (usage.matches()) {
+                        usage(exchange, URLDecoder.decode(usage.group(1), StandardCharsets.UTF_8));
+                    } else {
+                        error(exchange, 404, "no such endpoint");
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            error(exchange, 500, e.getClass().getSimpleName());
+        }
+    }
+
+    private void usage(HttpExchange exchange, String account) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        ApiAccess.Decision decision = access.decide(authorization, account);
+        if (decision != ApiAccess.Decision.ALLOWED) {
+            error(exchange, decision == ApiAccess.Decision.UNAUTHENTICATED ? 401 : 403,
+                    decision == ApiAccess.Decision.UNAUTHENTICATED ? "a bearer token is required" : "not authorised for this account");
+            return;
+        }
+        String monthParameter = query(exchange.getRequestURI()).get("month");
+        try {
+            String requested = monthParameter == null ? null : YearMonth.parse(monthParameter).toString();
+            if (backend.ownerOf(account) instanceof Backend.Elsewhere elsewhere) {
+                forward(exchange, elsewhere.hostAndPort(), account, requested, authorization);
+                return;
+            }
+            String month = requested != null ? requested
+                    : YearMonth.from(Instant.now().atZone(backend.zoneOf(account))).toString();
+            MonthLedger ledger = backend.ledger(account, month);
+            if (ledger == null) {
+                error(exchange, 404, "no usage for " + account + " in " + month);
+                return;
+            }
+            send(exchange, 200, "application/json", json.writeValueAsString(view(ledger)));
+        } catch (DateTimeParseException e) {
+            error(exchange, 400, "month must be YYYY-MM");
+        } catch (Backend.NotReady e) {
+            error(exchange, 503, e.getMessage());
+        }
+    }
+
+    /** @param month the month asked for, or null for the owner's current month of the account */
+    private void forward(HttpExchange exchange, String hostAndPort, String account, String month, String authorization)
+            throws IOException {
+        if (exchange.getRequestHeaders().containsKey(FORWARDED)) {
+            error(exchange, 503, "ownership of " + account + " is moving; ask again");
+            return;
+        }
+        String path = "/accounts/" + URLEncoder.encode(account, StandardCharsets.UTF_8) + "/usage"
+                + (month == null ? "" : "?month=" + month);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostAndPort + path))
+                .timeout(Duration.ofSeconds(10))
+                .header(FORWARDED, "1");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            send(exchange, response.statusCode(), "application/json", response.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error(exchange, 503, "interrupted");
+        } catch (IOException e) {
+            error(exchange, 503, "owner " + hostAndPort + " did not answer");
+        }
+    }
+
+    private ObjectNode view(MonthLedger ledger) {
+        Settlement settlement = Ledgers.settlement(ledger);
+        ObjectNode node = json.createObjectNode();
+        node.put("account_id", ledger.getAccountId());
+        node.put("billing_month", ledger.getBillingMonth());
+        node.put("time_zone", ledger.getTimeZone());
+        node.put("usage_usd", money(settlement.usageNanos()));
+        node.put("included_credit_usd", money(ledger.getCreditNanos()));
+        if (ledger.getCeilingNanos() == null) {
+            node.putNull("spend_ceiling_usd");
+        } else {
+            node.put("spend_ceiling_usd", money(ledger.getCeilingNanos()));
+        }
+        node.put("credit_applied_usd", money(settlement.creditApplied()));
+        node.put("overage_due_usd", money(settlement.overageDue()));
+        node.put("over_ceiling_usd", money(settlement.overCeiling()));
+        node.put("closed", ledger.getClosed());
+        node.put("invoice_sets", ledger.getInvoiceSets());
+        ArrayNode lanes = node.putArray("lanes");
+        for (LaneUsage lane : ledger.getLanes()) {
+            lanes.addObject()
+                    .put("lane", lane.getLane())
+                    .put("requests", lane.getRequests())
+                    .put("input_tokens", lane.getInputTokens())
+                    .put("output_tokens", lane.getOutputTokens())
+                    .put("amount_usd", money(lane.getAmountNanos()));
+        }
+        ArrayNode alerts = node.putArray("alerts");
+        for (Alert alert : Alert.values()) {
+            if ((ledger.getAlertsFired() & alert.bit()) != 0) {
+                alerts.add(alert.name());
+            }
+        }
+        return node;
+    }
+
+    private static String money(long nanos) {
+        return Money.toUsd(nanos).stripTrailingZeros().toPlainString();
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> parameters = new java.util.HashMap<>();
+        if (uri.getRawQuery() == null) {
+            return parameters;
+        }
+        for (String pair : uri.getRawQuery().split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                parameters.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return parameters;
+    }
+
+    private void status(HttpExchange exchange, boolean ok, String up, String down) throws IOException {
+        send(exchange, ok ? 200 : 503, "application/json", "{\"status\":\"" + (ok ? up : down) + "\"}");
+    }
+
+    private void error(HttpExchange exchange, int status, String message) throws IOException {
+        ObjectNode body = json.createObjectNode().put("error", message);
+        send(exchange, status, "application/json", json.writeValueAsString(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

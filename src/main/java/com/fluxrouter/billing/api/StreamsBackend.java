@@ -1,0 +1,130 @@
+package com.fluxrouter.billing.api;
+
+import com.fluxrouter.billing.errors.Reason;
+import com.fluxrouter.billing.errors.RejectionCounts;
+import com.fluxrouter.billing.metering.MeteringFlow;
+import com.fluxrouter.billing.metering.PlanTimeline;
+import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.schema.state.MonthLedger;
+import com.fluxrouter.billing.schema.state.PlanHistory;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The API's view of a running Kafka Streams instance: ownership from its metadata, state through IQv2. */
+public final class StreamsBackend implements Backend {
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final StringSerializer keys = new StringSerializer();
+
+    /** @param self this instance's {@code application.server} */
+    public StreamsBackend(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    @Override
+    public boolean alive() {
+        KafkaStreams.State state = streams.state();
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING;
+    }
+
+    @Override
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public Owner ownerOf(String account) throws NotReady {
+        KeyQueryMetadata metadata = metadata(account);
+        HostInfo owner = metadata.activeHost();
+        return owner.equals(self) ? new Here() : new Elsewhere(owner.host() + ":" + owner.port());
+    }
+
+    @Override
+    public MonthLedger ledger(String account, String month) throws NotReady {
+        return query(MeteringFlow.MONTHS_STORE, account, MeteringFlow.ledgerKey(account, month), MonthLedger.class);
+    }
+
+    @Override
+    public ZoneId zoneOf(String account) throws NotReady {
+        PlanHistory history = query(PlanFlow.STORE, account, account, PlanHistory.class);
+        return history == null ? ZoneOffset.UTC
+                : PlanTimeline.of(history.getVersions()).zoneAt(Instant.now().toEpochMilli());
+    }
+
+    private <T> T query(String store, String account, String key, Class<T> type) throws NotReady {
+        int partition = metadata(account).partition();
+        StateQueryRequest<Object> request = StateQueryRequest.inStore(store)
+                .withQuery(KeyQuery.<String, Object>withKey(key))
+                .withPartitions(Set.of(partition))
+                .requireActive();
+        StateQueryResult<Object> result = streams.query(request);
+        QueryResult<Object> answer = result.getPartitionResults().get(partition);
+        if (answer == null || answer.isFailure()) {
+            throw new NotReady(answer == null ? "partition " + partition + " is not here yet" : answer.getFailureMessage());
+        }
+        Object value = answer.getResult();
+        // Table stores hold values with their timestamps.
+        if (value instanceof ValueAndTimestamp<?> timestamped) {
+            value = timestamped.value();
+        }
+        return type.cast(value);
+    }
+
+    private KeyQueryMetadata metadata(String account) throws NotReady {
+        if (!ready()) {
+            throw new NotReady("the pipeline is " + streams.state() + "; ask again shortly");
+        }
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(MeteringFlow.MONTHS_STORE, account, keys);
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new NotReady("no owner of " + account + " yet; ask again shortly");
+        }
+        return metadata;
+    }
+
+    @Override
+    public String metrics() {
+        StringBuilder text = new StringBuilder();
+        Map<String, StringBuilder> families = new TreeMap<>();
+        for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+            if (!(entry.getValue().metricValue() instanceof Number value) || Double.isNaN(value.doubleValue())) {
+                continue;
+            }
+            MetricName name = entry.getKey();
+            String family = sanitize("kafka_" + name.group() + "_" + name.name());
+            StringBuilder labels = new StringBuilder();
+            new TreeMap<>(name.tags()).forEach((tag, tagValue) -> labels.append(labels.isEmpty() ? "" : ",")
+                    .append(sanitize(tag)).append("=\"").append(tagValue.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+            families.computeIfAbsent(family, f -> new StringBuilder("# TYPE " + f + " gauge\n"))
+                    .append(family).append('{').append(labels).append("} ").append(value.doubleValue()).append('\n');
+        }
+        families.values().forEach(text::append);
+        text.append("# TYPE flux_billing_rejected_total counter\n");
+        for (Reason reason : Reason.values()) {
+            text.append("flux_billing_rejected_total{reason=\"").append(reason.name()).append("\"} ")
+                    .append(RejectionCounts.of(reason)).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String sanitize(String name) {
+        return name.replaceAll("[^a-zA-Z0-9_]", "_");
+    }
+}

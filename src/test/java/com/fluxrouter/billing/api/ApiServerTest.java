@@ -1,0 +1,164 @@
+package com.fluxrouter.billing.api;
+
+import com.fluxrouter.billing.metering.Ledgers;
+import com.fluxrouter.billing.metering.PlanTerms;
+import com.fluxrouter.billing.pricing.Lane;
+import com.fluxrouter.billing.pricing.Price;
+import com.fluxrouter.billing.schema.state.MonthLedger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The HTTP layer over a backend that holds ledgers in a map (the real backend is exercised in the *IT tests). */
+class ApiServerTest {
+    private final List<ApiServer> servers = new ArrayList<>();
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    /** A backend owning some accounts and sending the rest elsewhere. */
+    private static final class MapBackend implements Backend {
+        final Map<String, MonthLedger> ledgers = new HashMap<>();
+        final Map<String, String> elsewhere = new HashMap<>();
+        boolean ready = true;
+
+        @Override
+        public boolean alive() {
+            return true;
+        }
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public Owner ownerOf(String account) throws NotReady {
+            if (!ready) {
+                throw new NotReady("rebalancing");
+            }
+            return elsewhere.containsKey(account) ? new Elsewhere(elsewhere.get(account)) : new Here();
+        }
+
+        @Override
+        public MonthLedger ledger(String account, String month) {
+            return ledgers.get(account + " " + month);
+        }
+
+        @Override
+        public ZoneId zoneOf(String account) {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public String metrics() {
+            return "flux_billing_rejected_total{reason=\"MALFORMED\"} 0\n";
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        servers.forEach(ApiServer::close);
+    }
+
+    private ApiServer start(ApiAccess access, Backend backend) throws IOException {
+        ApiServer server = ApiServer.start("127.0.0.1", 0, access, backend);
+        servers.add(server);
+        return server;
+    }
+
+    private static MonthLedger ledger(String account, String month) {
+        MonthLedger ledger = Ledgers.open(account, month, "UTC", 0, new PlanTerms(1_000_000_000L, 5_000_000_000L));
+        Ledgers.add(ledger, Lane.DEEP_THOUGHT, 1_000_000, 0, new Price(4_000_000_000L, 0));
+        ledger.setAlertsFired(0b111);
+        return ledger;
+    }
+
+    private HttpResponse<String> get(ApiServer server, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void usageAnswersMonthToDateFiguresFromTheLedger() throws Exception {
+        MapBackend backend = new MapBackend();
+        backend.ledgers.put("acct-1 2026-11", ledger("acct-1", "2026-11"));
+        HttpResponse<String> response = get(start(ApiAccess.open(), backend), "/accounts/acct-1/usage?month=2026-11", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"usage_usd\":\"4\"", "\"included_credit_usd\":\"1\"",
+                "\"spend_ceiling_usd\":\"5\"", "\"overage_due_usd\":\"3\"", "\"lane\":\"DEEP_THOUGHT\"",
+                "\"alerts\":[\"CREDIT_50\",\"CREDIT_80\",\"CREDIT_100\"]");
+    }
+
+    @Test
+    void errorsHaveProperStatusCodes() throws Exception {
+        MapBackend backend = new MapBackend();
+        ApiServer server = start(ApiAccess.open(), backend);
+        assertThat(get(server, "/accounts/acct-1/usage?month=2026-13", null).statusCode()).isEqualTo(400);
+        assertThat(get(server, "/accounts/acct-1/usage?month=2026-11", null).statusCode()).isEqualTo(404);
+        assertThat(get(server, "/nowhere", null).statusCode()).isEqualTo(404);
+        backend.ready = false;
+        assertThat(get(server, "/accounts/acct-1/usage?month=2026-11", null).statusCode()).isEqualTo(503);
+        assertThat(get(server, "/ready", null).statusCode()).isEqualTo(503);
+        assertThat(get(server, "/health", null).statusCode()).isEqualTo(200);
+        assertThat(get(server, "/metrics", null).body()).contains("flux_billing_rejected_total");
+    }
+
+    @Test
+    void anAccountOwnedElsewhereIsAnsweredByForwarding() throws Exception {
+        MapBackend owner = new MapBackend();
+        owner.ledgers.put("acct-2 2026-11", ledger("acct-2", "2026-11"));
+        ApiServer ownerServer = start(ApiAccess.open(), owner);
+        MapBackend other = new MapBackend();
+        other.elsewhere.put("acct-2", "127.0.0.1:" + ownerServer.port());
+        HttpResponse<String> response = get(start(ApiAccess.open(), other), "/accounts/acct-2/usage?month=2026-11", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"account_id\":\"acct-2\"");
+    }
+
+    @Test
+    void forwardingNeverLoopsWhileOwnershipMoves() throws Exception {
+        MapBackend a = new MapBackend();
+        MapBackend b = new MapBackend();
+        ApiServer serverA = start(ApiAccess.open(), a);
+        ApiServer serverB = start(ApiAccess.open(), b);
+        a.elsewhere.put("acct-3", "127.0.0.1:" + serverB.port());
+        b.elsewhere.put("acct-3", "127.0.0.1:" + serverA.port());
+        assertThat(get(serverA, "/accounts/acct-3/usage?month=2026-11", null).statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void tokensDecideWhoReadsWhichAccount() throws Exception {
+        MapBackend backend = new MapBackend();
+        backend.ledgers.put("acct-1 2026-11", ledger("acct-1", "2026-11"));
+        backend.ledgers.put("acct-2 2026-11", ledger("acct-2", "2026-11"));
+        ApiServer server = start(ApiAccess.of(Map.of(ApiAccess.TOKEN, "operator", ApiAccess.ACCOUNT_TOKENS, "acct-1=one")), backend);
+        assertThat(get(server, "/accounts/acct-1/usage?month=2026-11", null).statusCode()).isEqualTo(401);
+        assertThat(get(server, "/accounts/acct-1/usage?month=2026-11", "wrong").statusCode()).isEqualTo(403);
+        assertThat(get(server, "/accounts/acct-1/usage?month=2026-11", "one").statusCode()).isEqualTo(200);
+        assertThat(get(server, "/accounts/acct-2/usage?month=2026-11", "one").statusCode()).isEqualTo(403);
+        assertThat(get(server, "/accounts/acct-2/usage?month=2026-11", "operator").statusCode()).isEqualTo(200);
+        assertThat(get(server, "/health", null).statusCode()).as("probes need no token").isEqualTo(200);
+    }
+
+    @Test
+    void refusesToListenBeyondThisMachineWithoutAToken() {
+        assertThatThrownBy(() -> ApiServer.start("0.0.0.0", 0, ApiAccess.open(), new MapBackend()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(ApiAccess.TOKEN);
+    }
+}
