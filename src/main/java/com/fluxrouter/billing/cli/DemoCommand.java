@@ -20,6 +20,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--http-port", defaultValue = "8080", description = "HTTP API port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Option(names = "--rate", defaultValue = "50", description = "Routed requests per second (default ${DEFAULT-VALUE}).")
     int rate;
 
@@ -38,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
-        Demo demo = Demo.start(new Demo.Options(dataDir, port, rate, accounts, seed, trace, Duration.ofSeconds(2), System.out));
+        Demo demo = Demo.start(new Demo.Options(dataDir, port, httpPort, rate, accounts, seed, trace, Duration.ofSeconds(2), System.out));
         Thread closer = new Thread(() -> {
             try {
                 System.out.println("Stopping: traffic, then the pipeline (committing), then the broker...");

@@ -1,8 +1,7 @@
 package com.fluxrouter.billing.cli;
 
-import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.config.Settings;
-import com.fluxrouter.billing.local.Pipeline;
+import com.fluxrouter.billing.local.Service;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "run", description = {
         "Runs the pipeline against an existing Kafka cluster until stopped (SIGTERM or Ctrl-C close it cleanly).",
-        "Settings: --config FILE (Java properties), then KAFKA_* and FLUX_* environment variables, then the options."})
+        "Settings: --config FILE (Java properties), then KAFKA_* and FLUX_* environment variables, then the options.",
+        "The HTTP API listens on flux.http.host:flux.http.port (default 127.0.0.1:8080)."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (or KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
@@ -29,9 +29,10 @@ final class RunCommand implements Callable<Integer> {
             settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Pipeline pipeline = new Pipeline(BillingConfig.of(settings)).start();
+        Service service = Service.start(settings);
+        System.out.println("flux-billing running; HTTP API on " + service.apiAddress());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pipeline.close();
+            service.close();
             stopped.countDown();
         }, "flux-billing-shutdown"));
         stopped.await();

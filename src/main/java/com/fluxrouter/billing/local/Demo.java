@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Demo implements AutoCloseable {
     /** @param trace a trace CSV to take token counts from, or null for the built-in distributions */
-    public record Options(Path dataDir, int port, int ratePerSecond, int accounts, long seed, Path trace,
+    public record Options(Path dataDir, int port, int httpPort, int ratePerSecond, int accounts, long seed, Path trace,
                           Duration viewEvery, PrintStream out) {
     }
 
@@ -51,6 +51,7 @@ public final class Demo implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final LocalBroker broker;
+    private final Service service;
     private final Pipeline pipeline;
     private final KafkaProducer<byte[], byte[]> producer;
     private final LiveView view;
@@ -63,9 +64,10 @@ public final class Demo implements AutoCloseable {
     private ScheduledFuture<?> generator;
     private final long startedNanos = System.nanoTime();
 
-    private Demo(LocalBroker broker, Pipeline pipeline, KafkaProducer<byte[], byte[]> producer, LiveView view) {
+    private Demo(LocalBroker broker, Service service, KafkaProducer<byte[], byte[]> producer, LiveView view) {
         this.broker = broker;
-        this.pipeline = pipeline;
+        this.service = service;
+        this.pipeline = service.pipeline();
         this.producer = producer;
         this.view = view;
     }
@@ -75,11 +77,12 @@ public final class Demo implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             TopicSetup.ensure(admin, PARTITIONS, (short) 1);
         }
-        BillingConfig config = BillingConfig.of(Map.of(
+        Map<String, String> settings = Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-demo",
-                StreamsConfig.STATE_DIR_CONFIG, options.dataDir().resolve("state").toString()));
-        Serdes serdes = new Serdes(config.wireFormat());
+                StreamsConfig.STATE_DIR_CONFIG, options.dataDir().resolve("state").toString(),
+                Service.HTTP_PORT, Integer.toString(options.httpPort()));
+        Serdes serdes = new Serdes(BillingConfig.of(settings).wireFormat());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -87,14 +90,17 @@ public final class Demo implements AutoCloseable {
                 new ByteArraySerializer(), new ByteArraySerializer());
         List<AccountPlan> plans = DemoPlans.forAccounts(options.accounts());
         seed(producer, serdes, plans);
-        Pipeline pipeline = new Pipeline(config).start();
+        Service service = Service.start(settings);
+        Pipeline pipeline = service.pipeline();
         pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY_TIMEOUT);
         pipeline.awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), READY_TIMEOUT);
         pipeline.awaitEntries(PlanFlow.STORE, plans.size(), READY_TIMEOUT);
         LiveView view = new LiveView(broker.bootstrapServers(), serdes, plans, options.out());
-        Demo demo = new Demo(broker, pipeline, producer, view);
+        Demo demo = new Demo(broker, service, producer, view);
         options.out().printf("Kafka broker on %s, data in %s; the pipeline runs with exactly_once_v2.%n",
                 broker.bootstrapServers(), options.dataDir().toAbsolutePath());
+        options.out().printf("HTTP API on %s, e.g. curl %s/accounts/acct-000/usage%n", service.apiAddress(),
+                service.apiAddress());
         demo.generate(options, serdes);
         demo.show(options);
         return demo;
@@ -172,6 +178,10 @@ public final class Demo implements AutoCloseable {
         return view.alertsSeen();
     }
 
+    public String apiAddress() {
+        return service.apiAddress();
+    }
+
     public long accountsInOverage() {
         return view.overageAccounts();
     }
@@ -182,7 +192,7 @@ public final class Demo implements AutoCloseable {
         scheduler.shutdown();
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
         producer.close(Duration.ofSeconds(10));
-        pipeline.close();
+        service.close();
         view.close();
         broker.close();
     }

@@ -5,6 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +33,10 @@ class DemoIT {
             awaitAtLeast(demo::priced, 200);
             awaitAtLeast(demo::alerts, 1);
             awaitAtLeast(demo::accountsInOverage, 1);
+            HttpResponse<String> usage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(demo.apiAddress() + "/accounts/acct-000/usage")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(usage.statusCode()).isEqualTo(200);
+            assertThat(usage.body()).contains("\"account_id\":\"acct-000\"", "\"usage_usd\"");
             demo.stopTraffic();
             sentBefore = demo.sent();
         }
@@ -44,7 +52,7 @@ class DemoIT {
     }
 
     private Demo.Options options() {
-        return new Demo.Options(dataDir, 0, 200, 50, 7, null, Duration.ofMillis(500),
+        return new Demo.Options(dataDir, 0, 0, 200, 50, 7, null, Duration.ofMillis(500),
                 new PrintStream(OutputStream.nullOutputStream()));
     }
 

@@ -1,0 +1,71 @@
+package com.fluxrouter.billing.local;
+
+import com.fluxrouter.billing.api.ApiAccess;
+import com.fluxrouter.billing.api.ApiServer;
+import com.fluxrouter.billing.api.StreamsBackend;
+import com.fluxrouter.billing.config.BillingConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One instance of the service: the pipeline and its HTTP API. The API's address is the instance's
+ * {@code application.server}, so every instance can forward a query to the instance that owns the account.
+ */
+public final class Service implements AutoCloseable {
+    public static final String HTTP_HOST = "flux.http.host";
+    public static final String HTTP_PORT = "flux.http.port";
+    public static final String HTTP_ADVERTISED_HOST = "flux.http.advertised-host";
+
+    private final Pipeline pipeline;
+    private final ApiServer api;
+    private final HostInfo self;
+
+    private Service(Pipeline pipeline, ApiServer api, HostInfo self) {
+        this.pipeline = pipeline;
+        this.api = api;
+        this.self = self;
+    }
+
+    /** Starts the pipeline and its API from settings ({@code flux.http.*} among them). */
+    public static Service start(Map<String, String> settings) throws IOException {
+        String host = settings.getOrDefault(HTTP_HOST, "127.0.0.1");
+        int port = Integer.parseInt(settings.getOrDefault(HTTP_PORT, "8080"));
+        if (port == 0) {
+            port = freePort();
+        }
+        String advertised = settings.getOrDefault(HTTP_ADVERTISED_HOST, host.equals("0.0.0.0") ? "127.0.0.1" : host);
+        HostInfo self = new HostInfo(advertised, port);
+        Map<String, String> withServer = new HashMap<>(settings);
+        withServer.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        Pipeline pipeline = new Pipeline(BillingConfig.of(withServer));
+        ApiServer api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self));
+        pipeline.start();
+        return new Service(pipeline, api, self);
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The API's base address, e.g. {@code http://127.0.0.1:8080}. */
+    public String apiAddress() {
+        return "http://" + self.host() + ":" + api.port();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        pipeline.close();
+    }
+}

@@ -1,0 +1,175 @@
+package com.fluxrouter.billing.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fluxrouter.billing.api.Backend;
+import com.fluxrouter.billing.api.StreamsBackend;
+import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.catalog.PublishedPriceList;
+import com.fluxrouter.billing.local.Service;
+import com.fluxrouter.billing.local.TopicSetup;
+import com.fluxrouter.billing.schema.LaneRate;
+import com.fluxrouter.billing.schema.LaneRateKey;
+import com.fluxrouter.billing.schema.ModelLane;
+import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.serde.Serdes;
+import com.fluxrouter.billing.serde.WireFormat;
+import com.fluxrouter.billing.topology.Topics;
+import com.fluxrouter.billing.traffic.RequestFactory;
+import com.fluxrouter.billing.traffic.TokenSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances of the service share the partitions; the usage endpoint of either answers for every account,
+ * forwarding to the owner, with exactly the usage of the priced requests.
+ */
+class TwoInstancesIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final int ACCOUNTS = 20;
+    private static final int REQUESTS = 400;
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = EmbeddedKafka.start();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicSetup.ensure(admin, 4, (short) 1);
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void eitherInstanceAnswersForEveryAccount() throws Exception {
+        Serdes serdes = new Serdes(WireFormat.SINGLE_OBJECT);
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            for (ModelLane model : PublishedPriceList.models()) {
+                producer.send(new ProducerRecord<>(Topics.MODELS, serdes.string().serializer().serialize(Topics.MODELS, model.getModelId()),
+                        serdes.avro(ModelLane.class).serializer().serialize(Topics.MODELS, model)));
+            }
+            for (LaneRate rate : PublishedPriceList.rates()) {
+                producer.send(new ProducerRecord<>(Topics.RATES,
+                        serdes.avro(LaneRateKey.class).serializer().serialize(Topics.RATES, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())),
+                        serdes.avro(LaneRate.class).serializer().serialize(Topics.RATES, rate)));
+            }
+            producer.flush();
+            try (Service first = Service.start(settings("a")); Service second = Service.start(settings("b"))) {
+                awaitRunning(first, second);
+                first.pipeline().awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
+                second.pipeline().awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
+                first.pipeline().awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
+                second.pipeline().awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
+
+                RequestFactory factory = new RequestFactory(3, TokenSource.builtIn(new Random(3)), ACCOUNTS, "it");
+                Instant completedAt = Instant.now();
+                for (int i = 0; i < REQUESTS; i++) {
+                    RoutedRequest request = factory.next(completedAt);
+                    producer.send(new ProducerRecord<>(Topics.ROUTED, serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
+                            serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
+                }
+                producer.flush();
+
+                Map<String, BigDecimal> usage = new HashMap<>();
+                String month = null;
+                List<ConsumerRecord<byte[], byte[]>> priced = kafka.readCommitted(Topics.PRICED, REQUESTS, TIMEOUT);
+                assertThat(priced).hasSize(REQUESTS);
+                for (ConsumerRecord<byte[], byte[]> record : priced) {
+                    PricedRequest request = serdes.avro(PricedRequest.class).deserializer().deserialize(Topics.PRICED, record.value());
+                    usage.merge(request.getAccountId(), request.getCostUsd(), BigDecimal::add);
+                    month = request.getBillingMonth();
+                }
+
+                Set<String> owners = new HashSet<>();
+                ObjectMapper json = new ObjectMapper();
+                for (String account : usage.keySet()) {
+                    owners.add(owner(first, account));
+                    for (Service service : List.of(first, second)) {
+                        HttpResponse<String> response = get(service.apiAddress() + "/accounts/" + account + "/usage?month=" + month);
+                        assertThat(response.statusCode()).as(account + " via " + service.apiAddress()).isEqualTo(200);
+                        JsonNode body = json.readTree(response.body());
+                        assertThat(new BigDecimal(body.get("usage_usd").asText())).as(account)
+                                .isEqualByComparingTo(usage.get(account));
+                    }
+                }
+                assertThat(owners).as("both instances own accounts, so answers were forwarded").hasSize(2);
+            }
+        }
+    }
+
+    private static String owner(Service service, String account) throws Backend.NotReady {
+        String self = URI.create(service.apiAddress()).getAuthority();
+        Backend.Owner owner = new StreamsBackend(service.pipeline().streams(), HostInfo.buildFromEndpoint(self)).ownerOf(account);
+        return owner instanceof Backend.Elsewhere elsewhere ? elsewhere.hostAndPort() : self;
+    }
+
+    /** As a client should: 503 means the group is rebalancing, so ask again shortly. */
+    private static HttpResponse<String> get(String url) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 503 || System.nanoTime() > deadline) {
+                return response;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static Map<String, String> settings(String instance) {
+        return Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-it-two",
+                StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(instance).toString(),
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
+                Service.HTTP_PORT, "0");
+    }
+
+    private static void awaitRunning(Service... services) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (Service service : services) {
+            while (service.pipeline().streams().state() != KafkaStreams.State.RUNNING) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not RUNNING: " + service.pipeline().streams().state());
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
