@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The launcher: {@code bin/flux-billing <command>}. */
 @Command(name = "flux-billing", mixinStandardHelpOptions = true, version = "flux-billing 0.1.0",
         description = "FluxRouter usage billing: prices routed LLM requests and bills account-months.",
-        subcommands = {DemoCommand.class, RunCommand.class, TopicsCommand.class, ReplayCommand.class, TopologyCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, TopicsCommand.class, ResetCommand.class, ReplayCommand.class,
+                TopologyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FluxBilling {
     public static void main(String[] args) {

@@ -60,6 +60,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private KeyValueStore<String, Long> clockStore;
     private TimestampedKeyValueStore<String, PlanHistory> plans;
     private DeadlineIndex deadlines;
+    private Sensor pricedRequests;
     private Sensor duplicates;
     private Sensor lateRequests;
     private Sensor monthsClosed;
@@ -86,6 +87,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         this.plans = context.getStateStore(PlanFlow.STORE);
         this.deadlines = new DeadlineIndex(context.getStateStore(MeteringFlow.DEADLINES_STORE));
         String task = context.taskId().toString();
+        this.pricedRequests = sensor(task, "priced");
         this.duplicates = sensor(task, "duplicates");
         this.lateRequests = sensor(task, "late-requests");
         this.monthsClosed = sensor(task, "months-closed");
@@ -144,6 +146,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
             Ledgers.setTerms(ledger, timeline.termsFor(month, ZoneId.of(ledger.getTimeZone())));
         }
         forward(request.getAccountId(), priced(candidate, month));
+        pricedRequests.record();
         emitOverageChange(ledger, request.getCompletedAt());
         emitAlerts(ledger, request.getCompletedAt(), request.getRequestId());
         if (ledger.getClosed()) {
