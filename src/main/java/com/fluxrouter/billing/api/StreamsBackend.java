@@ -30,12 +30,17 @@ import java.util.TreeMap;
 public final class StreamsBackend implements Backend {
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final long readyMaxLag;
     private final StringSerializer keys = new StringSerializer();
 
-    /** @param self this instance's {@code application.server} */
-    public StreamsBackend(KafkaStreams streams, HostInfo self) {
+    /**
+     * @param self        this instance's {@code application.server}
+     * @param readyMaxLag most records an instance may be behind on its inputs and still be ready
+     */
+    public StreamsBackend(KafkaStreams streams, HostInfo self, long readyMaxLag) {
         this.streams = streams;
         this.self = self;
+        this.readyMaxLag = readyMaxLag;
     }
 
     @Override
@@ -45,9 +50,25 @@ public final class StreamsBackend implements Backend {
                 && state != KafkaStreams.State.NOT_RUNNING;
     }
 
+    /** RUNNING (state restored, partitions assigned) and caught up with its inputs. */
     @Override
     public boolean ready() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        return streams.state() == KafkaStreams.State.RUNNING && inputLag() <= readyMaxLag;
+    }
+
+    /** The largest lag of the stream threads' main consumers; restore and global consumers do not count. */
+    private double inputLag() {
+        double lag = 0;
+        for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+            MetricName name = entry.getKey();
+            String client = name.tags().getOrDefault("client-id", "");
+            if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
+                    && client.contains("-StreamThread-") && client.endsWith("-consumer") && !client.endsWith("-restore-consumer")
+                    && entry.getValue().metricValue() instanceof Number value && !Double.isNaN(value.doubleValue())) {
+                lag = Math.max(lag, value.doubleValue());
+            }
+        }
+        return lag;
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The demo's plans: account 0 is a Team plan ($1 credit, $5 ceiling) that reaches overage within a minute, account
  * 1 is Free ($0.05), account 2 bills in America/New_York; after that every third account is Free, every third a
- * Team plan ($2 credit, $10 ceiling) and the rest pay as they go (no plan at all).
+ * Team plan ($2 credit, $10 ceiling) and the rest are on Pay As You Go (no credit, no ceiling).
  */
 final class DemoPlans {
     private static final Instant SINCE = Instant.parse("2020-01-01T00:00:00Z");
@@ -31,13 +31,15 @@ final class DemoPlans {
                 plans.add(plan(account, "Team", "2", "10", "America/New_York"));
             } else if (i % 3 == 2) {
                 plans.add(plan(account, "Team", "2", "10", null));
+            } else {
+                plans.add(plan(account, "Pay As You Go", "0", null, null));
             }
         }
         return plans;
     }
 
     private static AccountPlan plan(String account, String name, String credit, String ceiling, String zone) {
-        return new AccountPlan(account, name, usd(credit), usd(ceiling), zone, SINCE);
+        return new AccountPlan(account, name, usd(credit), ceiling == null ? null : usd(ceiling), zone, SINCE);
     }
 
     private static BigDecimal usd(String amount) {

@@ -20,6 +20,7 @@ public final class Service implements AutoCloseable {
     public static final String HTTP_HOST = "flux.http.host";
     public static final String HTTP_PORT = "flux.http.port";
     public static final String HTTP_ADVERTISED_HOST = "flux.http.advertised-host";
+    public static final String READY_MAX_LAG = "flux.http.ready-max-lag";
 
     private final Pipeline pipeline;
     private final ApiServer api;
@@ -43,7 +44,8 @@ public final class Service implements AutoCloseable {
         Map<String, String> withServer = new HashMap<>(settings);
         withServer.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         Pipeline pipeline = new Pipeline(BillingConfig.of(withServer));
-        ApiServer api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self));
+        ApiServer api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self,
+                Long.parseLong(settings.getOrDefault(READY_MAX_LAG, "10000"))));
         pipeline.start();
         return new Service(pipeline, api, self);
     }

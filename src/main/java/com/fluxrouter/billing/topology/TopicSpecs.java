@@ -14,6 +14,8 @@ import java.util.Optional;
  * latest record per key is the truth), time retention for the rest. Internal topics are left to Kafka Streams.
  */
 public final class TopicSpecs {
+    /** Requests and outputs are kept 90 days: long enough to re-process a closed month or audit an invoice. */
+    static final String RETENTION_MS = Long.toString(90L * 24 * 3600 * 1000);
     /** Catalog topics are tiny: one partition keeps their order obvious. */
     private static final int CATALOG_PARTITIONS = 1;
 
@@ -47,8 +49,12 @@ public final class TopicSpecs {
      */
     public static Map<String, String> configs(String name) {
         Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
-                Topics.COMPACTED.contains(name) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        if (Topics.COMPACTED.contains(name)) {
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        } else {
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, RETENTION_MS);
+        }
         if (name.equals(Topics.ROUTED)) {
             configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
         }

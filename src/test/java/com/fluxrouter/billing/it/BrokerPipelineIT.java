@@ -5,7 +5,7 @@ import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.replay.AvroJson;
 import com.fluxrouter.billing.replay.InputFiles;
-import com.fluxrouter.billing.replay.Replay;
+import com.fluxrouter.billing.replay.TopologyReplay;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The pipeline on a real KRaft broker with exactly_once_v2 produces, for the sample traffic in examples/, exactly
- * what replay (the same topology on TopologyTestDriver) produces, including the rejected records of the
+ * what the same topology produces on TopologyTestDriver, including the rejected records of the
  * deserialization handler, read back with read_committed.
  */
 class BrokerPipelineIT {
@@ -73,7 +73,7 @@ class BrokerPipelineIT {
     @Test
     void brokerRunWithExactlyOnceMatchesReplayOfTheSameInput() throws Exception {
         Path expected = tmp.resolve("replay");
-        new Replay(BillingConfig.defaults(), NOW).run(EXAMPLES, expected, false);
+        new TopologyReplay(BillingConfig.defaults(), NOW).run(EXAMPLES, expected, false);
 
         BillingConfig config = BillingConfig.defaults();
         Serdes serdes = new Serdes(config.wireFormat());

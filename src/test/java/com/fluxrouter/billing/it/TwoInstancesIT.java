@@ -135,7 +135,7 @@ class TwoInstancesIT {
 
     private static String owner(Service service, String account) throws Backend.NotReady {
         String self = URI.create(service.apiAddress()).getAuthority();
-        Backend.Owner owner = new StreamsBackend(service.pipeline().streams(), HostInfo.buildFromEndpoint(self)).ownerOf(account);
+        Backend.Owner owner = new StreamsBackend(service.pipeline().streams(), HostInfo.buildFromEndpoint(self), 0).ownerOf(account);
         return owner instanceof Backend.Elsewhere elsewhere ? elsewhere.hostAndPort() : self;
     }
 

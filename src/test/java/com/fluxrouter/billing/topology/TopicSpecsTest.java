@@ -25,6 +25,9 @@ class TopicSpecsTest {
         for (NewTopic topic : topics.values()) {
             String expected = Topics.COMPACTED.contains(topic.name()) ? "compact" : "delete";
             assertThat(topic.configs()).as(topic.name()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, expected);
+            if (expected.equals("delete")) {
+                assertThat(topic.configs()).as(topic.name()).containsEntry(TopicConfig.RETENTION_MS_CONFIG, "7776000000");
+            }
         }
     }
 
