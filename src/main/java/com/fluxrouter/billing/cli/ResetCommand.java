@@ -1,7 +1,6 @@
 package com.fluxrouter.billing.cli;
 
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.config.Settings;
 import com.fluxrouter.billing.topology.BillingTopology;
 import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.Topics;
@@ -9,12 +8,11 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.tools.StreamsResetter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,22 +23,15 @@ import java.util.concurrent.Callable;
         "internal topics are deleted and its local state on this machine is wiped. Stop every instance first.",
         "Re-processing emits the outputs again: point consumers at it knowingly (e.g. a re-rating into new topics)."})
 final class ResetCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (or KAFKA_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
-
-    @Option(names = "--config", description = "A properties file: client and Streams settings (application.id, state.dir, security).")
-    Path config;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--to-datetime", description = "Reset the inputs to this instant (ISO-8601) instead of the beginning.")
     Instant toDatetime;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> settings = new HashMap<>(Settings.load(config, System.getenv()));
-        if (bootstrapServers != null) {
-            settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        }
-        BillingConfig billing = BillingConfig.of(settings);
+        BillingConfig billing = BillingConfig.of(cluster.settings());
         Map<String, Object> streams = StreamsSettings.of(billing);
         List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-server", String.valueOf(streams.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)),
@@ -53,11 +44,7 @@ final class ResetCommand implements Callable<Integer> {
             args.add("--to-earliest");
         }
         Properties clients = new Properties();
-        settings.forEach((key, value) -> {
-            if (!key.startsWith("flux.")) {
-                clients.put(key, value);
-            }
-        });
+        clients.putAll(cluster.clientSettings());
         int status = new StreamsResetter().execute(args.toArray(String[]::new), clients);
         if (status != 0) {
             return status;

@@ -1,27 +1,21 @@
 package com.fluxrouter.billing.cli;
 
-import com.fluxrouter.billing.config.Settings;
 import com.fluxrouter.billing.local.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "topics", description = {
         "Creates the pipeline's topics that are missing, with their configs, and checks the ones that exist.",
         "Exits 1 when an existing topic differs from what the pipeline needs."})
 final class TopicsCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (or KAFKA_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
-
-    @Option(names = "--config", description = "A properties file with client settings (security and so on).")
-    Path config;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the request-keyed topics (default ${DEFAULT-VALUE}).")
     int partitions;
@@ -31,16 +25,7 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> settings = new HashMap<>();
-        Settings.load(config, System.getenv()).forEach((key, value) -> {
-            if (!key.startsWith("flux.")) {
-                settings.put(key, value);
-            }
-        });
-        if (bootstrapServers != null) {
-            settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        }
-        try (Admin admin = Admin.create(settings)) {
+        try (Admin admin = Admin.create(new HashMap<String, Object>(cluster.clientSettings()))) {
             List<String> created = TopicSetup.ensure(admin, partitions, replication);
             created.forEach(topic -> System.out.println("created " + topic));
             List<String> problems = TopicSetup.check(admin, partitions);

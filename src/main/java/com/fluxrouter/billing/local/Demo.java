@@ -5,10 +5,6 @@ import com.fluxrouter.billing.catalog.PublishedPriceList;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.AccountPlan;
-import com.fluxrouter.billing.schema.AccountPlanKey;
-import com.fluxrouter.billing.schema.LaneRate;
-import com.fluxrouter.billing.schema.LaneRateKey;
-import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
@@ -89,7 +85,8 @@ public final class Demo implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new ByteArraySerializer(), new ByteArraySerializer());
         List<AccountPlan> plans = DemoPlans.forAccounts(options.accounts());
-        seed(producer, serdes, plans);
+        Seed.catalog(producer, serdes);
+        Seed.plans(producer, serdes, plans);
         Service service = Service.start(settings);
         Pipeline pipeline = service.pipeline();
         pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY_TIMEOUT);
@@ -104,25 +101,6 @@ public final class Demo implements AutoCloseable {
         demo.generate(options, serdes);
         demo.show(options);
         return demo;
-    }
-
-    /** The catalog and the plans are compacted topics keyed by version: seeding again changes nothing. */
-    private static void seed(KafkaProducer<byte[], byte[]> producer, Serdes serdes, List<AccountPlan> plans) {
-        for (ModelLane model : PublishedPriceList.models()) {
-            producer.send(new ProducerRecord<>(Topics.MODELS, serdes.string().serializer().serialize(Topics.MODELS, model.getModelId()),
-                    serdes.avro(ModelLane.class).serializer().serialize(Topics.MODELS, model)));
-        }
-        for (LaneRate rate : PublishedPriceList.rates()) {
-            producer.send(new ProducerRecord<>(Topics.RATES,
-                    serdes.avro(LaneRateKey.class).serializer().serialize(Topics.RATES, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())),
-                    serdes.avro(LaneRate.class).serializer().serialize(Topics.RATES, rate)));
-        }
-        for (AccountPlan plan : plans) {
-            producer.send(new ProducerRecord<>(Topics.PLANS,
-                    serdes.avro(AccountPlanKey.class).serializer().serialize(Topics.PLANS, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())),
-                    serdes.avro(AccountPlan.class).serializer().serialize(Topics.PLANS, plan)));
-        }
-        producer.flush();
     }
 
     private void generate(Options options, Serdes serdes) throws Exception {

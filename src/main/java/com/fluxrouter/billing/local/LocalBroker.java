@@ -9,10 +9,8 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +40,8 @@ public final class LocalBroker implements AutoCloseable {
     public static LocalBroker start(Path dataDir, int port) throws Exception {
         Path logDir = dataDir.resolve("kafka");
         Files.createDirectories(logDir);
-        int clientPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        int clientPort = port == 0 ? Ports.free() : port;
+        int controllerPort = Ports.free();
         Properties properties = properties(logDir, clientPort, controllerPort);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             new Formatter()
@@ -107,11 +105,6 @@ public final class LocalBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {

@@ -8,7 +8,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -37,7 +36,7 @@ public final class Service implements AutoCloseable {
         String host = settings.getOrDefault(HTTP_HOST, "127.0.0.1");
         int port = Integer.parseInt(settings.getOrDefault(HTTP_PORT, "8080"));
         if (port == 0) {
-            port = freePort();
+            port = Ports.free();
         }
         String advertised = settings.getOrDefault(HTTP_ADVERTISED_HOST, host.equals("0.0.0.0") ? "127.0.0.1" : host);
         HostInfo self = new HostInfo(advertised, port);
@@ -59,11 +58,6 @@ public final class Service implements AutoCloseable {
         return "http://" + self.host() + ":" + api.port();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {

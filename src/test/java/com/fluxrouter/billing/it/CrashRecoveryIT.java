@@ -3,12 +3,10 @@ package com.fluxrouter.billing.it;
 import com.fluxrouter.billing.catalog.PublishedPriceList;
 import com.fluxrouter.billing.cli.FluxBilling;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
+import com.fluxrouter.billing.local.Seed;
 import com.fluxrouter.billing.local.TopicSetup;
 import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.InvoiceLine;
-import com.fluxrouter.billing.schema.LaneRate;
-import com.fluxrouter.billing.schema.LaneRateKey;
-import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
@@ -93,7 +91,7 @@ class CrashRecoveryIT {
         requests.forEach(request -> expectedUsage.merge(request.getAccountId(), cost(request), BigDecimal::add));
 
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-            seedCatalog(producer, serdes);
+            Seed.catalog(producer, serdes);
             // The first instance validates the catalog into the pipeline's own topics and is killed while idle;
             // every later start restores its global catalog stores from those topics before pricing anything.
             Process first = startPipeline("catalog");
@@ -177,19 +175,6 @@ class CrashRecoveryIT {
         File log = tmp.resolve(name + ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(log);
         return builder.start();
-    }
-
-    private static void seedCatalog(KafkaProducer<byte[], byte[]> producer, Serdes serdes) {
-        for (ModelLane model : PublishedPriceList.models()) {
-            producer.send(new ProducerRecord<>(Topics.MODELS, serdes.string().serializer().serialize(Topics.MODELS, model.getModelId()),
-                    serdes.avro(ModelLane.class).serializer().serialize(Topics.MODELS, model)));
-        }
-        for (LaneRate rate : PublishedPriceList.rates()) {
-            producer.send(new ProducerRecord<>(Topics.RATES,
-                    serdes.avro(LaneRateKey.class).serializer().serialize(Topics.RATES, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())),
-                    serdes.avro(LaneRate.class).serializer().serialize(Topics.RATES, rate)));
-        }
-        producer.flush();
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, Serdes serdes, RoutedRequest request) {

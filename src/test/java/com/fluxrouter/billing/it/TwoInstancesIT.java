@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fluxrouter.billing.api.Backend;
 import com.fluxrouter.billing.api.StreamsBackend;
 import com.fluxrouter.billing.catalog.CatalogFlow;
-import com.fluxrouter.billing.catalog.PublishedPriceList;
 import com.fluxrouter.billing.local.Service;
+import com.fluxrouter.billing.local.Seed;
 import com.fluxrouter.billing.local.TopicSetup;
-import com.fluxrouter.billing.schema.LaneRate;
-import com.fluxrouter.billing.schema.LaneRateKey;
-import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
@@ -80,16 +77,7 @@ class TwoInstancesIT {
     void eitherInstanceAnswersForEveryAccount() throws Exception {
         Serdes serdes = new Serdes(WireFormat.SINGLE_OBJECT);
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-            for (ModelLane model : PublishedPriceList.models()) {
-                producer.send(new ProducerRecord<>(Topics.MODELS, serdes.string().serializer().serialize(Topics.MODELS, model.getModelId()),
-                        serdes.avro(ModelLane.class).serializer().serialize(Topics.MODELS, model)));
-            }
-            for (LaneRate rate : PublishedPriceList.rates()) {
-                producer.send(new ProducerRecord<>(Topics.RATES,
-                        serdes.avro(LaneRateKey.class).serializer().serialize(Topics.RATES, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())),
-                        serdes.avro(LaneRate.class).serializer().serialize(Topics.RATES, rate)));
-            }
-            producer.flush();
+            Seed.catalog(producer, serdes);
             try (Service first = Service.start(settings("a")); Service second = Service.start(settings("b"))) {
                 awaitRunning(first, second);
                 first.pipeline().awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
