@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,11 @@ public final class ApiServer implements AutoCloseable {
     private final ApiAccess access;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+        Thread thread = new Thread(runnable, "flux-api");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private ApiServer(HttpServer server, Backend backend, ApiAccess access) {
         this.server = server;
@@ -62,11 +68,7 @@ public final class ApiServer implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
         ApiServer api = new ApiServer(server, backend, access);
         server.createContext("/", api::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "flux-api");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server.setExecutor(api.executor);
         server.start();
         return api;
     }
@@ -76,12 +78,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try {
             if (!"GET".equals(exchange.getRequestMethod())) {
                 error(exchange, 405, "only GET is served");
                 return;
             }
-            String path = exchange.getRequestURI().getPath();
+            String path = exchange.getRequestURI().getRawPath();
             switch (path) {
                 case "/health" -> status(exchange, backend.alive(), "UP", "DOWN");
                 case "/ready" -> status(exchange, backend.ready(), "READY", "NOT_READY");
@@ -89,7 +91,7 @@ public final class ApiServer implements AutoCloseable {
                 default -> {
                     Matcher usage = USAGE.matcher(path);
                     if (usage.matches()) {
-                        usage(exchange, URLDecoder.decode(usage.group(1), StandardCharsets.UTF_8));
+                        usage(exchange, decodePathSegment(usage.group(1)));
                     } else {
                         error(exchange, 404, "no such endpoint");
                     }
@@ -97,7 +99,18 @@ public final class ApiServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             error(exchange, 500, e.getClass().getSimpleName());
+        } finally {
+            exchange.close();
         }
+    }
+
+    /** Percent-decoding of one path segment ("+" is a plus sign in a path, unlike in a query). */
+    private static String decodePathSegment(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String encodePathSegment(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private void usage(HttpExchange exchange, String account) throws IOException {
@@ -137,7 +150,7 @@ public final class ApiServer implements AutoCloseable {
             error(exchange, 503, "ownership of " + account + " is moving; ask again");
             return;
         }
-        String path = "/accounts/" + URLEncoder.encode(account, StandardCharsets.UTF_8) + "/usage"
+        String path = "/accounts/" + encodePathSegment(account) + "/usage"
                 + (month == null ? "" : "?month=" + month);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostAndPort + path))
                 .timeout(Duration.ofSeconds(10))
@@ -232,5 +245,6 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -56,13 +56,17 @@ public final class StreamsBackend implements Backend {
         return streams.state() == KafkaStreams.State.RUNNING && inputLag() <= readyMaxLag;
     }
 
-    /** The largest lag of the stream threads' main consumers; restore and global consumers do not count. */
+    /**
+     * The largest current lag of a partition fetched by a stream thread's main consumer (restore and global
+     * consumers do not count); partitions not fetched yet report nothing.
+     */
     private double inputLag() {
         double lag = 0;
         for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
             MetricName name = entry.getKey();
             String client = name.tags().getOrDefault("client-id", "");
-            if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
+            if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
+                    && name.tags().containsKey("partition")
                     && client.contains("-StreamThread-") && client.endsWith("-consumer") && !client.endsWith("-restore-consumer")
                     && entry.getValue().metricValue() instanceof Number value && !Double.isNaN(value.doubleValue())) {
                 lag = Math.max(lag, value.doubleValue());
@@ -109,8 +113,9 @@ public final class StreamsBackend implements Backend {
         return type.cast(value);
     }
 
+    /** Usage is served while RUNNING, caught up or not: the figures are month-to-date as far as processed. */
     private KeyQueryMetadata metadata(String account) throws NotReady {
-        if (!ready()) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new NotReady("the pipeline is " + streams.state() + "; ask again shortly");
         }
         KeyQueryMetadata metadata = streams.queryMetadataForKey(MeteringFlow.MONTHS_STORE, account, keys);

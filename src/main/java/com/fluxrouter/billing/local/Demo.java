@@ -58,6 +58,7 @@ public final class Demo implements AutoCloseable {
     });
     private final AtomicLong sent = new AtomicLong();
     private ScheduledFuture<?> generator;
+    private boolean trafficStopped;
     private final long startedNanos = System.nanoTime();
 
     private Demo(LocalBroker broker, Service service, KafkaProducer<byte[], byte[]> producer, LiveView view) {
@@ -110,13 +111,18 @@ public final class Demo implements AutoCloseable {
         double perTick = (double) options.ratePerSecond() / TICKS_PER_SECOND;
         double[] due = {0};
         generator = scheduler.scheduleAtFixedRate(() -> {
-            due[0] += perTick;
-            for (; due[0] >= 1; due[0]--) {
-                RoutedRequest request = requests.next(Instant.now());
-                producer.send(new ProducerRecord<>(Topics.ROUTED,
-                        serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
-                        serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
-                sent.incrementAndGet();
+            synchronized (sent) {
+                if (trafficStopped) {
+                    return;
+                }
+                due[0] += perTick;
+                for (; due[0] >= 1; due[0]--) {
+                    RoutedRequest request = requests.next(Instant.now());
+                    producer.send(new ProducerRecord<>(Topics.ROUTED,
+                            serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
+                            serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
+                    sent.incrementAndGet();
+                }
             }
         }, 0, 1000 / TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
     }
@@ -135,10 +141,11 @@ public final class Demo implements AutoCloseable {
     }
 
     /** Stops producing requests (the pipeline and the view go on) and waits until every request is sent. */
-    public void stopTraffic() throws InterruptedException {
-        generator.cancel(false);
-        while (!generator.isDone()) {
-            Thread.sleep(10);
+    public void stopTraffic() {
+        // A tick holds the lock while it sends: once we have it, no tick is sending and none will again.
+        synchronized (sent) {
+            trafficStopped = true;
+            generator.cancel(false);
         }
         producer.flush();
     }

@@ -38,13 +38,27 @@ public final class Service implements AutoCloseable {
         if (port == 0) {
             port = Ports.free();
         }
-        String advertised = settings.getOrDefault(HTTP_ADVERTISED_HOST, host.equals("0.0.0.0") ? "127.0.0.1" : host);
+        String advertised = settings.get(HTTP_ADVERTISED_HOST);
+        if (advertised == null) {
+            if (host.equals("0.0.0.0") || host.equals("::")) {
+                throw new IllegalArgumentException("listening on " + host + " needs " + HTTP_ADVERTISED_HOST
+                        + ": the address other instances reach this one at");
+            }
+            advertised = host;
+        }
         HostInfo self = new HostInfo(advertised, port);
         Map<String, String> withServer = new HashMap<>(settings);
         withServer.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         Pipeline pipeline = new Pipeline(BillingConfig.of(withServer));
-        ApiServer api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self,
-                Long.parseLong(settings.getOrDefault(READY_MAX_LAG, "10000"))));
+        ApiServer api;
+        try {
+            api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self,
+                    Long.parseLong(settings.getOrDefault(READY_MAX_LAG, "10000"))));
+        } catch (IOException | RuntimeException e) {
+            pipeline.close();
+            throw new IOException("cannot serve the HTTP API on " + host + ":" + port + " (" + e.getMessage()
+                    + "); choose another port (" + HTTP_PORT + ", demo --http-port)", e);
+        }
         pipeline.start();
         return new Service(pipeline, api, self);
     }

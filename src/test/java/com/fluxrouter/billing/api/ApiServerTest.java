@@ -29,7 +29,7 @@ class ApiServerTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     /** A backend owning some accounts and sending the rest elsewhere. */
-    private static final class MapBackend implements Backend {
+    private static class MapBackend implements Backend {
         final Map<String, MonthLedger> ledgers = new HashMap<>();
         final Map<String, String> elsewhere = new HashMap<>();
         boolean ready = true;
@@ -154,6 +154,31 @@ class ApiServerTest {
         assertThat(get(server, "/accounts/acct-2/usage?month=2026-11", "one").statusCode()).isEqualTo(403);
         assertThat(get(server, "/accounts/acct-2/usage?month=2026-11", "operator").statusCode()).isEqualTo(200);
         assertThat(get(server, "/health", null).statusCode()).as("probes need no token").isEqualTo(200);
+    }
+
+    @Test
+    void accountIdsArePercentDecodedOnceWithPlusAsAPlusSign() throws Exception {
+        MapBackend owner = new MapBackend();
+        owner.ledgers.put("a+b/c d 2026-11", ledger("a+b/c d", "2026-11"));
+        ApiServer ownerServer = start(ApiAccess.open(), owner);
+        assertThat(get(ownerServer, "/accounts/a+b%2Fc%20d/usage?month=2026-11", null).body())
+                .contains("\"account_id\":\"a+b/c d\"");
+        MapBackend other = new MapBackend();
+        other.elsewhere.put("a+b/c d", "127.0.0.1:" + ownerServer.port());
+        assertThat(get(start(ApiAccess.open(), other), "/accounts/a+b%2Fc%20d/usage?month=2026-11", null).body())
+                .as("forwarded with the same account").contains("\"account_id\":\"a+b/c d\"");
+    }
+
+    @Test
+    void anUnexpectedFailureIsAnAnswerWithStatus500() throws Exception {
+        MapBackend failing = new MapBackend() {
+            @Override
+            public MonthLedger ledger(String account, String month) {
+                throw new IllegalStateException("store closed");
+            }
+        };
+        assertThat(get(start(ApiAccess.open(), failing), "/accounts/acct-1/usage?month=2026-11", null).statusCode())
+                .isEqualTo(500);
     }
 
     @Test

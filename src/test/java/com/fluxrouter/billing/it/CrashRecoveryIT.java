@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,16 @@ class CrashRecoveryIT {
     static void stopBroker() throws Exception {
         if (kafka != null) {
             kafka.close();
+        }
+    }
+
+    /** Every child JVM started, so a failed assertion cannot leave one running. */
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        for (Process process : processes) {
+            process.destroyForcibly().waitFor();
         }
     }
 
@@ -174,7 +185,9 @@ class CrashRecoveryIT {
         builder.environment().put("FLUX_HTTP_PORT", "0");
         File log = tmp.resolve(name + ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(log);
-        return builder.start();
+        Process process = builder.start();
+        processes.add(process);
+        return process;
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, Serdes serdes, RoutedRequest request) {

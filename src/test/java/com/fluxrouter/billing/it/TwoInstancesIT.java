@@ -117,13 +117,17 @@ class TwoInstancesIT {
                     }
                 }
                 assertThat(owners).as("both instances own accounts, so answers were forwarded").hasSize(2);
+                assertThat(get(first.apiAddress() + "/ready").statusCode()).isEqualTo(200);
+                assertThat(get(first.apiAddress() + "/metrics").body())
+                        .contains("kafka_stream_flux_billing_metrics_priced_total{")
+                        .contains("flux_billing_rejected_total{reason=\"MALFORMED\"}");
             }
         }
     }
 
     private static String owner(Service service, String account) throws Backend.NotReady {
         String self = URI.create(service.apiAddress()).getAuthority();
-        Backend.Owner owner = new StreamsBackend(service.pipeline().streams(), HostInfo.buildFromEndpoint(self), 0).ownerOf(account);
+        Backend.Owner owner = new StreamsBackend(service.pipeline().streams(), HostInfo.buildFromEndpoint(self), Long.MAX_VALUE).ownerOf(account);
         return owner instanceof Backend.Elsewhere elsewhere ? elsewhere.hostAndPort() : self;
     }
 
