@@ -2,6 +2,7 @@ package com.fluxrouter.billing.it;
 
 import com.fluxrouter.billing.catalog.CatalogFlow;
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.local.Pipeline;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.replay.AvroJson;
 import com.fluxrouter.billing.replay.InputFiles;
@@ -12,19 +13,13 @@ import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.serde.Serdes;
-import com.fluxrouter.billing.topology.BillingTopology;
-import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.TopicSpecs;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,15 +76,14 @@ class BrokerPipelineIT {
         new InputFiles(serdes).send(EXAMPLES, (topic, key, value) -> (topic.equals(Topics.ROUTED) ? requests : catalogAndPlans)
                 .add(new ProducerRecord<>(topic, null, NOW.toEpochMilli(), key, value)));
 
-        try (KafkaStreams streams = new KafkaStreams(BillingTopology.build(config), streamsProperties(config));
+        try (Pipeline pipeline = new Pipeline(liveConfig()).start();
              KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-            streams.start();
             catalogAndPlans.forEach(producer::send);
             producer.flush();
             // Requests priced before the catalog reached the global stores would be rejected: wait for it.
-            awaitEntries(streams, CatalogFlow.MODELS_STORE, 6);
-            awaitEntries(streams, CatalogFlow.RATES_STORE, 3);
-            awaitEntries(streams, PlanFlow.STORE, 3);
+            pipeline.awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
+            pipeline.awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
+            pipeline.awaitEntries(PlanFlow.STORE, 3, TIMEOUT);
             requests.forEach(producer::send);
             producer.flush();
 
@@ -103,42 +97,12 @@ class BrokerPipelineIT {
         }
     }
 
-    private static Properties streamsProperties(BillingConfig config) throws Exception {
-        Properties properties = new Properties();
-        properties.putAll(StreamsSettings.of(config));
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-it-equivalence");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(tmp, "state").toString());
-        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        return properties;
-    }
-
-    private static void awaitEntries(KafkaStreams streams, String store, long entries) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        RuntimeException last = null;
-        long seen = 0;
-        while (System.nanoTime() < deadline) {
-            try {
-                ReadOnlyKeyValueStore<Object, Object> view = streams.store(
-                        StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()));
-                // Counted, not estimated: RocksDB's estimate is rough for a handful of keys.
-                seen = 0;
-                try (var all = view.all()) {
-                    while (all.hasNext()) {
-                        all.next();
-                        seen++;
-                    }
-                }
-                if (seen >= entries) {
-                    return;
-                }
-            } catch (RuntimeException notReadyYet) {
-                last = notReadyYet;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("store " + store + " holds " + seen + " of " + entries + " entries after " + TIMEOUT
-                + " (state " + streams.state() + ")", last);
+    private static BillingConfig liveConfig() throws Exception {
+        return BillingConfig.of(Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-it-equivalence",
+                StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(tmp, "state").toString(),
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
     }
 
     /** Compares the topic's committed records, as JSON, with replay's file, as multisets; returns the records. */
