@@ -1,0 +1,86 @@
+package com.fluxrouter.billing.deploy;
+
+import com.fluxrouter.billing.api.ApiAccess;
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.config.Settings;
+import com.fluxrouter.billing.local.Service;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Whether an environment variable becomes a setting something reads: KAFKA_* a Kafka Streams or client config,
+ * FLUX_* a flux.* setting the code names as a constant, or one log4j2.xml reads.
+ */
+final class KnownSettings {
+    /**
+     * Introduced by the schema-registry work (branch registry, merged separately); once its constant exists, the
+     * reflection below finds it and this entry is redundant.
+     */
+    private static final Set<String> FROM_THE_REGISTRY_BRANCH = Set.of("flux.schema-registry.url");
+    private static final Pattern LOG4J_VARIABLE = Pattern.compile("env:(FLUX_[A-Z_]+)");
+
+    private KnownSettings() {
+    }
+
+    static String key(String variable) {
+        try {
+            return Settings.load(null, Map.of(variable, "x")).keySet().iterator().next();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean isKnown(String variable) {
+        String key = key(variable);
+        return variable.startsWith("KAFKA_") ? kafka().contains(key) : flux().contains(key);
+    }
+
+    private static Set<String> kafka() {
+        Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
+        names.addAll(ConsumerConfig.configNames());
+        names.addAll(ProducerConfig.configNames());
+        names.addAll(AdminClientConfig.configNames());
+        return names;
+    }
+
+    private static Set<String> flux() {
+        Set<String> names = new HashSet<>(FROM_THE_REGISTRY_BRANCH);
+        for (Class<?> type : new Class<?>[] {BillingConfig.class, Service.class, ApiAccess.class}) {
+            for (Field field : type.getFields()) {
+                if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                    try {
+                        String value = (String) field.get(null);
+                        if (value.startsWith("flux.")) {
+                            names.add(value);
+                        }
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        try {
+            Matcher matcher = LOG4J_VARIABLE.matcher(Files.readString(Path.of("src/main/resources/log4j2.xml")));
+            while (matcher.find()) {
+                names.add(key(matcher.group(1)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
+    }
+}
