@@ -1,8 +1,10 @@
 package com.fluxrouter.billing.api;
 
+import com.fluxrouter.billing.alerts.Alert;
 import com.fluxrouter.billing.errors.Reason;
 import com.fluxrouter.billing.errors.RejectionCounts;
 import com.fluxrouter.billing.metering.MeteringFlow;
+import com.fluxrouter.billing.metering.OutputCounts;
 import com.fluxrouter.billing.metering.PlanTimeline;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.state.MonthLedger;
@@ -24,7 +26,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** The API's view of a running Kafka Streams instance: ownership from its metadata, state through IQv2. */
 public final class StreamsBackend implements Backend {
@@ -125,32 +126,27 @@ public final class StreamsBackend implements Backend {
         return metadata;
     }
 
+    /**
+     * Every Kafka Streams and client metric as a gauge {@code kafka_<group>_<name>{tags}} (the pipeline's sensors
+     * among them), then the pipeline's process-wide counters: rejections by reason, alerts by alert, overage updates.
+     * Every reason and alert is listed from zero, so a dashboard's series exist before the first event.
+     */
     @Override
     public String metrics() {
-        StringBuilder text = new StringBuilder();
-        Map<String, StringBuilder> families = new TreeMap<>();
+        PrometheusText text = new PrometheusText();
         for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
-            if (!(entry.getValue().metricValue() instanceof Number value) || Double.isNaN(value.doubleValue())) {
-                continue;
+            if (entry.getValue().metricValue() instanceof Number value) {
+                MetricName name = entry.getKey();
+                text.gauge("kafka_" + name.group() + "_" + name.name(), name.tags(), value.doubleValue());
             }
-            MetricName name = entry.getKey();
-            String family = sanitize("kafka_" + name.group() + "_" + name.name());
-            StringBuilder labels = new StringBuilder();
-            new TreeMap<>(name.tags()).forEach((tag, tagValue) -> labels.append(labels.isEmpty() ? "" : ",")
-                    .append(sanitize(tag)).append("=\"").append(tagValue.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
-            families.computeIfAbsent(family, f -> new StringBuilder("# TYPE " + f + " gauge\n"))
-                    .append(family).append('{').append(labels).append("} ").append(value.doubleValue()).append('\n');
         }
-        families.values().forEach(text::append);
-        text.append("# TYPE flux_billing_rejected_total counter\n");
         for (Reason reason : Reason.values()) {
-            text.append("flux_billing_rejected_total{reason=\"").append(reason.name()).append("\"} ")
-                    .append(RejectionCounts.of(reason)).append('\n');
+            text.counter("flux_billing_rejected_total", Map.of("reason", reason.name()), RejectionCounts.of(reason));
         }
-        return text.toString();
-    }
-
-    private static String sanitize(String name) {
-        return name.replaceAll("[^a-zA-Z0-9_]", "_");
+        for (Alert alert : Alert.values()) {
+            text.counter("flux_billing_alerts_total", Map.of("alert", alert.name()), OutputCounts.alerts(alert));
+        }
+        text.counter("flux_billing_overage_updates_total", Map.of(), OutputCounts.overageUpdates());
+        return text.render();
     }
 }

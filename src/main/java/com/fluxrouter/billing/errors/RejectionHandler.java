@@ -13,7 +13,9 @@ import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -62,7 +64,23 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
 
     private ProducerRecord<byte[], byte[]> toProducerRecord(byte[] key, RejectedRecord rejected) {
         RejectionCounts.count(Reason.valueOf(rejected.getReason()));
+        if (LOG.isDebugEnabled()) {
+            logRejection(key, rejected);
+        }
         return new ProducerRecord<>(Topics.REJECTED, null, key, serializer.serialize(Topics.REJECTED, rejected));
+    }
+
+    /** Requests are keyed by account id, so a rejected request's log line carries it in the context. */
+    private static void logRejection(byte[] key, RejectedRecord rejected) {
+        if (Topics.ROUTED.equals(rejected.getSourceTopic()) && key != null) {
+            MDC.put("account_id", new String(key, StandardCharsets.UTF_8));
+        }
+        try {
+            LOG.debug("Rejected {} from {}-{}@{}: {}", rejected.getReason(), rejected.getSourceTopic(),
+                    rejected.getSourcePartition(), rejected.getSourceOffset(), rejected.getDetail());
+        } finally {
+            MDC.remove("account_id");
+        }
     }
 
     private static RejectedRecord rejected(Reason reason, String detail, ErrorHandlerContext context, byte[] key,

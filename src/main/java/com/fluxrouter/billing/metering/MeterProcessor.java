@@ -25,6 +25,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Instant;
 import java.time.YearMonth;
@@ -44,6 +47,7 @@ import java.util.List;
  * closes by event time alone, which is also what replay does.
  */
 final class MeterProcessor implements Processor<String, PlannedRequest, Object, SpecificRecord> {
+    private static final Logger LOG = LoggerFactory.getLogger(MeterProcessor.class);
     private static final char SEPARATOR = '\u001F';
     private static final String CLOCK_KEY = "billing-clock";
     private static final long FORGET_BUCKET_MS = 3_600_000L;
@@ -151,6 +155,10 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         emitAlerts(ledger, request.getCompletedAt(), request.getRequestId());
         if (ledger.getClosed()) {
             lateRequests.record();
+            if (LOG.isDebugEnabled()) {
+                debug(request.getAccountId(), request.getRequestId(), "Late request for closed month {}: supplemental "
+                        + "invoice set {}", ledger.getBillingMonth(), ledger.getInvoiceSets());
+            }
             emitInvoiceSet(ledger);
         } else if (ledger.getCloseAt() <= clock) {
             close(ledger, ledgerKey);
@@ -255,6 +263,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
                 .build();
         ledger.setOverageNanos(due);
         forward(monthKey(ledger), update);
+        OutputCounts.overageUpdated();
     }
 
     private void emitAlerts(MonthLedger ledger, Instant at, String requestId) {
@@ -270,6 +279,28 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
                     .setAt(at)
                     .setRequestId(requestId)
                     .build());
+            OutputCounts.alertFired(crossing.alert());
+            if (LOG.isDebugEnabled()) {
+                debug(ledger.getAccountId(), requestId, "Spend alert {} for {}: usage {} USD", crossing.alert(),
+                        ledger.getBillingMonth(), Money.toUsd(usage).toPlainString());
+            }
+        }
+    }
+
+    /**
+     * A debug line about one request or account-month, with the ids in the log context (fields of the JSON log);
+     * request_id is null when no request caused it (a month's close).
+     */
+    private static void debug(String accountId, String requestId, String message, Object... arguments) {
+        MDC.put("account_id", accountId);
+        if (requestId != null) {
+            MDC.put("request_id", requestId);
+        }
+        try {
+            LOG.debug(message, arguments);
+        } finally {
+            MDC.remove("account_id");
+            MDC.remove("request_id");
         }
     }
 

@@ -3,8 +3,10 @@ package com.fluxrouter.billing.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fluxrouter.billing.api.Backend;
+import com.fluxrouter.billing.api.PrometheusExposition;
 import com.fluxrouter.billing.api.StreamsBackend;
 import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.deploy.Dashboard;
 import com.fluxrouter.billing.local.Service;
 import com.fluxrouter.billing.local.Seed;
 import com.fluxrouter.billing.local.TopicSetup;
@@ -118,9 +120,15 @@ class TwoInstancesIT {
                 }
                 assertThat(owners).as("both instances own accounts, so answers were forwarded").hasSize(2);
                 assertThat(get(first.apiAddress() + "/ready").statusCode()).isEqualTo(200);
-                assertThat(get(first.apiAddress() + "/metrics").body())
+                String metrics = get(first.apiAddress() + "/metrics").body();
+                assertThat(metrics)
                         .contains("kafka_stream_flux_billing_metrics_priced_total{")
                         .contains("flux_billing_rejected_total{reason=\"MALFORMED\"}");
+                // Valid exposition, and every metric the Grafana dashboard queries is one a real instance exports.
+                PrometheusExposition exposition = PrometheusExposition.parse(metrics);
+                assertThat(exposition.families()).containsAll(Dashboard.metricNames());
+                assertThat(exposition.type("flux_billing_alerts_total")).isEqualTo("counter");
+                assertThat(exposition.value("flux_billing_alerts_total", Map.of("alert", "CREDIT_50"))).isNotNull();
             }
         }
     }
