@@ -21,7 +21,17 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +88,11 @@ class DeployManifestsTest {
                 .isInstanceOf(UnrecognizedPropertyException.class).hasMessageContaining("partitons");
         assertThatThrownBy(() -> Manifests.typed(Manifests.parse(file, "apiVersion: apps/v1\nkind: StatefullSet\n").get(0)))
                 .hasMessageContaining("no model");
+        Path user = Manifests.KUBERNETES.resolve("strimzi/kafkauser.yaml");
+        String userText = Files.readString(user);
+        assertThat(userText).contains("operations: [All]");
+        assertThatThrownBy(() -> Manifests.typed(Manifests.parse(user, userText.replace("operations: [All]", "operations: [Everything]")).get(0)))
+                .hasMessageContaining("Everything");
     }
 
     @Test
@@ -97,6 +112,40 @@ class DeployManifestsTest {
             assertThat(topic.getMetadata().getLabels()).as(spec.name()).containsKey("strimzi.io/cluster");
         }
         assertThat(topics.get(Topics.ROUTED).getSpec().getConfig()).containsEntry("message.timestamp.type", "LogAppendTime");
+    }
+
+    @Test
+    void thePipelinesKafkaUserMayUseItsGroupTransactionsAndTopics() throws IOException {
+        KafkaUser user = Manifests.one(KafkaUser.class, "flux-billing-kafka");
+        assertThat(user.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
+        Map<String, String> prefixes = new HashMap<>();
+        for (AclRule rule : ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls()) {
+            AclRuleResource resource = rule.getResource();
+            String type = resource.getType();
+            AclResourcePatternType pattern;
+            String name;
+            if (resource instanceof AclRuleTopicResource topic) {
+                name = topic.getName();
+                pattern = topic.getPatternType();
+            } else if (resource instanceof AclRuleGroupResource group) {
+                name = group.getName();
+                pattern = group.getPatternType();
+            } else {
+                name = ((AclRuleTransactionalIdResource) resource).getName();
+                pattern = ((AclRuleTransactionalIdResource) resource).getPatternType();
+            }
+            assertThat(pattern).as(type).isEqualTo(AclResourcePatternType.PREFIX);
+            prefixes.put(type, name);
+            assertThat(rule.getOperations()).containsExactly(AclOperation.ALL);
+        }
+        String applicationId = Manifests.one(ConfigMap.class, "flux-billing").getData().get("KAFKA_APPLICATION_ID");
+        assertThat(applicationId).startsWith(prefixes.get("group")).startsWith(prefixes.get("transactionalId"))
+                .startsWith(prefixes.get("topic"));
+        for (NewTopic topic : TopicSpecs.all(1, (short) 1)) {
+            assertThat(topic.name()).startsWith(prefixes.get("topic"));
+        }
+        // The secret the User Operator writes is the one the pods read.
+        assertThat(user.getMetadata().getName()).isEqualTo(Manifests.one(Secret.class, "flux-billing-kafka").getMetadata().getName());
     }
 
     @Test

@@ -129,7 +129,30 @@ final class Manifests {
         if (model == null) {
             throw new IllegalArgumentException(document + ": no model for " + type);
         }
-        return STRICT.treeToValue(document.node(), model);
+        Object typed = STRICT.treeToValue(document.node(), model);
+        // Some models map a value they do not know to null instead of failing (Strimzi's ACL operations, for
+        // one): everything written must come back out of the model unchanged.
+        JsonNode read = STRICT.valueToTree(typed);
+        // The apiVersion picked the model above; Strimzi's writes its newest version (v1) whatever it read.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) read).set("apiVersion", document.node().path("apiVersion"));
+        keptIn(document.node(), read, document + " at ");
+        return typed;
+    }
+
+    private static void keptIn(JsonNode written, JsonNode read, String path) {
+        if (written.isObject()) {
+            written.fields().forEachRemaining(field -> keptIn(field.getValue(), read.path(field.getKey()),
+                    path + "/" + field.getKey()));
+        } else if (written.isArray()) {
+            if (!read.isArray() || read.size() != written.size()) {
+                throw new IllegalArgumentException(path + ": " + written + " read as " + read);
+            }
+            for (int i = 0; i < written.size(); i++) {
+                keptIn(written.get(i), read.get(i), path + "/" + i);
+            }
+        } else if (!written.isNull() && !written.asText().equals(read.asText())) {
+            throw new IllegalArgumentException(path + ": " + written + " read as " + read);
+        }
     }
 
     static <T> T one(Class<T> type, String name) throws IOException {

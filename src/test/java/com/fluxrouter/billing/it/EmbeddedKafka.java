@@ -10,8 +10,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -25,21 +28,58 @@ import java.util.concurrent.TimeUnit;
 
 /** A real single-node KRaft broker (combined broker and controller) in this JVM, for the *IT tests. */
 final class EmbeddedKafka implements AutoCloseable {
-    private final KafkaClusterTestKit cluster;
+    /** The test kit's super user on a SASL listener (PLAIN), for the test's own clients. */
+    static final Map<String, Object> SASL_ADMIN = Map.of(
+            "security.protocol", "SASL_PLAINTEXT",
+            "sasl.mechanism", "PLAIN",
+            "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                    + JaasUtils.KAFKA_PLAIN_ADMIN + "\" password=\"" + JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD + "\";");
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    private final KafkaClusterTestKit cluster;
+    /** Security settings of the test's own clients: none on PLAINTEXT. */
+    private final Map<String, Object> clientSecurity;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, Object> clientSecurity) {
         this.cluster = cluster;
+        this.clientSecurity = clientSecurity;
     }
 
     static EmbeddedKafka start() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder()
+        return start(new TestKitNodes.Builder(), Map.of(), Map.of());
+    }
+
+    /**
+     * A broker whose client listener (EXTERNAL) speaks SASL_PLAINTEXT with PLAIN (the kit's super user, for the
+     * test's clients) and SCRAM-SHA-256 (users created with {@code alterUserScramCredentials}), with ACLs enforced.
+     */
+    static EmbeddedKafka startWithScram() throws Exception {
+        TestKitNodes.Builder nodes = new TestKitNodes.Builder()
+                .setBrokerListenerName(new ListenerName("EXTERNAL"))
+                .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+        return start(nodes, Map.of(
+                // The controller listener stays PLAINTEXT, where broker and controller meet as ANONYMOUS.
+                "super.users", "User:" + JaasUtils.KAFKA_PLAIN_ADMIN + ";User:ANONYMOUS",
+                "sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256",
+                "listener.name.external.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;"), SASL_ADMIN);
+    }
+
+    private static EmbeddedKafka start(TestKitNodes.Builder builder, Map<String, String> brokerProps,
+                                       Map<String, Object> clientSecurity) throws Exception {
+        TestKitNodes nodes = builder
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 // The default is the unreleased testing version.
                 .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                 .build();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+        KafkaClusterTestKit.Builder cluster = new KafkaClusterTestKit.Builder(nodes);
+        brokerProps.forEach(cluster::setConfigProp);
+        return start(cluster, clientSecurity);
+    }
+
+    private static EmbeddedKafka start(KafkaClusterTestKit.Builder builder, Map<String, Object> clientSecurity) throws Exception {
+        KafkaClusterTestKit cluster = builder
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
@@ -50,7 +90,15 @@ final class EmbeddedKafka implements AutoCloseable {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        return new EmbeddedKafka(cluster);
+        return new EmbeddedKafka(cluster, clientSecurity);
+    }
+
+    /** Settings of a client of this broker: bootstrap servers and the test's own credentials. */
+    Map<String, Object> clientSettings(Map<String, Object> settings) {
+        Map<String, Object> all = new java.util.HashMap<>(settings);
+        all.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        all.putAll(clientSecurity);
+        return all;
     }
 
     String bootstrapServers() {
@@ -62,7 +110,7 @@ final class EmbeddedKafka implements AutoCloseable {
      * producer loop on OUT_OF_ORDER_SEQUENCE_NUMBER and drop records (KAFKA-15591).
      */
     void createTopics(Collection<NewTopic> topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(clientSettings(Map.of()))) {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
             List<String> names = topics.stream().map(NewTopic::name).toList();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -80,10 +128,9 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        return new KafkaProducer<>(clientSettings(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -93,10 +140,9 @@ final class EmbeddedKafka implements AutoCloseable {
      */
     List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clientSettings(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
