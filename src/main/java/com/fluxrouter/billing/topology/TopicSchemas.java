@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which Avro records each contract topic carries, as schema-registry subjects (TopicNameStrategy). String keys
@@ -52,6 +53,20 @@ public final class TopicSchemas {
     /** Every subject of the contract, inputs (written by the router fleet and catalog tools) and outputs. */
     public static Map<String, Schema> all() {
         return subjects(CONTRACTS.stream().map(Contract::topic).toList());
+    }
+
+    /** The Avro key type of a contract topic; empty for a String key (or for a topic outside the contract). */
+    public static Optional<Class<? extends SpecificRecord>> keyType(String topic) {
+        return contract(topic).map(Contract::key);
+    }
+
+    /** The value type of a contract topic; empty for a topic outside the contract. */
+    public static Optional<Class<? extends SpecificRecord>> valueType(String topic) {
+        return contract(topic).map(Contract::value);
+    }
+
+    private static Optional<Contract> contract(String topic) {
+        return CONTRACTS.stream().filter(contract -> contract.topic().equals(topic)).findFirst();
     }
 
     static Map<String, Schema> subjects(Collection<String> topics) {
