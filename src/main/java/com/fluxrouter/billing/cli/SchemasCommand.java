@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.cli;
 
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.config.Settings;
 import com.fluxrouter.billing.serde.SchemaRegistration;
 import com.fluxrouter.billing.serde.SchemaRegistryClient;
 import com.fluxrouter.billing.serde.Serdes;
@@ -29,7 +30,7 @@ final class SchemasCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> settings = new HashMap<>(com.fluxrouter.billing.config.Settings.load(config, System.getenv()));
+        Map<String, String> settings = new HashMap<>(Settings.load(config, System.getenv()));
         if (registryUrl != null) {
             settings.put(BillingConfig.SCHEMA_REGISTRY_URL, registryUrl);
         }

@@ -3,6 +3,7 @@ package com.fluxrouter.billing.serde;
 import org.apache.avro.Schema;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ public final class SchemaRegistration {
 
     /** Registers every subject's schema; returns the ids by subject. */
     public static Map<String, Integer> registerAll(SchemaRegistryClient registry, Map<String, Schema> subjects) {
-        Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        Map<String, Integer> ids = new LinkedHashMap<>();
         subjects.forEach((subject, schema) -> ids.put(subject, register(registry, subject, schema)));
         return ids;
     }
