@@ -14,6 +14,10 @@ import java.util.Properties;
  */
 public final class BillingConfig {
     public static final String WIRE_FORMAT = "flux.serde.format";
+    public static final String SCHEMA_REGISTRY_URL = "flux.schema-registry.url";
+    public static final String SCHEMA_REGISTRY_AUTO_REGISTER = "flux.schema-registry.auto-register";
+    public static final String SCHEMA_REGISTRY_USER_INFO = "flux.schema-registry.basic-auth-user-info";
+    public static final String SCHEMA_REGISTRY_TIMEOUT = "flux.schema-registry.timeout";
     public static final String STATE_STORES = "flux.state.stores";
     public static final String STATE_CHANGELOGS = "flux.state.changelogs";
     public static final String GRACE = "flux.billing.grace";
@@ -56,6 +60,26 @@ public final class BillingConfig {
 
     public WireFormat wireFormat() {
         return WireFormat.parse(settings.getOrDefault(WIRE_FORMAT, WireFormat.SINGLE_OBJECT.configName()));
+    }
+
+    /** The schema registry's REST root (Confluent API; Apicurio's under /apis/ccompat/v7); required by the registry format. */
+    public String schemaRegistryUrl() {
+        return settings.get(SCHEMA_REGISTRY_URL);
+    }
+
+    /** Whether the pipeline may register its schemas itself; off, they must be registered before it starts. */
+    public boolean autoRegister() {
+        return Boolean.parseBoolean(settings.getOrDefault(SCHEMA_REGISTRY_AUTO_REGISTER, "true"));
+    }
+
+    /** {@code user:password} for the registry's HTTP basic authentication, or null. */
+    public String schemaRegistryUserInfo() {
+        return settings.get(SCHEMA_REGISTRY_USER_INFO);
+    }
+
+    /** How long one registry request may take before it counts as the registry being unavailable. */
+    public Duration schemaRegistryTimeout() {
+        return duration(SCHEMA_REGISTRY_TIMEOUT, "PT10S");
     }
 
     public StoreKind storeKind() {
@@ -104,7 +128,16 @@ public final class BillingConfig {
     }
 
     private void validate() {
-        wireFormat();
+        if (wireFormat() == WireFormat.REGISTRY && (schemaRegistryUrl() == null || schemaRegistryUrl().isBlank())) {
+            throw new IllegalArgumentException(WIRE_FORMAT + "=registry needs " + SCHEMA_REGISTRY_URL);
+        }
+        String autoRegister = settings.getOrDefault(SCHEMA_REGISTRY_AUTO_REGISTER, "true");
+        if (!autoRegister.equals("true") && !autoRegister.equals("false")) {
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_AUTO_REGISTER + " must be true or false: " + autoRegister);
+        }
+        if (schemaRegistryTimeout().isNegative() || schemaRegistryTimeout().isZero()) {
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_TIMEOUT + " must be positive");
+        }
         storeKind();
         earliestValidTime();
         for (String key : new String[] {GRACE, DEDUP_WINDOW, CLOSE_CHECK_INTERVAL, IDLE_CLOSE_AFTER}) {

@@ -38,13 +38,19 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
                 flux.put(key, value.toString());
             }
         });
-        serializer = new Serdes(BillingConfig.of(flux).wireFormat()).avro(RejectedRecord.class).serializer();
+        serializer = Serdes.of(BillingConfig.of(flux)).avro(RejectedRecord.class).serializer();
     }
 
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
                                                                 ConsumerRecord<byte[], byte[]> record,
                                                                 Exception exception) {
+        if (Rejections.registryUnavailable(exception)) {
+            // The registry's trouble, not the record's: fail the thread, which is replaced and reads it again.
+            LOG.warn("Schema registry unavailable at {}-{}@{}; retrying the record", context.topic(),
+                    context.partition(), context.offset(), exception);
+            return DeserializationExceptionHandler.Response.fail();
+        }
         RejectedRecord rejected = rejected(Reason.MALFORMED, Rejections.describe(exception), context, record.key(),
                 record.value());
         return DeserializationExceptionHandler.Response.resume(List.of(toProducerRecord(record.key(), rejected)));

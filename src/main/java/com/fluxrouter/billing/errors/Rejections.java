@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.errors;
 
 import com.fluxrouter.billing.schema.RejectedRecord;
+import com.fluxrouter.billing.serde.RegistryUnavailableException;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -20,6 +21,16 @@ public final class Rejections {
     /** The detail of a processing failure: a rejection's message, or the chain of causes of anything else. */
     public static String detailOf(Exception exception) {
         return exception instanceof RejectedException rejected ? rejected.getMessage() : describe(exception);
+    }
+
+    /** Whether a failure, or one of its causes, is the schema registry being unreachable rather than a bad record. */
+    public static boolean registryUnavailable(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RegistryUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The exception and its causes, class and message each, at most 1,000 characters. */

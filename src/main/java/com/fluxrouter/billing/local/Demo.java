@@ -79,7 +79,7 @@ public final class Demo implements AutoCloseable {
                 StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-demo",
                 StreamsConfig.STATE_DIR_CONFIG, options.dataDir().resolve("state").toString(),
                 Service.HTTP_PORT, Integer.toString(options.httpPort()));
-        Serdes serdes = new Serdes(BillingConfig.of(settings).wireFormat());
+        Serdes serdes = Serdes.of(BillingConfig.of(settings));
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",

@@ -1,8 +1,13 @@
 package com.fluxrouter.billing.local;
 
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.serde.SchemaRegistration;
+import com.fluxrouter.billing.serde.SchemaRegistryClient;
+import com.fluxrouter.billing.serde.Serdes;
+import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.BillingTopology;
 import com.fluxrouter.billing.topology.StreamsSettings;
+import com.fluxrouter.billing.topology.TopicSchemas;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -23,6 +28,7 @@ public final class Pipeline implements AutoCloseable {
     private final KafkaStreams streams;
 
     public Pipeline(BillingConfig config) {
+        prepareSchemas(config);
         Properties properties = new Properties();
         properties.putAll(StreamsSettings.of(config));
         this.streams = new KafkaStreams(BillingTopology.build(config), properties);
@@ -32,6 +38,23 @@ public final class Pipeline implements AutoCloseable {
             LOG.error("Stream thread failed; replacing it", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    }
+
+    /**
+     * In the registry format, the subjects the pipeline writes are settled before it starts, so a refused or missing
+     * schema fails the start with its subject named instead of failing on the first output record: registered (with
+     * BACKWARD compatibility) when the pipeline may register, else checked to be there already.
+     */
+    private static void prepareSchemas(BillingConfig config) {
+        if (config.wireFormat() != WireFormat.REGISTRY) {
+            return;
+        }
+        SchemaRegistryClient registry = Serdes.registryClient(config);
+        if (config.autoRegister()) {
+            SchemaRegistration.registerAll(registry, TopicSchemas.written());
+        } else {
+            SchemaRegistration.verifyAll(registry, TopicSchemas.written());
+        }
     }
 
     public Pipeline start() {

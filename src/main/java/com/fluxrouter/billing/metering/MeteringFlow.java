@@ -61,7 +61,7 @@ public final class MeteringFlow {
         Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
         stores.add(cached(config, keyValue(config, REQUEST_IDS_STORE, serdes.string(),
                 org.apache.kafka.common.serialization.Serdes.Long())));
-        stores.add(cached(config, keyValue(config, MONTHS_STORE, serdes.string(), serdes.avro(MonthLedger.class))));
+        stores.add(cached(config, keyValue(config, MONTHS_STORE, serdes.string(), serdes.internal(MonthLedger.class))));
         // No cache: range scans over a caching store copy the cache's keys on every scan.
         stores.add(keyValue(config, DEADLINES_STORE, org.apache.kafka.common.serialization.Serdes.Bytes(),
                 org.apache.kafka.common.serialization.Serdes.ByteArray()));

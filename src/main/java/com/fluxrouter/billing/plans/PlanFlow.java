@@ -32,13 +32,13 @@ public final class PlanFlow {
         Materialized<String, PlanHistory, KeyValueStore<Bytes, byte[]>> store =
                 Materialized.<String, PlanHistory, KeyValueStore<Bytes, byte[]>>as(STORE)
                         .withKeySerde(serdes.string())
-                        .withValueSerde(serdes.avro(PlanHistory.class));
+                        .withValueSerde(serdes.internal(PlanHistory.class));
         return builder.stream(Topics.PLANS, Consumed.with(serdes.avro(AccountPlanKey.class), serdes.avro(AccountPlan.class))
                         .withName("plans-source"))
                 .processValues(() -> new Check<AccountPlanKey, AccountPlan>(PlanRules::check), Named.as("plans-validate"))
                 .groupBy((key, plan) -> plan.getAccountId(),
                         Grouped.<String, AccountPlan>as(REPARTITION).withKeySerde(serdes.string())
-                                .withValueSerde(serdes.avro(AccountPlan.class)))
+                                .withValueSerde(serdes.internal(AccountPlan.class)))
                 .aggregate(PlanHistories::empty, (account, plan, history) -> PlanHistories.with(history, plan),
                         Named.as("plans-fold"),
                         config.changelogs() ? store : store.withLoggingDisabled());

@@ -85,13 +85,13 @@ public final class InputFiles {
     /** Sends every record of the directory to the sink; returns how many. */
     public long send(Path dir, Sink sink) throws IOException {
         return send(dir.resolve("models.jsonl"), Topics.MODELS, ModelLane.class, PublishedPriceList.models(),
-                        model -> string(model.getModelId()), sink)
+                        model -> string(Topics.MODELS, model.getModelId()), sink)
                 + send(dir.resolve("rates.jsonl"), Topics.RATES, LaneRate.class, PublishedPriceList.rates(),
-                        rate -> key(LaneRateKey.class, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())), sink)
+                        rate -> key(Topics.RATES, LaneRateKey.class, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())), sink)
                 + send(dir.resolve("plans.jsonl"), Topics.PLANS, AccountPlan.class, List.of(),
-                        plan -> key(AccountPlanKey.class, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())), sink)
+                        plan -> key(Topics.PLANS, AccountPlanKey.class, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())), sink)
                 + send(dir.resolve("requests.jsonl"), Topics.ROUTED, RoutedRequest.class, List.of(),
-                        request -> string(request.getAccountId()), sink);
+                        request -> string(Topics.ROUTED, request.getAccountId()), sink);
     }
 
     private <T extends SpecificRecord> long send(Path file, String topic, Class<T> type, List<T> defaults,
@@ -121,12 +121,12 @@ public final class InputFiles {
         return count;
     }
 
-    private byte[] string(String key) {
-        return serdes.string().serializer().serialize(null, key);
+    private byte[] string(String topic, String key) {
+        return serdes.string().serializer().serialize(topic, key);
     }
 
-    private <T extends SpecificRecord> byte[] key(Class<T> type, T key) {
-        return serdes.avro(type).serializer().serialize(null, key);
+    private <T extends SpecificRecord> byte[] key(String topic, Class<T> type, T key) {
+        return serdes.avro(type).serializer().serialize(topic, key);
     }
 
     private <T extends SpecificRecord> byte[] value(String topic, Class<T> type, T record) {

@@ -85,7 +85,7 @@ final class ReplayEngine {
         context.setCurrentSystemTimeMs(this.now);
         List<StoreBuilder<?>> builders = new ArrayList<>(MeteringFlow.stores(config, serdes));
         builders.add(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.STORE),
-                serdes.string(), serdes.avro(PlanHistory.class)).withLoggingDisabled());
+                serdes.string(), serdes.internal(PlanHistory.class)).withLoggingDisabled());
         for (StoreBuilder<?> builder : builders) {
             StateStore store = builder.build();
             store.init(context.getStateStoreContext(), store);

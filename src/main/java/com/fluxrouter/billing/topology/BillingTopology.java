@@ -35,7 +35,7 @@ public final class BillingTopology {
     }
 
     public static Topology build(BillingConfig config) {
-        Serdes serdes = new Serdes(config.wireFormat());
+        Serdes serdes = Serdes.of(config);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsSettings.of(config))));
 
         CatalogFlow.build(builder, serdes);

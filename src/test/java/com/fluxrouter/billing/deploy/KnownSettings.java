@@ -26,11 +26,6 @@ import java.util.regex.Pattern;
  * FLUX_* a flux.* setting the code names as a constant, or one log4j2.xml reads.
  */
 final class KnownSettings {
-    /**
-     * Introduced by the schema-registry work (branch registry, merged separately); once its constant exists, the
-     * reflection below finds it and this entry is redundant.
-     */
-    private static final Set<String> FROM_THE_REGISTRY_BRANCH = Set.of("flux.schema-registry.url");
     private static final Pattern LOG4J_VARIABLE = Pattern.compile("env:(FLUX_[A-Z_]+)");
 
     private KnownSettings() {
@@ -58,7 +53,7 @@ final class KnownSettings {
     }
 
     private static Set<String> flux() {
-        Set<String> names = new HashSet<>(FROM_THE_REGISTRY_BRANCH);
+        Set<String> names = new HashSet<String>();
         for (Class<?> type : new Class<?>[] {BillingConfig.class, Service.class, ApiAccess.class}) {
             for (Field field : type.getFields()) {
                 if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
