@@ -17,6 +17,7 @@ import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.ByteUtils;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -62,10 +63,14 @@ public final class HostileCorpus {
     static final Duration GRACE = Duration.ofHours(24);
     static final List<String> ACCOUNTS = List.of("acct-a", "acct-b", "acct-c");
     static final int VALID_REQUESTS = 60;
-    /** Largest value whose record the default producer still sends (max.request.size 1 MiB less batch overhead). */
-    public static final int LARGEST_SENDABLE_VALUE = 1_048_000;
-    /** A value the default producer refuses: it never reaches the broker, let alone the pipeline. */
-    public static final int UNSENDABLE_VALUE = 1_048_577;
+    /**
+     * Largest value, under a 6-byte key, that the default producer sends: max.request.size (1 MiB) less its upper
+     * bound of batch and record overhead (61 + 21 bytes) and the key's and value's lengths and the header count.
+     */
+    public static final int LARGEST_SENDABLE_VALUE = 1_048_576 - 61 - 21 - (1 + 6) - 3 - 1;
+    private static final int MAX_REQUEST_SIZE = 1_048_576;
+    /** One byte more: the producer refuses it, so it never reaches the broker, let alone the pipeline. */
+    public static final int UNSENDABLE_VALUE = LARGEST_SENDABLE_VALUE + 1;
 
     /** One record to send, in order. {@code producerTimestamp} is null for "the producer's clock". */
     public record Send(String topic, byte[] key, byte[] value, Long producerTimestamp, long offset) {
@@ -360,6 +365,11 @@ public final class HostileCorpus {
         reject("random bytes", "acct-a", randomBytes(1, 64), Reason.MALFORMED);
         reject("random bytes after a valid single-object header", "acct-a",
                 concat(Arrays.copyOf(baseBytes, 10), randomBytes(2, 80)), Reason.MALFORMED);
+        reject("random bytes as large as the producer sends", "acct-a", randomBytes(3, LARGEST_SENDABLE_VALUE),
+                Reason.MALFORMED);
+        RoutedRequest hugeKey = request("acct-a", "2026-10-10T10:00:00Z").build();
+        rejectKeyed("key of 1 MB (as large as the producer sends)", largestKeyFor(avro(hugeKey).length), hugeKey,
+                Reason.KEY_MISMATCH);
         reject("truncated Avro (half)", "acct-a", Arrays.copyOf(baseBytes, baseBytes.length / 2), Reason.MALFORMED);
         reject("truncated Avro (one byte short)", "acct-a", Arrays.copyOf(baseBytes, baseBytes.length - 1), Reason.MALFORMED);
         reject("single-object header only", "acct-a", Arrays.copyOf(baseBytes, 10), Reason.MALFORMED);
@@ -464,6 +474,16 @@ public final class HostileCorpus {
                 .setServedModel("flux-next-gen").setLane("express"), Reason.UNKNOWN_LANE);
         reject("unknown model claiming an empty lane", request("acct-b", "2026-10-10T10:00:00Z")
                 .setServedModel("").setLane(""), Reason.UNKNOWN_LANE);
+    }
+
+    /** The largest key the default producer sends with a value of this length: "acct-a" and then x's. */
+    private static byte[] largestKeyFor(int valueLength) {
+        int key = MAX_REQUEST_SIZE - 61 - 21 - 3 - ByteUtils.sizeOfVarint(valueLength) - valueLength - 1;
+        byte[] bytes = utf8("acct-a" + "x".repeat(key - 6));
+        if (ByteUtils.sizeOfVarint(bytes.length) != 3) {
+            throw new IllegalStateException("the key's length takes 3 bytes as a varint");
+        }
+        return bytes;
     }
 
     /** Grows the request id until the record's value is exactly {@code size} bytes. */
