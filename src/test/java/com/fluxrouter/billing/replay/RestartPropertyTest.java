@@ -55,7 +55,7 @@ class RestartPropertyTest {
     void restartingAnywhereFromTheCommittedStateChangesNoOutput(long seed) throws IOException {
         Random random = new Random(seed);
         List<RoutedRequest> requests = RandomTraffic.requests(random, Instant.parse("2026-08-25T00:00:00Z"),
-                Instant.parse("2026-11-10T00:00:00Z"), 300);
+                Instant.parse("2026-11-10T00:00:00Z"), 200);
         Set<Integer> restarts = new TreeSet<>();
         for (int i = 1 + random.nextInt(8); i > 0; i--) {
             restarts.add(random.nextInt(requests.size() + 1));
