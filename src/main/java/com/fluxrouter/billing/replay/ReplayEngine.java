@@ -36,6 +36,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +60,12 @@ final class ReplayEngine {
     private final JsonSinks sinks;
     private final long now;
     private final long earliest;
-    private final MockProcessorContext<Object, SpecificRecord> context;
-    private final Processor<String, PlannedRequest, Object, SpecificRecord> meter;
+    private final BillingConfig config;
+    private final Properties properties = new Properties();
+    private final File stateDir;
+    private final List<StateStore> stores = new ArrayList<>();
+    private MockProcessorContext<Object, SpecificRecord> context;
+    private Processor<String, PlannedRequest, Object, SpecificRecord> meter;
     private final TimestampedKeyValueStore<String, PlanHistory> plans;
     private final Map<String, ModelLane> models = new HashMap<>();
     private final Map<LaneRateKey, LaneRate> rates = new LinkedHashMap<>();
@@ -79,10 +84,10 @@ final class ReplayEngine {
         this.sinks = sinks;
         this.now = now.toEpochMilli();
         this.earliest = config.earliestValidTime().toEpochMilli();
-        Properties properties = new Properties();
+        this.config = config;
+        this.stateDir = stateDir.toFile();
         properties.putAll(StreamsSettings.of(config));
-        this.context = new MockProcessorContext<>(properties, new TaskId(0, 0), stateDir.toFile());
-        context.setCurrentSystemTimeMs(this.now);
+        this.context = newContext();
         List<StoreBuilder<?>> builders = new ArrayList<>(MeteringFlow.stores(config, serdes));
         builders.add(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.STORE),
                 serdes.string(), serdes.internal(PlanHistory.class)).withLoggingDisabled());
@@ -90,9 +95,28 @@ final class ReplayEngine {
             StateStore store = builder.build();
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
+            stores.add(store);
         }
         this.plans = context.getStateStore(PlanFlow.STORE);
         this.meter = MeteringFlow.meter(config);
+        meter.init(context);
+    }
+
+    private MockProcessorContext<Object, SpecificRecord> newContext() {
+        MockProcessorContext<Object, SpecificRecord> fresh = new MockProcessorContext<>(properties, new TaskId(0, 0), stateDir);
+        fresh.setCurrentSystemTimeMs(now);
+        return fresh;
+    }
+
+    /**
+     * What a restart from committed state does to the meter: the processor is closed and a new one starts on the
+     * same stores, with nothing else carried over (its schedule included). Lets tests split a replay anywhere.
+     */
+    void restart() {
+        meter.close();
+        context = newContext();
+        stores.forEach(context::addStateStore);
+        meter = MeteringFlow.meter(config);
         meter.init(context);
     }
 

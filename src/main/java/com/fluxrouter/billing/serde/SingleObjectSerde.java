@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -49,12 +50,21 @@ final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
             if (bytes == null) {
                 return null;
             }
+            // The decoder stops at the end of the record; bytes after it would be dropped unseen (a second request
+            // concatenated to the first, say), so a payload must be exactly one record.
+            ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+            T record;
             try {
-                return decoder.decode(bytes);
+                record = decoder.decode(in, null);
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException("not a valid " + typeName
                         + " payload on " + topic + ": " + e.getMessage(), e);
             }
+            if (in.available() > 0) {
+                throw new SerializationException("not a valid " + typeName + " payload on " + topic + ": "
+                        + in.available() + " bytes after the record");
+            }
+            return record;
         };
     }
 }

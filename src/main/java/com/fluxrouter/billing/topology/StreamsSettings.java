@@ -2,6 +2,7 @@ package com.fluxrouter.billing.topology;
 
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.errors.RejectionHandler;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 
@@ -20,6 +21,8 @@ public final class StreamsSettings {
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // The rejection of the largest input record must fit in a produce request (TopicSpecs.REJECTED_MAX_BYTES).
+        settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpecs.REJECTED_MAX_BYTES);
         // flux.* settings go along too: the exception handlers read the wire format from them.
         settings.putAll(config.settings());
         settings.putAll(required());

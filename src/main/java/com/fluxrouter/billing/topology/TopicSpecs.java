@@ -16,6 +16,13 @@ import java.util.Optional;
 public final class TopicSpecs {
     /** Requests and outputs are kept 90 days: long enough to re-process a closed month or audit an invoice. */
     static final String RETENTION_MS = Long.toString(90L * 24 * 3600 * 1000);
+    /**
+     * Largest record of flux.requests.rejected, and of the pipeline's producer requests. A rejected record carries
+     * the input record's key twice (as its own key and inside) and its value, plus a few KB of reason, detail and
+     * source: it needs room for twice the largest input record (1 MiB by default) and more. With less, a record the
+     * broker accepted on an input would have a rejection that cannot be written, and its partition would stop.
+     */
+    public static final int REJECTED_MAX_BYTES = 3 * 1024 * 1024;
     /** Catalog topics are tiny: one partition keeps their order obvious. */
     private static final int CATALOG_PARTITIONS = 1;
 
@@ -54,6 +61,9 @@ public final class TopicSpecs {
         } else {
             configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             configs.put(TopicConfig.RETENTION_MS_CONFIG, RETENTION_MS);
+        }
+        if (name.equals(Topics.REJECTED)) {
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(REJECTED_MAX_BYTES));
         }
         if (name.equals(Topics.ROUTED)) {
             configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");

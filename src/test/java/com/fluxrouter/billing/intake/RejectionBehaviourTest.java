@@ -168,6 +168,21 @@ class RejectionBehaviourTest extends PipelineTest {
         assertRawRejected(model, Reason.MALFORMED);
     }
 
+    @Test
+    void requestFollowedByTrailingBytesIsRejectedAsMalformed() {
+        byte[] whole = bytesOf(candidate().build());
+        assertRawRejected(Arrays.copyOf(whole, whole.length + 3), Reason.MALFORMED);
+    }
+
+    @Test
+    void twoRequestsInOneValueAreRejectedAsMalformedRatherThanTheSecondDropped() {
+        byte[] first = bytesOf(candidate().build());
+        byte[] second = bytesOf(candidate().build());
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        assertRawRejected(both, Reason.MALFORMED);
+    }
+
     // ---- MISSING_ID
 
     @Test

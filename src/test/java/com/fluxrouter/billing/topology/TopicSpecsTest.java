@@ -37,6 +37,16 @@ class TopicSpecsTest {
     }
 
     @Test
+    void rejectedTopicHoldsTheRejectionOfTheLargestRecordAnInputTopicAcceptsByDefault() {
+        int largestInput = 1_048_588; // the broker's default message.max.bytes
+        int rejectionOverhead = 8 * 1024; // reason, detail (at most 1,000 characters), source, Avro framing
+        assertThat(Integer.parseInt(topics.get(Topics.REJECTED).configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)))
+                .isGreaterThanOrEqualTo(2 * largestInput + rejectionOverhead);
+        assertThat(StreamsSettings.of(com.fluxrouter.billing.config.BillingConfig.defaults()))
+                .containsEntry("producer.max.request.size", TopicSpecs.REJECTED_MAX_BYTES);
+    }
+
+    @Test
     void requestKeyedTopicsShareThePartitionCountSoAccountsCoPartition() {
         for (String name : List.of(Topics.ROUTED, Topics.PLANS, Topics.PRICED, Topics.OVERAGE, Topics.ALERTS,
                 Topics.INVOICE_LINES, Topics.REJECTED)) {
