@@ -28,20 +28,21 @@ public final class Bench {
      *
      * @param trace a trace CSV to take token counts from, or null for the built-in distributions
      * @param doc   the document the run is appended to, or null to print only
+     * @param settings pipeline settings over the defaults (Streams or flux.*), to measure a change before and after
      */
     public record Options(int repeat, int ceilingRecords, int streamsRecords, Duration latency, Duration warmup,
                           int replayRequests, int scaleRequests, List<Integer> scaleAccounts, int partitions, long seed,
-                          Path trace, Path doc, Path workDir, String command) {
+                          Path trace, Path doc, Path workDir, String command, Map<String, String> settings) {
         public static Options defaults() {
             return new Options(3, 500_000, 200_000, Duration.ofSeconds(30), Duration.ofSeconds(5), 1_000_000,
                     200_000, List.of(1_000, 100_000, 1_000_000), 4, 1, null, Path.of("docs/performance.md"),
-                    null, "bench");
+                    null, "bench", Map.of());
         }
 
         public static Options quick() {
             return new Options(1, 50_000, 20_000, Duration.ofSeconds(8), Duration.ofSeconds(2), 50_000, 20_000,
                     List.of(1_000, 100_000, 1_000_000), 4, 1, null, Path.of("docs/performance.md"), null,
-                    "bench --quick");
+                    "bench --quick", Map.of());
         }
     }
 
@@ -125,9 +126,10 @@ public final class Bench {
         List<Double> passThroughCpu = new ArrayList<>();
         List<Double> pipelineCpu = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
+        StreamsRuns.PipelineRun lastRun = null;
         for (int run = 1; run <= options.repeat(); run++) {
             StreamsRuns.Throughput pass = streams.passThrough(requests);
-            StreamsRuns.PipelineRun billed = streams.pipeline(requests, Map.of());
+            StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
             progress("streams run %d: pass-through %,.0f records/s (%.0f µs CPU each), pipeline %,.0f requests/s "
                     + "(%.0f µs CPU each)", run, pass.perSecond(), pass.cpuMicrosPerRecord(), billed.perSecond(),
                     billed.cpuMicrosPerRecord());
@@ -136,7 +138,9 @@ public final class Bench {
             pipeline.add(billed.perSecond());
             pipelineCpu.add(billed.cpuMicrosPerRecord());
             heap.add((double) billed.heapBytes());
+            lastRun = billed;
         }
+        report.written(lastRun.written(), requests.size());
         report.streams(new Stats(passThrough), new Stats(pipeline), new Stats(passThroughCpu), new Stats(pipelineCpu),
                 new Stats(heap), requests.size());
     }
@@ -147,7 +151,7 @@ public final class Bench {
         for (int run = 1; run <= options.repeat(); run++) {
             Workload workload = new Workload(options.seed() + run, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
                     Workload.Spread.SKEWED, "latency-" + run, new Serdes(BillingConfig.defaults().wireFormat()));
-            LatencyProbe.Result result = streams.latency(workload, rate, options.latency(), options.warmup(), Map.of());
+            LatencyProbe.Result result = streams.latency(workload, rate, options.latency(), options.warmup(), options.settings());
             progress("latency run %d at %,.0f requests/s: overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
                             + "p99 %.0f max %.0f ms (%,d)", run, rate, result.overage().p50(), result.overage().p99(),
                     result.overage().max(), result.overage().samples(), result.alerts().p50(), result.alerts().p99(),
@@ -169,7 +173,7 @@ public final class Bench {
             List<Double> perSecond = new ArrayList<>();
             List<StreamsRuns.PipelineRun> runs = new ArrayList<>();
             for (int run = 1; run <= options.repeat(); run++) {
-                StreamsRuns.PipelineRun billed = streams.pipeline(requests, Map.of());
+                StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
                 progress("scaling run %d, %,d accounts (%,d touched): %,.0f requests/s", run, accounts,
                         requests.accounts(), billed.perSecond());
                 perSecond.add(billed.perSecond());

@@ -125,6 +125,25 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /**
+     * Records in every topic but the inputs and the catalog's: the outputs and the changelogs a run wrote. End offsets
+     * count transaction markers too (one per partition written per commit), so this is a slight overcount.
+     */
+    Map<String, Long> written() throws Exception {
+        Set<String> names = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS).stream()
+                .filter(name -> !name.startsWith("__") && !name.startsWith("bench.")
+                        && !com.fluxrouter.billing.topology.Topics.INPUTS.contains(name)
+                        && !name.contains("catalog"))
+                .collect(Collectors.toSet());
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(names).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).forEach((name, description) ->
+                description.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<String, Long> written = new java.util.TreeMap<>();
+        admin.listOffsets(request).all().get(TIMEOUT_S, TimeUnit.SECONDS)
+                .forEach((partition, info) -> written.merge(partition.topic(), info.offset(), Long::sum));
+        return written;
+    }
+
+    /**
      * The producer of every measurement: acks=all and idempotent, as the router fleet must produce, with batching
      * that lets the broker, not the client, be the limit (256 KiB batches, 10 ms linger).
      */

@@ -62,6 +62,18 @@ public final class Report {
                 percent(pipelineRates.median() / passThroughRates.median()));
     }
 
+    /** Records the pipeline wrote per input request, by topic: outputs and changelogs. */
+    void written(Map<String, Long> written, int requests) {
+        long total = 0;
+        for (Map.Entry<String, Long> topic : written.entrySet()) {
+            total += topic.getValue();
+            String name = topic.getKey().replaceFirst("^bench-pipeline-\\d+-", "");
+            row("3", "records written per request: " + name, Stats.of((double) topic.getValue() / requests), "records");
+        }
+        row("3", "records written per request, all topics (with transaction markers)", Stats.of((double) total / requests),
+                "records");
+    }
+
     double pipelineRate() {
         return pipeline.median();
     }
@@ -135,6 +147,7 @@ public final class Report {
         table.append("### Run of ").append(started.truncatedTo(ChronoUnit.SECONDS)).append('\n');
         table.append('\n').append(machine()).append("; git ").append(gitRevision()).append("; `")
                 .append(options.command()).append("`, ").append(options.repeat()).append(" run(s) of each, ")
+                .append(options.settings().isEmpty() ? "" : "settings " + options.settings() + ", ")
                 .append(options.trace() == null ? "built-in token distributions" : "tokens from " + options.trace().getFileName())
                 .append(", ").append(options.partitions()).append(" partitions, took ")
                 .append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s\n\n");

@@ -54,7 +54,8 @@ final class StreamsRuns {
     }
 
     /** What a pipeline run leaves: its throughput, its heap and its RocksDB state per store. */
-    record PipelineRun(double perSecond, double cpuMicrosPerRecord, long heapBytes, Map<String, Long> storeBytes) {
+    record PipelineRun(double perSecond, double cpuMicrosPerRecord, long heapBytes, Map<String, Long> storeBytes,
+                       Map<String, Long> written) {
         long store(String name) {
             return storeBytes.getOrDefault(name, 0L);
         }
@@ -85,15 +86,17 @@ final class StreamsRuns {
         Started started = startPipeline(overrides);
         Throughput throughput;
         long heap;
+        Map<String, Long> written;
         try {
             long heapBefore = heapAfterGc();
             throughput = measure(started.appId(), records);
             heap = Math.max(0, heapAfterGc() - heapBefore);
+            written = cluster.written();
         } finally {
             started.pipeline().close(); // flushes the stores, so their size on disk is their real size
         }
         return new PipelineRun(throughput.perSecond(), throughput.cpuMicrosPerRecord(), heap,
-                storeSizes(started.stateDir()));
+                storeSizes(started.stateDir()), written);
     }
 
     /**

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = {
@@ -47,6 +48,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "Token counts from an Azure LLM inference trace CSV instead of the built-in distributions.")
     Path trace;
 
+    @Option(names = "--set", description = "A pipeline setting over the defaults, e.g. --set commit.interval.ms=200 (repeatable).")
+    Map<String, String> settings;
+
     @Option(names = "--doc", description = "Document the table is appended to (default docs/performance.md).")
     Path doc;
 
@@ -64,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
                 or(latency, base.latency()), base.warmup(), or(replayRequests, base.replayRequests()),
                 or(scaleRequests, base.scaleRequests()), or(accounts, base.scaleAccounts()),
                 or(partitions, base.partitions()), or(seed, base.seed()), trace,
-                noAppend ? null : or(doc, base.doc()), workDir, commandLine());
+                noAppend ? null : or(doc, base.doc()), workDir, commandLine(), or(settings, Map.of()));
         new Bench(options, System.out).run();
         return 0;
     }
@@ -79,7 +83,9 @@ final class BenchCommand implements Callable<Integer> {
                 + (accounts != null ? " --accounts " + String.join(",", accounts.stream().map(String::valueOf).toList()) : "")
                 + (partitions != null ? " --partitions " + partitions : "")
                 + (seed != null ? " --seed " + seed : "")
-                + (trace != null ? " --trace " + trace.getFileName() : "");
+                + (trace != null ? " --trace " + trace.getFileName() : "")
+                + (settings != null ? settings.entrySet().stream().map(e -> " --set " + e.getKey() + "=" + e.getValue())
+                        .reduce("", String::concat) : "");
     }
 
     private static <T> T or(T given, T fallback) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +28,7 @@ class BenchIT {
         Path doc = dir.resolve("performance.md");
         Files.writeString(doc, "# Performance\n");
         Bench.Options options = new Bench.Options(1, 5_000, 3_000, Duration.ofSeconds(4), Duration.ofSeconds(1), 2_000,
-                2_000, List.of(100, 1_000), 2, 7, null, doc, dir.resolve("work"), "bench (BenchIT)");
+                2_000, List.of(100, 1_000), 2, 7, null, doc, dir.resolve("work"), "bench (BenchIT)", Map.of());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
@@ -41,6 +42,7 @@ class BenchIT {
                 "pipeline sustained, exactly_once_v2",
                 "**pipeline / pass-through**",
                 "**pipeline / copy loop**",
+                "records written per request: flux.requests.priced",
                 "produce -> OverageUpdate p99",
                 "produce -> SpendAlert p99",
                 "RocksDB account-months per 1,000 account-months",
