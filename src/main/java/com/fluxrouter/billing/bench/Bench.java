@@ -161,37 +161,43 @@ public final class Bench {
         report.latency(rate, results);
     }
 
+    /**
+     * Each level sends at least as many requests as it has accounts, evenly spread, so every account of the level is
+     * billed: the 1,000,000-account runs hold 1,000,000 account-months and as many request ids.
+     */
     private void measureScaling(Report report, StreamsRuns streams) throws Exception {
         Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
         Map<Integer, Stats> rates = new LinkedHashMap<>();
+        Map<Integer, Integer> sizes = new LinkedHashMap<>();
         StreamsRuns.PipelineRun largest = null;
         int largestPopulation = 0;
-        int largestAccounts = 0;
+        Workload.Encoded largestRequests = null;
         for (int accounts : options.scaleAccounts()) {
             Workload.Encoded requests = new Workload(options.seed(), options.trace(), accounts, Workload.Spread.EVEN,
-                    "scale-" + accounts, serdes).encode(options.scaleRequests(), Instant.now());
+                    "scale-" + accounts, serdes).encode(Math.max(options.scaleRequests(), accounts), Instant.now());
             List<Double> perSecond = new ArrayList<>();
             List<StreamsRuns.PipelineRun> runs = new ArrayList<>();
             for (int run = 1; run <= options.repeat(); run++) {
                 StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
-                progress("scaling run %d, %,d accounts (%,d touched): %,.0f requests/s", run, accounts,
-                        requests.accounts(), billed.perSecond());
+                progress("scaling run %d, %,d accounts (%,d requests, %,d accounts billed): %,.0f requests/s", run,
+                        accounts, requests.size(), requests.accounts(), billed.perSecond());
                 perSecond.add(billed.perSecond());
                 runs.add(billed);
             }
             rates.put(accounts, new Stats(perSecond));
+            sizes.put(accounts, requests.size());
             if (accounts >= largestPopulation) {
                 largestPopulation = accounts;
-                largestAccounts = requests.accounts();
+                largestRequests = requests;
                 runs.sort(Comparator.comparingDouble(StreamsRuns.PipelineRun::perSecond));
                 largest = runs.get(runs.size() / 2);
             }
         }
-        report.scaling(rates);
+        report.scaling(rates, sizes);
         if (largest != null) {
-            report.state(largest.store(MeteringFlow.MONTHS_STORE), largestAccounts,
+            report.state(largest.store(MeteringFlow.MONTHS_STORE), largestRequests.accounts(),
                     largest.store(MeteringFlow.REQUEST_IDS_STORE), largest.store(MeteringFlow.DEADLINES_STORE),
-                    options.scaleRequests(), largest.heapBytes());
+                    largestRequests.size(), largest.heapBytes());
         }
     }
 

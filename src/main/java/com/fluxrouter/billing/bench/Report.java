@@ -29,6 +29,9 @@ public final class Report {
     private final List<String> rows = new ArrayList<>();
     private final List<String> targets = new ArrayList<>();
     private Duration took = Duration.ZERO;
+    /** Load average of the machine at the start and the end: other work on it shows in every wall-clock figure. */
+    private final double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    private double loadAtEnd;
     private Stats copy;
     private Stats passThrough;
     private Stats pipeline;
@@ -123,9 +126,9 @@ public final class Report {
         target("replay >= 50 % of the pass-through driver", share >= 0.50, percent(share));
     }
 
-    void scaling(Map<Integer, Stats> rates) {
+    void scaling(Map<Integer, Stats> rates, Map<Integer, Integer> requests) {
         rates.forEach((accounts, stats) -> row("5", "pipeline at " + count(accounts) + " accounts ("
-                + count(options.scaleRequests()) + " requests, evenly spread)", stats, "requests/s"));
+                + count(requests.get(accounts)) + " requests, evenly spread)", stats, "requests/s"));
         int fewest = rates.keySet().stream().min(Integer::compare).orElseThrow();
         int most = rates.keySet().stream().max(Integer::compare).orElseThrow();
         double share = rates.get(most).median() / rates.get(fewest).median();
@@ -136,6 +139,7 @@ public final class Report {
 
     void finish(Duration took) {
         this.took = took;
+        this.loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     boolean allTargetsMet() {
@@ -150,7 +154,9 @@ public final class Report {
                 .append(options.settings().isEmpty() ? "" : "settings " + options.settings() + ", ")
                 .append(options.trace() == null ? "built-in token distributions" : "tokens from " + options.trace().getFileName())
                 .append(", ").append(options.partitions()).append(" partitions, took ")
-                .append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s\n\n");
+                .append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s; load average ")
+                .append(String.format(Locale.ROOT, "%.1f at the start, %.1f at the end", loadAtStart, loadAtEnd))
+                .append("\n\n");
         table.append("| # | measurement | median | spread (min..max) | unit |\n|---|---|---:|---|---|\n");
         // Measured in the order that needs the fewest broker restarts, shown in the order.
         rows.stream().sorted(Comparator.comparing(row -> row.substring(0, row.indexOf(" |", 1))))
