@@ -140,9 +140,9 @@ public final class Bench {
             heap.add((double) billed.heapBytes());
             lastRun = billed;
         }
-        report.written(lastRun.written(), requests.size());
         report.streams(new Stats(passThrough), new Stats(pipeline), new Stats(passThroughCpu), new Stats(pipelineCpu),
                 new Stats(heap), requests.size());
+        report.written(lastRun.written(), requests.size());
     }
 
     private void measureLatency(Report report, StreamsRuns streams) throws Exception {

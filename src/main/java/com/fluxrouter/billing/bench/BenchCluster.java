@@ -2,9 +2,9 @@ package com.fluxrouter.billing.bench;
 
 import com.fluxrouter.billing.local.LocalBroker;
 import com.fluxrouter.billing.local.TopicSetup;
+import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -113,17 +114,6 @@ final class BenchCluster implements AutoCloseable {
                 .mapToLong(entry -> entry.getValue().offset()).sum();
     }
 
-    /** Sum of the topic's end offsets. */
-    long endOffsets(String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                admin.listOffsets(request).all().get(TIMEOUT_S, TimeUnit.SECONDS);
-        return ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-    }
-
     /**
      * Records in every topic but the inputs and the catalog's: the outputs and the changelogs a run wrote. End offsets
      * count transaction markers too (one per partition written per commit), so this is a slight overcount.
@@ -131,13 +121,13 @@ final class BenchCluster implements AutoCloseable {
     Map<String, Long> written() throws Exception {
         Set<String> names = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS).stream()
                 .filter(name -> !name.startsWith("__") && !name.startsWith("bench.")
-                        && !com.fluxrouter.billing.topology.Topics.INPUTS.contains(name)
+                        && !Topics.INPUTS.contains(name)
                         && !name.contains("catalog"))
                 .collect(Collectors.toSet());
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         admin.describeTopics(names).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).forEach((name, description) ->
                 description.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        Map<String, Long> written = new java.util.TreeMap<>();
+        Map<String, Long> written = new TreeMap<>();
         admin.listOffsets(request).all().get(TIMEOUT_S, TimeUnit.SECONDS)
                 .forEach((partition, info) -> written.merge(partition.topic(), info.offset(), Long::sum));
         return written;
