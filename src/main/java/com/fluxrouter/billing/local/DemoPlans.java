@@ -13,13 +13,13 @@ import java.util.List;
  * 1 is Free ($0.05), account 2 bills in America/New_York; after that every third account is Free, every third a
  * Team plan ($2 credit, $10 ceiling) and the rest are on Pay As You Go (no credit, no ceiling).
  */
-final class DemoPlans {
+public final class DemoPlans {
     private static final Instant SINCE = Instant.parse("2020-01-01T00:00:00Z");
 
     private DemoPlans() {
     }
 
-    static List<AccountPlan> forAccounts(int accounts) {
+    public static List<AccountPlan> forAccounts(int accounts) {
         List<AccountPlan> plans = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
             String account = RequestFactory.account(i);

@@ -1,5 +1,10 @@
 package com.fluxrouter.billing.serde;
 
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -12,19 +17,41 @@ import org.apache.kafka.common.serialization.Serializer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
-/** Avro single-object encoding of one generated record class. Null stays null (tombstones). */
+/**
+ * Avro single-object encoding of one generated record class. Null stays null (tombstones).
+ *
+ * <p>Decoding reads the body straight from the array when the header is this schema's (every record the pipeline
+ * reads, every store read): Avro's own decoder reads the header through a synchronised stream and a thread-local
+ * buffer, which showed as a tenth of replay's CPU time. Anything else (another schema, a bad header, a body that
+ * does not decode) goes to Avro's decoder, so failures and their messages stay Avro's.
+ */
 final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
+    /** Marker bytes of the single-object encoding, then the 8-byte little-endian schema fingerprint. */
+    private static final int HEADER_LENGTH = 10;
+
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
+    private final DatumReader<T> reader;
+    private final byte[] header;
     private final String typeName;
 
+    @SuppressWarnings("unchecked")
     SingleObjectSerde(Class<T> type) {
         SpecificData model = SpecificData.getForClass(type);
         var schema = model.getSchema(type);
         this.typeName = schema.getName();
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
+        this.reader = (DatumReader<T>) model.createDatumReader(schema);
+        this.header = headerOf(schema);
+    }
+
+    private static byte[] headerOf(Schema schema) {
+        return ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
+                .put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
     }
 
     @Override
@@ -50,21 +77,41 @@ final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
             if (bytes == null) {
                 return null;
             }
-            // The decoder stops at the end of the record; bytes after it would be dropped unseen (a second request
-            // concatenated to the first, say), so a payload must be exactly one record.
-            ByteArrayInputStream in = new ByteArrayInputStream(bytes);
-            T record;
-            try {
-                record = decoder.decode(in, null);
-            } catch (IOException | RuntimeException e) {
-                throw new SerializationException("not a valid " + typeName
-                        + " payload on " + topic + ": " + e.getMessage(), e);
-            }
-            if (in.available() > 0) {
-                throw new SerializationException("not a valid " + typeName + " payload on " + topic + ": "
-                        + in.available() + " bytes after the record");
-            }
-            return record;
+            T direct = decodeOwnSchema(bytes);
+            return direct != null ? direct : decodeByAvro(topic, bytes);
         };
+    }
+
+    /** Avro's decoder, which judges every payload the direct path did not take and words the failures. */
+    private T decodeByAvro(String topic, byte[] bytes) {
+        // The decoder stops at the end of the record; bytes after it would be dropped unseen (a second request
+        // concatenated to the first, say), so a payload must be exactly one record.
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        T record;
+        try {
+            record = decoder.decode(in, null);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("not a valid " + typeName
+                    + " payload on " + topic + ": " + e.getMessage(), e);
+        }
+        if (in.available() > 0) {
+            throw new SerializationException("not a valid " + typeName + " payload on " + topic + ": "
+                    + in.available() + " bytes after the record");
+        }
+        return record;
+    }
+
+    /** The record, if the bytes carry this schema's header and a body that decodes to their end; null for Avro's decoder to judge. */
+    private T decodeOwnSchema(byte[] bytes) {
+        if (bytes.length < HEADER_LENGTH || !Arrays.equals(bytes, 0, HEADER_LENGTH, header, 0, HEADER_LENGTH)) {
+            return null;
+        }
+        try {
+            BinaryDecoder body = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+            T record = reader.read(null, body);
+            return body.isEnd() ? record : null;
+        } catch (IOException | RuntimeException notDecodable) {
+            return null;
+        }
     }
 }

@@ -1,0 +1,221 @@
+package com.fluxrouter.billing.bench;
+
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.metering.MeteringFlow;
+import com.fluxrouter.billing.serde.Serdes;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/flux-billing bench}: every measurement of the issue on one local broker in one run, each repeated,
+ * then one table of medians, spreads, ratios and targets, printed and appended to the performance document.
+ */
+public final class Bench {
+    /**
+     * Sizes of a run. {@link #defaults} are the issue's sizes; {@link #quick} a smoke run of a minute or two.
+     *
+     * @param trace a trace CSV to take token counts from, or null for the built-in distributions
+     * @param doc   the document the run is appended to, or null to print only
+     * @param settings pipeline settings over the defaults (Streams or flux.*), to measure a change before and after
+     */
+    public record Options(int repeat, int ceilingRecords, int streamsRecords, Duration latency, Duration warmup,
+                          int replayRequests, int scaleRequests, List<Integer> scaleAccounts, int partitions, long seed,
+                          Path trace, Path doc, Path workDir, String command, Map<String, String> settings) {
+        public static Options defaults() {
+            return new Options(3, 500_000, 200_000, Duration.ofSeconds(30), Duration.ofSeconds(5), 1_000_000,
+                    200_000, List.of(1_000, 100_000, 1_000_000), 4, 1, null, Path.of("docs/performance.md"),
+                    null, "bench", Map.of());
+        }
+
+        public static Options quick() {
+            return new Options(1, 50_000, 20_000, Duration.ofSeconds(8), Duration.ofSeconds(2), 50_000, 20_000,
+                    List.of(1_000, 10_000, 100_000), 4, 1, null, Path.of("docs/performance.md"), null,
+                    "bench --quick", Map.of());
+        }
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    public Bench(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Runs every measurement and returns the report (already printed and, if asked, appended to the document). */
+    public Report run() throws Exception {
+        Path work = options.workDir() != null ? Files.createDirectories(options.workDir())
+                : Files.createTempDirectory("flux-bench-");
+        Instant started = Instant.now();
+        Report report = new Report(options, started);
+        try {
+            measureReplay(report, work.resolve("replay"));
+            try (BenchCluster cluster = new BenchCluster(work.resolve("broker"), options.partitions())) {
+                StreamsRuns streams = new StreamsRuns(cluster, work.resolve("state"));
+                measureThroughput(report, cluster, streams);
+                measureLatency(report, streams);
+                measureScaling(report, streams);
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        report.finish(Duration.between(started, Instant.now()));
+        out.println(report.table());
+        if (options.doc() != null) {
+            report.appendTo(options.doc());
+            out.println("appended to " + options.doc());
+        }
+        return report;
+    }
+
+    private void measureReplay(Report report, Path dir) throws IOException {
+        progress("replay: writing %,d requests as JSON lines", options.replayRequests());
+        ReplayRuns replay = ReplayRuns.prepare(dir, options.seed(), options.trace(), options.replayRequests());
+        List<Double> replayed = new ArrayList<>();
+        List<Double> passed = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        List<Double> cpuShare = new ArrayList<>();
+        List<Double> cpuPerMillion = new ArrayList<>();
+        for (int run = 1; run <= options.repeat(); run++) {
+            ReplayRuns.Run figures = replay.measure();
+            progress("replay run %d: %,.0f requests/s (%.1f s, %.1f s CPU), pass-through %,.0f records/s (%.1f s CPU)",
+                    run, figures.replay(), figures.replaySeconds(), figures.replayCpuSeconds(), figures.passThrough(),
+                    figures.passCpuSeconds());
+            replayed.add(figures.replay());
+            passed.add(figures.passThrough());
+            seconds.add(figures.replaySeconds());
+            cpuShare.add(figures.passCpuSeconds() / figures.replayCpuSeconds());
+            cpuPerMillion.add(figures.replayCpuSeconds() * 1_000_000 / replay.requests());
+        }
+        report.replay(new Stats(replayed), new Stats(passed), new Stats(seconds), new Stats(cpuPerMillion),
+                new Stats(cpuShare), replay.requests());
+    }
+
+    private void measureThroughput(Report report, BenchCluster cluster, StreamsRuns streams) throws Exception {
+        Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
+        Workload.Encoded ceilingRecords = new Workload(options.seed(), options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
+                Workload.Spread.SKEWED, "ceiling", serdes).encode(options.ceilingRecords(), Instant.now());
+        List<Double> produce = new ArrayList<>();
+        List<Double> copy = new ArrayList<>();
+        BrokerCeiling ceiling = new BrokerCeiling(cluster);
+        for (int run = 1; run <= options.repeat(); run++) {
+            BrokerCeiling.Run figures = ceiling.measure(ceilingRecords, run);
+            progress("broker run %d: producer %,.0f records/s, copy loop %,.0f records/s", run, figures.produce(),
+                    figures.copy());
+            produce.add(figures.produce());
+            copy.add(figures.copy());
+        }
+        report.ceiling(new Stats(produce), new Stats(copy));
+
+        Workload.Encoded requests = new Workload(options.seed(), options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
+                Workload.Spread.SKEWED, "sustained", serdes).encode(options.streamsRecords(), Instant.now());
+        List<Double> passThrough = new ArrayList<>();
+        List<Double> pipeline = new ArrayList<>();
+        List<Double> passThroughCpu = new ArrayList<>();
+        List<Double> pipelineCpu = new ArrayList<>();
+        List<Double> heap = new ArrayList<>();
+        StreamsRuns.PipelineRun lastRun = null;
+        for (int run = 1; run <= options.repeat(); run++) {
+            StreamsRuns.Throughput pass = streams.passThrough(requests);
+            StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
+            progress("streams run %d: pass-through %,.0f records/s (%.0f µs CPU each), pipeline %,.0f requests/s "
+                    + "(%.0f µs CPU each)", run, pass.perSecond(), pass.cpuMicrosPerRecord(), billed.perSecond(),
+                    billed.cpuMicrosPerRecord());
+            passThrough.add(pass.perSecond());
+            passThroughCpu.add(pass.cpuMicrosPerRecord());
+            pipeline.add(billed.perSecond());
+            pipelineCpu.add(billed.cpuMicrosPerRecord());
+            heap.add((double) billed.heapBytes());
+            lastRun = billed;
+        }
+        report.streams(new Stats(passThrough), new Stats(pipeline), new Stats(passThroughCpu), new Stats(pipelineCpu),
+                new Stats(heap), requests.size());
+        report.written(lastRun.written(), requests.size());
+    }
+
+    private void measureLatency(Report report, StreamsRuns streams) throws Exception {
+        double rate = Math.max(1, report.pipelineRate() / 2);
+        List<LatencyProbe.Result> results = new ArrayList<>();
+        for (int run = 1; run <= options.repeat(); run++) {
+            Workload workload = new Workload(options.seed() + run, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
+                    Workload.Spread.SKEWED, "latency-" + run, new Serdes(BillingConfig.defaults().wireFormat()));
+            LatencyProbe.Result result = streams.latency(workload, rate, options.latency(), options.warmup(), options.settings());
+            progress("latency run %d at %,.0f requests/s: overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
+                            + "p99 %.0f max %.0f ms (%,d)", run, rate, result.overage().p50(), result.overage().p99(),
+                    result.overage().max(), result.overage().samples(), result.alerts().p50(), result.alerts().p99(),
+                    result.alerts().max(), result.alerts().samples());
+            results.add(result);
+        }
+        report.latency(rate, results);
+    }
+
+    /**
+     * Each level sends at least as many requests as it has accounts, evenly spread, so every account of the level is
+     * billed: the 1,000,000-account runs hold 1,000,000 account-months and as many request ids.
+     */
+    private void measureScaling(Report report, StreamsRuns streams) throws Exception {
+        Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
+        Map<Integer, Stats> rates = new LinkedHashMap<>();
+        Map<Integer, Integer> sizes = new LinkedHashMap<>();
+        StreamsRuns.PipelineRun largest = null;
+        int largestPopulation = 0;
+        Workload.Encoded largestRequests = null;
+        for (int accounts : options.scaleAccounts()) {
+            Workload.Encoded requests = new Workload(options.seed(), options.trace(), accounts, Workload.Spread.EVEN,
+                    "scale-" + accounts, serdes).encode(Math.max(options.scaleRequests(), accounts), Instant.now());
+            List<Double> perSecond = new ArrayList<>();
+            List<StreamsRuns.PipelineRun> runs = new ArrayList<>();
+            for (int run = 1; run <= options.repeat(); run++) {
+                StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
+                progress("scaling run %d, %,d accounts (%,d requests, %,d accounts billed): %,.0f requests/s", run,
+                        accounts, requests.size(), requests.accounts(), billed.perSecond());
+                perSecond.add(billed.perSecond());
+                runs.add(billed);
+            }
+            rates.put(accounts, new Stats(perSecond));
+            sizes.put(accounts, requests.size());
+            if (accounts >= largestPopulation) {
+                largestPopulation = accounts;
+                largestRequests = requests;
+                runs.sort(Comparator.comparingDouble(StreamsRuns.PipelineRun::perSecond));
+                largest = runs.get(runs.size() / 2);
+            }
+        }
+        report.scaling(rates, sizes);
+        if (largest != null) {
+            report.state(largest.store(MeteringFlow.MONTHS_STORE), largestRequests.accounts(),
+                    largest.store(MeteringFlow.REQUEST_IDS_STORE), largest.store(MeteringFlow.DEADLINES_STORE),
+                    largestRequests.size(), largest.heapBytes());
+        }
+    }
+
+    private void progress(String format, Object... args) {
+        out.printf("[bench] " + format + "%n", args);
+        out.flush();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(paths.toList());
+            Collections.reverse(all);
+            for (Path path : all) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package com.fluxrouter.billing.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The table of a bench run: every figure as the median of its runs with their spread, the ratios against the
+ * baselines of the same run, and each target met or not. Ratios are ratios of medians.
+ */
+public final class Report {
+    private final Bench.Options options;
+    private final Instant started;
+    private final List<String> rows = new ArrayList<>();
+    private final List<String> targets = new ArrayList<>();
+    private Duration took = Duration.ZERO;
+    /** Load average of the machine at the start and the end: other work on it shows in every wall-clock figure. */
+    private final double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    private double loadAtEnd;
+    private Stats copy;
+    private Stats passThrough;
+    private Stats pipeline;
+
+    Report(Bench.Options options, Instant started) {
+        this.options = options;
+        this.started = started;
+    }
+
+    void ceiling(Stats produce, Stats copyLoop) {
+        this.copy = copyLoop;
+        row("1", "broker: plain producer, acks=all", produce, "records/s");
+        row("1", "broker: consume-and-produce copy loop, acks=all", copyLoop, "records/s");
+    }
+
+    void streams(Stats passThroughRates, Stats pipelineRates, Stats passThroughCpu, Stats pipelineCpu, Stats heapBytes,
+                 int records) {
+        this.passThrough = passThroughRates;
+        this.pipeline = pipelineRates;
+        row("2", "Streams pass-through, exactly_once_v2 (" + count(records) + " records)", passThroughRates, "records/s");
+        row("3", "pipeline sustained, exactly_once_v2 (" + count(records) + " requests, 1,000 accounts)", pipelineRates,
+                "requests/s");
+        ratio("3", "pipeline / pass-through", pipelineRates.median() / passThroughRates.median());
+        row("2", "Streams pass-through: CPU of this JVM (broker, producer, app) per record", passThroughCpu, "µs");
+        row("3", "pipeline: CPU of this JVM (broker, producer, app) per request", pipelineCpu, "µs");
+        ratio("3", "pass-through CPU / pipeline CPU per record (pipeline / pass-through by CPU cost)",
+                passThroughCpu.median() / pipelineCpu.median());
+        ratio("3", "pipeline / copy loop", pipelineRates.median() / copy.median());
+        row("3", "pipeline heap after GC (less the broker's)", scaled(heapBytes, 1.0 / (1 << 20)), "MiB");
+        target("pipeline >= 60 % of pass-through", pipelineRates.median() / passThroughRates.median() >= 0.60,
+                percent(pipelineRates.median() / passThroughRates.median()));
+    }
+
+    /** Records the pipeline wrote per input request, by topic: outputs and changelogs. */
+    void written(Map<String, Long> written, int requests) {
+        long total = 0;
+        for (Map.Entry<String, Long> topic : written.entrySet()) {
+            total += topic.getValue();
+            String name = topic.getKey().replaceFirst("^bench-pipeline-\\d+-", "");
+            row("3", "records written per request: " + name, Stats.of((double) topic.getValue() / requests), "records");
+        }
+        row("3", "records written per request, all topics (with transaction markers)", Stats.of((double) total / requests),
+                "records");
+    }
+
+    double pipelineRate() {
+        return pipeline.median();
+    }
+
+    void latency(double rate, List<LatencyProbe.Result> results) {
+        String at = " at " + count((long) rate) + "/s";
+        Stats overageP50 = stat(results, r -> r.overage().p50());
+        Stats overageP99 = stat(results, r -> r.overage().p99());
+        Stats overageMax = stat(results, r -> r.overage().max());
+        Stats alertP50 = stat(results, r -> r.alerts().p50());
+        Stats alertP99 = stat(results, r -> r.alerts().p99());
+        Stats alertMax = stat(results, r -> r.alerts().max());
+        long overageSamples = results.stream().mapToLong(r -> r.overage().samples()).sum();
+        long alertSamples = results.stream().mapToLong(r -> r.alerts().samples()).sum();
+        row("3", "produce -> OverageUpdate p50" + at, overageP50, "ms");
+        row("3", "produce -> OverageUpdate p99" + at, overageP99, "ms");
+        row("3", "produce -> OverageUpdate max" + at + " (" + count(overageSamples) + " updates)", overageMax, "ms");
+        row("3", "produce -> SpendAlert p50" + at, alertP50, "ms");
+        row("3", "produce -> SpendAlert p99" + at, alertP99, "ms");
+        row("3", "produce -> SpendAlert max" + at + " (" + count(alertSamples) + " alerts)", alertMax, "ms");
+        double worstP99 = Math.max(overageP99.median(), Double.isNaN(alertP99.median()) ? 0 : alertP99.median());
+        target("p99 produce-to-alert <= 500 ms at half the sustained rate", worstP99 <= 500,
+                String.format(Locale.ROOT, "%.0f ms", worstP99));
+    }
+
+    void state(long monthsBytes, int accountMonths, long idBytes, long deadlineBytes, int ids, long heapBytes) {
+        row("3", "RocksDB account-months per 1,000 account-months (" + count(accountMonths) + " held)",
+                Stats.of(monthsBytes / 1024.0 / (accountMonths / 1000.0)), "KiB");
+        row("3", "RocksDB request ids per 1M ids (accepted-request-ids + billing-deadlines, " + count(ids) + " held)",
+                Stats.of((idBytes + deadlineBytes) / 1048576.0 / (ids / 1_000_000.0)), "MiB");
+        row("3", "heap after GC per 1,000 account-months (" + count(accountMonths) + " held)",
+                Stats.of(heapBytes / 1024.0 / (accountMonths / 1000.0)), "KiB");
+    }
+
+    void replay(Stats replayRates, Stats passThroughRates, Stats seconds, Stats cpuPerMillion, Stats cpuShare,
+                int requests) {
+        row("4", "replay of " + count(requests) + " requests from files", replayRates, "requests/s");
+        row("4", "replay of " + count(requests) + " requests, wall time", seconds, "s");
+        row("4", "replay: CPU time of its thread per 1,000,000 requests", cpuPerMillion, "s");
+        row("4", "pass-through processor on the same driver", passThroughRates, "records/s");
+        double share = replayRates.median() / passThroughRates.median();
+        ratio("4", "replay / pass-through driver", share);
+        ratio("4", "replay / pass-through driver, by CPU time", cpuShare.median());
+        double fullSeconds = 1_000_000 / replayRates.median();
+        target("replay: 1,000,000 requests in <= 30 s", fullSeconds <= 30,
+                String.format(Locale.ROOT, "%.1f s%s", fullSeconds, requests == 1_000_000 ? "" : " (extrapolated)"));
+        target("replay >= 50 % of the pass-through driver", share >= 0.50, percent(share));
+    }
+
+    void scaling(Map<Integer, Stats> rates, Map<Integer, Integer> requests) {
+        rates.forEach((accounts, stats) -> row("5", "pipeline at " + count(accounts) + " accounts ("
+                + count(requests.get(accounts)) + " requests, evenly spread)", stats, "requests/s"));
+        int fewest = rates.keySet().stream().min(Integer::compare).orElseThrow();
+        int most = rates.keySet().stream().max(Integer::compare).orElseThrow();
+        double share = rates.get(most).median() / rates.get(fewest).median();
+        ratio("5", "at " + count(most) + " / at " + count(fewest) + " accounts", share);
+        target("throughput at " + count(most) + " accounts >= 80 % of that at " + count(fewest), share >= 0.80,
+                percent(share));
+    }
+
+    void finish(Duration took) {
+        this.took = took;
+        this.loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    public String table() {
+        StringBuilder table = new StringBuilder();
+        table.append("### Run of ").append(started.truncatedTo(ChronoUnit.SECONDS)).append('\n');
+        table.append('\n').append(machine()).append("; git ").append(gitRevision()).append("; `")
+                .append(options.command()).append("`, ").append(options.repeat()).append(" run(s) of each, ")
+                .append(options.settings().isEmpty() ? "" : "settings " + options.settings() + ", ")
+                .append(options.trace() == null ? "built-in token distributions" : "tokens from " + options.trace().getFileName())
+                .append(", ").append(options.partitions()).append(" partitions, took ")
+                .append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s; load average ")
+                .append(String.format(Locale.ROOT, "%.1f at the start, %.1f at the end", loadAtStart, loadAtEnd))
+                .append("\n\n");
+        table.append("| # | measurement | median | spread (min..max) | unit |\n|---|---|---:|---|---|\n");
+        // Measured in the order that needs the fewest broker restarts, shown in the order.
+        rows.stream().sorted(Comparator.comparing(row -> row.substring(0, row.indexOf(" |", 1))))
+                .forEach(row -> table.append(row).append('\n'));
+        table.append("\n| target | result | met |\n|---|---|---|\n");
+        targets.forEach(target -> table.append(target).append('\n'));
+        return table.toString();
+    }
+
+    void appendTo(Path doc) throws IOException {
+        if (doc.getParent() != null) {
+            Files.createDirectories(doc.getParent());
+        }
+        Files.writeString(doc, "\n" + table(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    private void row(String item, String what, Stats stats, String unit) {
+        rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", item, what, number(stats.median()),
+                stats.values().size() == 1 ? "1 run" : String.format(Locale.ROOT, "±%.0f %% (%s..%s)",
+                        stats.spreadPercent() / 2, number(stats.min()), number(stats.max())), unit));
+    }
+
+    private void ratio(String item, String what, double value) {
+        rows.add(String.format(Locale.ROOT, "| %s | **%s** | **%s** | | ratio of medians |", item, what, percent(value)));
+    }
+
+    private void target(String what, boolean met, String result) {
+        targets.add("| " + what + " | " + result + " | " + (met ? "yes" : "**no**") + " |");
+    }
+
+    private static Stats stat(List<LatencyProbe.Result> results, ToDoubleFunction<LatencyProbe.Result> figure) {
+        List<Double> values = results.stream().map(figure::applyAsDouble).filter(v -> !Double.isNaN(v)).toList();
+        return new Stats(values.isEmpty() ? List.of(Double.NaN) : values);
+    }
+
+    private static Stats scaled(Stats stats, double factor) {
+        return new Stats(stats.values().stream().map(v -> v * factor).toList());
+    }
+
+    private static String number(double value) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        return Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
+                : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static String count(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f %%", share * 100);
+    }
+
+    private static String machine() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException unknown) {
+            host = "unknown host";
+        }
+        return String.format(Locale.ROOT, "%s, %d cores, %s %s, Java %s, max heap %d MiB", host,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("os.arch"), System.getProperty("java.version"),
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20);
+    }
+
+    /** The revision the bench ran from (with "+changes" if the work tree differs), or "unknown" outside git. */
+    private static String gitRevision() {
+        String revision = git("rev-parse", "--short", "HEAD");
+        if (revision == null) {
+            return "unknown";
+        }
+        String changes = git("status", "--porcelain", "--untracked-files=no");
+        return changes == null || changes.isEmpty() ? revision : revision + "+changes";
+    }
+
+    private static String git(String... args) {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (InputStream output = process.getInputStream()) {
+                String text = new String(output.readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    return null;
+                }
+                return text;
+            }
+        } catch (IOException | InterruptedException unavailable) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package com.fluxrouter.billing.bench;
+
+import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.catalog.PublishedPriceList;
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.local.DemoPlans;
+import com.fluxrouter.billing.local.Pipeline;
+import com.fluxrouter.billing.local.Seed;
+import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.serde.Serdes;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes.ByteArraySerde;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * Kafka Streams applications on fresh topics, fed the same encoded requests: a pass-through application and the
+ * billing pipeline, both with exactly_once_v2 and one stream thread. Throughput is what the application commits while
+ * working off a backlog of the records (see {@link #measure}).
+ */
+final class StreamsRuns {
+    /** Plans as in the demo for this many accounts; every other account bills pay as you go, by the rules' fallback. */
+    static final int PLANNED_ACCOUNTS = 1_000;
+    private static final Duration READY = Duration.ofSeconds(120);
+    private static final Duration STALL = Duration.ofSeconds(120);
+    private static final String PASS_THROUGH_OUT = "bench.passthrough.out";
+
+    private final BenchCluster cluster;
+    private final Path stateRoot;
+    private int runs;
+
+    StreamsRuns(BenchCluster cluster, Path stateRoot) {
+        this.cluster = cluster;
+        this.stateRoot = stateRoot;
+    }
+
+    /** What a pipeline run leaves: its throughput, its heap and its RocksDB state per store. */
+    record PipelineRun(double perSecond, double cpuMicrosPerRecord, long heapBytes, Map<String, Long> storeBytes,
+                       Map<String, Long> written) {
+        long store(String name) {
+            return storeBytes.getOrDefault(name, 0L);
+        }
+    }
+
+    /** Source to sink, bytes in, bytes out: the least a Streams application with exactly_once_v2 can do. */
+    Throughput passThrough(Workload.Encoded records) throws Exception {
+        cluster.freshPipelineTopics();
+        cluster.createTopic(PASS_THROUGH_OUT);
+        String appId = "bench-passthrough-" + ++runs;
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.ROUTED, Consumed.with(new ByteArraySerde(), new ByteArraySerde()).withName("bench-source"))
+                .to(PASS_THROUGH_OUT, Produced.with(new ByteArraySerde(), new ByteArraySerde()).withName("bench-sink"));
+        Properties properties = new Properties();
+        properties.putAll(common(appId));
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), properties)) {
+            streams.start();
+            awaitRunning(streams);
+            return measure(appId, records);
+        }
+    }
+
+    /**
+     * The billing pipeline as {@code run} runs it (RocksDB stores with changelogs), after the catalog and the plans
+     * reached its stores.
+     */
+    PipelineRun pipeline(Workload.Encoded records, Map<String, String> overrides) throws Exception {
+        Started started = startPipeline(overrides);
+        Throughput throughput;
+        long heap;
+        Map<String, Long> written;
+        try {
+            long heapBefore = heapAfterGc();
+            throughput = measure(started.appId(), records);
+            heap = Math.max(0, heapAfterGc() - heapBefore);
+            written = cluster.written();
+        } finally {
+            started.pipeline().close(); // flushes the stores, so their size on disk is their real size
+        }
+        return new PipelineRun(throughput.perSecond(), throughput.cpuMicrosPerRecord(), heap,
+                storeSizes(started.stateDir()), written);
+    }
+
+    /**
+     * Produce-to-output latency of the pipeline at a fixed offered load: requests completed "now", sent at
+     * {@code rate} per second for {@code duration}; outputs caused during the first {@code warmup} are left out.
+     */
+    LatencyProbe.Result latency(Workload workload, double rate, Duration duration, Duration warmup,
+                                Map<String, String> overrides) throws Exception {
+        Started started = startPipeline(overrides);
+        try (LatencyProbe probe = new LatencyProbe(cluster.bootstrapServers(), started.serdes())) {
+            probe.start();
+            long sent = probe.offer(cluster, workload, rate, duration, warmup);
+            awaitCommitted(started.appId(), sent);
+            return probe.drain();
+        } finally {
+            started.pipeline().close();
+        }
+    }
+
+    private record Started(String appId, Pipeline pipeline, Serdes serdes, Path stateDir) {
+    }
+
+    private Started startPipeline(Map<String, String> overrides) throws Exception {
+        cluster.freshPipelineTopics();
+        String appId = "bench-pipeline-" + ++runs;
+        Map<String, String> settings = new HashMap<>(common(appId));
+        settings.putAll(overrides);
+        BillingConfig config = BillingConfig.of(settings);
+        Serdes serdes = new Serdes(config.wireFormat());
+        List<AccountPlan> plans = DemoPlans.forAccounts(PLANNED_ACCOUNTS);
+        try (KafkaProducer<byte[], byte[]> producer = cluster.producer(5)) {
+            Seed.catalog(producer, serdes);
+            Seed.plans(producer, serdes, plans);
+        }
+        Pipeline pipeline = new Pipeline(config).start();
+        try {
+            pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY);
+            pipeline.awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), READY);
+            pipeline.awaitEntries(PlanFlow.STORE, plans.size(), READY);
+        } catch (RuntimeException | InterruptedException notReady) {
+            pipeline.close();
+            throw notReady;
+        }
+        return new Started(appId, pipeline, serdes, Path.of(settings.get(StreamsConfig.STATE_DIR_CONFIG), appId));
+    }
+
+    private void awaitCommitted(String appId, long count) throws Exception {
+        long deadline = System.nanoTime() + STALL.toNanos();
+        while (cluster.committed(appId, Topics.ROUTED) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(appId + " did not commit " + count + " requests within " + STALL);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private Map<String, String> common(String appId) throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateRoot.resolve(appId)).toString());
+        return settings;
+    }
+
+    /**
+     * Produces the records in the background (a backlog the application works off) and follows the group's committed
+     * offsets. The sustained rate is taken over the records committed after the first tenth, so the ramp (first
+     * fetches, task start, JIT) weighs alike in short and long runs; a run too short to commit in several steps falls
+     * back to all its records from the first send. The application is running before the first send.
+     */
+    private Throughput measure(String appId, Workload.Encoded records) throws Exception {
+        long start = System.nanoTime();
+        long cpuBefore = processCpuNanos();
+        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+            try (KafkaProducer<byte[], byte[]> producer = cluster.producer(10)) {
+                for (int i = 0; i < records.size(); i++) {
+                    producer.send(new ProducerRecord<>(Topics.ROUTED, records.keys()[i], records.values()[i]));
+                }
+            }
+        });
+        long tenth = Math.max(1, records.size() / 10);
+        long rampCommitted = -1;
+        long rampEnd = 0;
+        long last = -1;
+        long lastProgress = start;
+        while (true) {
+            long committed = cluster.committed(appId, Topics.ROUTED);
+            long now = System.nanoTime();
+            if (committed >= records.size()) {
+                producing.get();
+                double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / committed;
+                double perSecond = rampCommitted >= 0 && rampCommitted < committed
+                        ? BrokerCeiling.perSecond(committed - rampCommitted, now - rampEnd)
+                        : BrokerCeiling.perSecond(committed, now - start);
+                return new Throughput(perSecond, cpuMicros);
+            }
+            if (rampCommitted < 0 && committed >= tenth) {
+                rampCommitted = committed;
+                rampEnd = now;
+            }
+            if (committed != last) {
+                last = committed;
+                lastProgress = now;
+            } else if (now - lastProgress > STALL.toNanos()) {
+                throw new IllegalStateException(appId + " stalled at " + committed + " of " + records.size());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("application not running: " + streams.state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Records per second, and the CPU time this whole JVM (broker, producer and application) spent per record: on a
+     * machine shared with other work the rate drops with the CPU it gets, the CPU cost per record much less.
+     */
+    record Throughput(double perSecond, double cpuMicrosPerRecord) {
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static long heapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Bytes on disk per store name, over every task directory ({@code <task>/rocksdb/<store>}). */
+    static Map<String, Long> storeSizes(Path appStateDir) throws IOException {
+        Map<String, Long> sizes = new TreeMap<>();
+        if (!Files.isDirectory(appStateDir)) {
+            return sizes;
+        }
+        try (Stream<Path> files = Files.walk(appStateDir)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Path relative = appStateDir.relativize(file);
+                int rocksdb = indexOf(relative, "rocksdb");
+                if (rocksdb >= 0 && rocksdb + 1 < relative.getNameCount()) {
+                    sizes.merge(relative.getName(rocksdb + 1).toString(), Files.size(file), Long::sum);
+                }
+            }
+        }
+        return sizes;
+    }
+
+    private static int indexOf(Path path, String name) {
+        for (int i = 0; i < path.getNameCount(); i++) {
+            if (path.getName(i).toString().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
