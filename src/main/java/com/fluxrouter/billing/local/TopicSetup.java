@@ -6,12 +6,14 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Creates the pipeline's topics that are missing, then waits until every partition has a leader. */
@@ -67,15 +69,27 @@ public final class TopicSetup {
     private static void awaitLeaders(Admin admin, Collection<String> names) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            Collection<TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).values();
-            if (descriptions.stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+            if (allLed(admin, names)) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topics have no leader after 60 s: " + names);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** False too while the broker does not know a topic yet: just created (or re-created), it soon will. */
+    private static boolean allLed(Admin admin, Collection<String> names) throws Exception {
+        try {
+            Collection<TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).values();
+            return descriptions.stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 }
