@@ -6,6 +6,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +32,14 @@ final class Instance {
      * follow the wall clock after one second rather than five minutes, so every past month closes at once.
      */
     static final Map<String, String> CLOSING = Map.of("FLUX_BILLING_IDLE__CLOSE__AFTER", "PT1S");
+
+    /** Every child started by this JVM: killed if this JVM stops before it does (Ctrl-C, a failed run). */
+    private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(Process::destroyForcibly),
+                "chaos-children-kill"));
+    }
 
     private final String name;
     private final Path stateDir;
@@ -60,7 +70,10 @@ final class Instance {
         builder.environment().put("KAFKA_STATE_DIR", stateDir.toString());
         File file = log.toFile();
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(file));
-        return new Instance(name, stateDir, builder.start());
+        Process process = builder.start();
+        CHILDREN.add(process);
+        process.onExit().thenRun(() -> CHILDREN.remove(process));
+        return new Instance(name, stateDir, process);
     }
 
     String name() {

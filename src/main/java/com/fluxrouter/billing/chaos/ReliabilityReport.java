@@ -34,8 +34,8 @@ public final class ReliabilityReport {
         text.append("|---|---|---|--:|--:|--:|--:|---|---|\n");
         for (Row row : rows) {
             text.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %,d | %,d | %,d | %s | %s |%n",
-                    row.scenario().title(), row.load(), row.faults(), row.requestsIn(), row.priced(), row.rejected(),
-                    row.duplicatesDropped(), row.invoiceTotals(), cell(row.result())));
+                    cell(row.scenario().title()), cell(row.load()), cell(row.faults()), row.requestsIn(), row.priced(),
+                    row.rejected(), row.duplicatesDropped(), cell(row.invoiceTotals()), cell(row.result())));
         }
         return text.toString();
     }

@@ -11,7 +11,7 @@ package com.fluxrouter.billing.chaos;
  * @param full       the issue's sizes rather than the reduced CI form
  */
 public record Size(int requests, int accounts, int partitions, int rate, int kills, boolean full) {
-    /** The reduced form CI runs: every scenario in well under a minute. */
+    /** The reduced form CI runs: about 10 s of traffic per scenario; the rest is start-ups and waits. */
     public static Size reducedForm() {
         return new Size(2_000, 40, 4, 200, 2, false);
     }
