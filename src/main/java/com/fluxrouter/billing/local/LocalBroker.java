@@ -87,6 +87,11 @@ public final class LocalBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The client port: start again on the same data directory and port to restart the broker in place. */
+    public int port() {
+        return Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+    }
+
     private void awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {

@@ -1,0 +1,126 @@
+package com.fluxrouter.billing.chaos;
+
+import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.catalog.PublishedPriceList;
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.local.LocalBroker;
+import com.fluxrouter.billing.local.Pipeline;
+import com.fluxrouter.billing.local.Seed;
+import com.fluxrouter.billing.local.TopicSetup;
+import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.serde.Serdes;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The suite's broker (a {@link LocalBroker} in this JVM) with the catalog and plans seeded once. Each scenario runs
+ * as its own application (its own consumer group, state and internal topics) on fresh request and output topics,
+ * so scenarios share the broker's start-up but nothing they are judged on.
+ */
+final class Cluster implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path dir;
+    private volatile LocalBroker broker;
+    private final int port;
+    private final Admin admin;
+
+    private Cluster(Path dir, LocalBroker broker) {
+        this.dir = dir;
+        this.broker = broker;
+        this.port = broker.port();
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    /**
+     * Starts the broker, creates the topics, publishes the catalog and plans, and runs a pipeline in this JVM until
+     * the catalog has passed validation into the pipeline's own topics: every instance started later loads its
+     * global catalog stores from them before it prices anything.
+     */
+    static Cluster start(Path dir, int partitions, List<AccountPlan> plans, Serdes serdes,
+                         Map<String, String> pipelineSettings) throws Exception {
+        Cluster cluster = new Cluster(dir, LocalBroker.start(dir.resolve("broker"), 0));
+        try {
+            TopicSetup.ensure(cluster.admin, partitions, (short) 1);
+            // Not idempotent: on a fresh broker the idempotent producer can loop on OUT_OF_ORDER_SEQUENCE_NUMBER
+            // (KAFKA-15591; seen here with 1,000 plans on a loaded machine). Catalog and plan records are keyed
+            // versions on compacted topics, so a retried duplicate changes nothing; one request in flight keeps
+            // their order.
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                Seed.catalog(producer, serdes);
+                Seed.plans(producer, serdes, plans);
+            }
+            Map<String, String> settings = new HashMap<>(pipelineSettings);
+            settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+            settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-chaos-seed");
+            settings.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-seed").toString());
+            try (Pipeline pipeline = new Pipeline(BillingConfig.of(settings)).start()) {
+                pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY_TIMEOUT);
+                pipeline.awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), READY_TIMEOUT);
+            }
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    Admin admin() {
+        return admin;
+    }
+
+    /** Deletes the request and output topics of the previous scenario and creates them empty. */
+    void freshTraffic(int partitions) throws Exception {
+        List<String> topics = new ArrayList<>(Topics.OUTPUTS);
+        topics.add(Topics.ROUTED);
+        admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            Set<String> left = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (topics.stream().noneMatch(left::contains)) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics not deleted after " + READY_TIMEOUT + ": " + topics);
+            }
+            Thread.sleep(100);
+        }
+        TopicSetup.ensure(admin, partitions, (short) 1);
+    }
+
+    /** Stops the broker (cleanly: a broker crash is not the fault under test) and starts it again in place. */
+    void restart(Duration down) throws Exception {
+        broker.close();
+        Thread.sleep(down.toMillis()); // the outage itself: every client must ride it out
+        broker = LocalBroker.start(dir.resolve("broker"), port);
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        broker.close();
+    }
+}

@@ -1,0 +1,103 @@
+package com.fluxrouter.billing.chaos;
+
+import com.fluxrouter.billing.invoicing.InvoiceBuilder;
+import com.fluxrouter.billing.metering.PlanTerms;
+import com.fluxrouter.billing.metering.Settlement;
+import com.fluxrouter.billing.pricing.Lane;
+import com.fluxrouter.billing.pricing.Money;
+import com.fluxrouter.billing.schema.InvoiceLine;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The figures of one account-month's invoice, all sets added up: per lane requests, tokens and amount, the credit
+ * and ceiling lines, and the TOTAL's requests, exact amount and amount due. Built either from the billing rules
+ * ({@link #add(Lane, long, long, long)} then {@link #settle}) or from the invoice lines read back ({@link #add(InvoiceLine)}),
+ * so the two can be compared field by field.
+ */
+final class MonthFigures {
+    private final long[][] lanes = new long[Lane.values().length][4];
+    private long credit;
+    private long ceilingAdjustment;
+    private long totalRequests;
+    private long totalNanos;
+    private long dueNanos;
+
+    /** One priced request of the expected side. */
+    void add(Lane lane, long inputTokens, long outputTokens, long costNanos) {
+        long[] usage = lanes[lane.ordinal()];
+        usage[0]++;
+        usage[1] += inputTokens;
+        usage[2] += outputTokens;
+        usage[3] += costNanos;
+    }
+
+    /** Rule 7 and 10 on the expected side, once every request is in: the lines the month must add up to. */
+    void settle(PlanTerms terms) {
+        long usage = 0;
+        totalRequests = 0;
+        for (long[] lane : lanes) {
+            usage += lane[3];
+            totalRequests += lane[0];
+        }
+        Settlement settlement = new Settlement(usage, terms);
+        credit = -settlement.creditApplied();
+        ceilingAdjustment = -settlement.overCeiling();
+        totalNanos = settlement.overageDue();
+        dueNanos = Money.roundToCents(settlement.overageDue());
+    }
+
+    /** One invoice line of the actual side, whichever set it belongs to. */
+    void add(InvoiceLine line) {
+        long amount = Money.toNanos(line.getAmountUsd());
+        switch (line.getLineType()) {
+            case InvoiceBuilder.USAGE -> {
+                long[] usage = lanes[Lane.valueOf(line.getLane()).ordinal()];
+                usage[0] += line.getRequests();
+                usage[1] += line.getInputTokens();
+                usage[2] += line.getOutputTokens();
+                usage[3] += amount;
+            }
+            case InvoiceBuilder.INCLUDED_CREDIT -> credit += amount;
+            case InvoiceBuilder.CEILING_ADJUSTMENT -> ceilingAdjustment += amount;
+            case InvoiceBuilder.TOTAL -> {
+                totalRequests += line.getRequests();
+                totalNanos += amount;
+                dueNanos += line.getAmountDueUsd() == null ? 0 : Money.toNanos(line.getAmountDueUsd());
+            }
+            default -> throw new IllegalArgumentException("unknown line type " + line.getLineType());
+        }
+    }
+
+    long totalNanos() {
+        return totalNanos;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof MonthFigures that && Arrays.deepEquals(lanes, that.lanes) && credit == that.credit
+                && ceilingAdjustment == that.ceilingAdjustment && totalRequests == that.totalRequests
+                && totalNanos == that.totalNanos && dueNanos == that.dueNanos;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(totalNanos);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder();
+        for (Lane lane : Lane.values()) {
+            long[] usage = lanes[lane.ordinal()];
+            if (usage[0] != 0 || usage[3] != 0) {
+                text.append(String.format(Locale.ROOT, "%s %d req %d/%d tok %s; ", lane, usage[0], usage[1], usage[2],
+                        Money.toUsd(usage[3]).toPlainString()));
+            }
+        }
+        return text.append(String.format(Locale.ROOT, "credit %s, ceiling %s, TOTAL %d req %s due %s",
+                Money.toUsd(credit).toPlainString(), Money.toUsd(ceilingAdjustment).toPlainString(), totalRequests,
+                Money.toUsd(totalNanos).toPlainString(), Money.toUsd(dueNanos).toPlainString())).toString();
+    }
+}

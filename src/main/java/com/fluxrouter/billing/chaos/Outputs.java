@@ -1,0 +1,105 @@
+package com.fluxrouter.billing.chaos;
+
+import com.fluxrouter.billing.pricing.Money;
+import com.fluxrouter.billing.schema.InvoiceLine;
+import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.RejectedRecord;
+import com.fluxrouter.billing.serde.Serdes;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the pipeline wrote, read as its downstream consumers must read it ({@code isolation.level=read_committed}):
+ * priced requests, rejected records and invoice lines, from the start of each topic, kept in compact form. Polled
+ * by one thread; {@link #pricedCount()} may be read from any.
+ */
+final class Outputs implements AutoCloseable {
+    record Priced(String requestId, String accountId, String month, long costNanos) {
+    }
+
+    record Rejected(String reason, ByteBuffer originalValue, int partition, long offset) {
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Serdes serdes;
+    private final List<TopicPartition> partitions = new ArrayList<>();
+    final List<Priced> priced = new ArrayList<>();
+    final List<Rejected> rejected = new ArrayList<>();
+    final List<InvoiceLine> invoiceLines = new ArrayList<>();
+    /** Account-months whose original invoice set has been read. */
+    final Set<String> closedMonths = new HashSet<>();
+    private final AtomicLong pricedCount = new AtomicLong();
+
+    Outputs(String bootstrapServers, Serdes serdes) {
+        this.serdes = serdes;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        for (String topic : List.of(Topics.PRICED, Topics.REJECTED, Topics.INVOICE_LINES)) {
+            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** Reads what has been committed since the last call (waiting at most {@code wait} for the first records). */
+    void poll(Duration wait) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
+            switch (record.topic()) {
+                case Topics.PRICED -> {
+                    PricedRequest request = serdes.avro(PricedRequest.class).deserializer().deserialize(Topics.PRICED, record.value());
+                    priced.add(new Priced(request.getRequestId(), request.getAccountId(), request.getBillingMonth(),
+                            Money.toNanos(request.getCostUsd())));
+                    pricedCount.incrementAndGet();
+                }
+                case Topics.REJECTED -> {
+                    RejectedRecord rejection = serdes.avro(RejectedRecord.class).deserializer().deserialize(Topics.REJECTED, record.value());
+                    rejected.add(new Rejected(rejection.getReason(), rejection.getOriginalValue(),
+                            rejection.getSourcePartition(), rejection.getSourceOffset()));
+                }
+                default -> {
+                    InvoiceLine line = serdes.avro(InvoiceLine.class).deserializer().deserialize(Topics.INVOICE_LINES, record.value());
+                    invoiceLines.add(line);
+                    if (line.getInvoiceSet() == 0) {
+                        closedMonths.add(Expectation.accountMonth(line.getAccountId(), line.getBillingMonth()));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether everything committed so far has been read: the position is at the last stable offset everywhere. */
+    boolean caughtUp() {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+        return partitions.stream().allMatch(partition -> consumer.position(partition, Duration.ofSeconds(10)) >= ends.get(partition));
+    }
+
+    long pricedCount() {
+        return pricedCount.get();
+    }
+
+    long records() {
+        return priced.size() + rejected.size() + invoiceLines.size();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,96 @@
+package com.fluxrouter.billing.chaos;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import com.fluxrouter.billing.topology.Topics;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The router fleet of a run: one idempotent producer with {@code acks=all} sending the workload's records in order
+ * at a steady rate, so that traffic keeps flowing while faults happen. Its delivery timeout outlasts a broker
+ * restart. Records how many it sent and how long after the first copy each resent copy went out.
+ */
+final class Traffic implements AutoCloseable {
+    private static final int PACE_EVERY = 50;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final long[] firstSentNanos;
+    private final AtomicInteger sent = new AtomicInteger();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile String firstFailure;
+    private long longestResendNanos;
+
+    Traffic(String bootstrapServers, int validRequests) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.firstSentNanos = new long[validRequests];
+        Arrays.fill(firstSentNanos, -1);
+    }
+
+    KafkaProducer<byte[], byte[]> producer() {
+        return producer;
+    }
+
+    /** Sends the records at {@code rate} per second, then waits until every one is acknowledged. */
+    void send(List<Workload.Send> sends, int rate) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < sends.size(); i++) {
+            Workload.Send send = sends.get(i);
+            if (send.kind() == Workload.Kind.VALID && firstSentNanos[send.index()] < 0) {
+                firstSentNanos[send.index()] = System.nanoTime();
+            } else if (send.kind() == Workload.Kind.COPY && firstSentNanos[send.index()] >= 0) {
+                longestResendNanos = Math.max(longestResendNanos, System.nanoTime() - firstSentNanos[send.index()]);
+            }
+            producer.send(new ProducerRecord<>(Topics.ROUTED, send.key(), send.value()), (metadata, exception) -> {
+                if (exception != null) {
+                    failed.incrementAndGet();
+                    firstFailure = exception.toString();
+                }
+            });
+            sent.incrementAndGet();
+            if (i % PACE_EVERY == 0) {
+                long due = start + (long) (i * 1e9 / rate);
+                long ahead = due - System.nanoTime();
+                if (ahead > 0) {
+                    Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+                }
+            }
+        }
+        producer.flush();
+    }
+
+    int sent() {
+        return sent.get();
+    }
+
+    long failed() {
+        return failed.get();
+    }
+
+    String firstFailure() {
+        return firstFailure;
+    }
+
+    /** Seconds between the first copy of a request and its latest resend, the longest seen. */
+    long longestResendSeconds() {
+        return longestResendNanos / 1_000_000_000L;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
