@@ -24,6 +24,7 @@ import java.util.Map;
  * whose processing throws, becomes a {@link RejectedRecord} (reason, detail, source topic, partition, offset and
  * the original key and value bytes) written to {@code flux.requests.rejected} in the same transaction as the
  * input's offset, and processing resumes. Nothing is dropped silently and the stream never stops on bad input.
+ * A schema-registry failure is infrastructure, not bad input: reading or writing, it fails the thread instead.
  */
 public final class RejectionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RejectionHandler.class);
@@ -59,6 +60,15 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                            Exception exception) {
+        if (Rejections.registryFailure(exception)) {
+            // Writing an output needed the registry. Rejecting would commit what the processor already did for this
+            // record (its id remembered, its clock advanced, part of its outputs sent) without the rest: the
+            // request's usage would be lost and a resent copy dropped as a duplicate. Failing aborts the
+            // transaction; the replaced thread processes the record again from the last commit.
+            LOG.warn("Schema registry failed while writing output for {}-{}@{}; retrying the record: {}",
+                    context.topic(), context.partition(), context.offset(), Rejections.describe(exception));
+            return ProcessingExceptionHandler.Response.fail();
+        }
         if (!(exception instanceof RejectedException)) {
             LOG.error("Unexpected failure in {} at {}-{}@{}; record rejected", context.processorNodeId(),
                     context.topic(), context.partition(), context.offset(), exception);

@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.errors;
 
 import com.fluxrouter.billing.schema.RejectedRecord;
+import com.fluxrouter.billing.serde.RegistryException;
 import com.fluxrouter.billing.serde.RegistryUnavailableException;
 
 import java.nio.ByteBuffer;
@@ -25,8 +26,20 @@ public final class Rejections {
 
     /** Whether a failure, or one of its causes, is the schema registry being unreachable rather than a bad record. */
     public static boolean registryUnavailable(Throwable exception) {
+        return causedBy(exception, RegistryUnavailableException.class);
+    }
+
+    /**
+     * Whether a processing failure involves the schema registry at all (unreachable, or refusing a request). While
+     * processing, the registry is only asked when an output is written, which is never the input record's fault.
+     */
+    public static boolean registryFailure(Throwable exception) {
+        return causedBy(exception, RegistryUnavailableException.class) || causedBy(exception, RegistryException.class);
+    }
+
+    private static boolean causedBy(Throwable exception, Class<? extends Throwable> type) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof RegistryUnavailableException) {
+            if (type.isInstance(cause)) {
                 return true;
             }
         }

@@ -43,9 +43,12 @@ public final class Pipeline implements AutoCloseable {
     /**
      * In the registry format, the subjects the pipeline writes are settled before it starts, so a refused or missing
      * schema fails the start with its subject named instead of failing on the first output record: registered (with
-     * BACKWARD compatibility) when the pipeline may register, else checked to be there already.
+     * BACKWARD compatibility) when the pipeline may register, else checked to be there already. Through the
+     * process's shared client ({@link Serdes#registryClient}), which keeps their ids: the topology's serializers and
+     * the rejection handler then write without asking the registry, so a registry outage after the start cannot
+     * fail an output half-way through a record.
      */
-    private static void prepareSchemas(BillingConfig config) {
+    static void prepareSchemas(BillingConfig config) {
         if (config.wireFormat() != WireFormat.REGISTRY) {
             return;
         }

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A client of the Confluent schema-registry REST API, the one that Confluent's, Karapace's and Redpanda's registries
  * serve and Apicurio's serves under {@code /apis/ccompat/v7}: so the pipeline works with any of them. Only what the
  * serdes and the registration step need: look a schema up under a subject, register it, set a subject's
- * compatibility, and fetch a schema by id. Schemas by id are immutable and cached for the life of the client.
+ * compatibility, and fetch a schema by id. Schemas by id are immutable and cached for the life of the client, and
+ * so is the id of each schema found or registered under a subject: once the start has settled the output subjects,
+ * writing never calls the registry again.
  */
 public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -36,6 +38,7 @@ public final class SchemaRegistryClient {
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
     /**
      * @param baseUrl       the API's root, e.g. {@code http://registry:8081} (Confluent, Karapace, Redpanda) or
@@ -59,12 +62,16 @@ public final class SchemaRegistryClient {
 
     /** The id of {@code schema} under {@code subject}, or empty when the subject does not hold it (or does not exist). */
     public Optional<Integer> idOf(String subject, Schema schema) {
+        Integer known = idsBySubjectSchema.get(cacheKey(subject, schema));
+        if (known != null) {
+            return Optional.of(known);
+        }
         Response response = send("POST", subjectPath(subject), schemaBody(schema));
         if (response.status() == 404 && (response.errorCode() == SUBJECT_NOT_FOUND
                 || response.errorCode() == SCHEMA_NOT_FOUND)) {
             return Optional.empty();
         }
-        return Optional.of(response.expectOk("look up the schema of " + subject).get("id").asInt());
+        return Optional.of(remember(subject, schema, response.expectOk("look up the schema of " + subject)));
     }
 
     /** Whether the registry has any version under {@code subject}. */
@@ -86,7 +93,7 @@ public final class SchemaRegistryClient {
         if (response.status() == 409) {
             throw new IncompatibleSchemaException(subject, response.message());
         }
-        return response.expectOk("register the schema of " + subject).get("id").asInt();
+        return remember(subject, schema, response.expectOk("register the schema of " + subject));
     }
 
     /** Sets the compatibility level a subject's new versions are checked against, e.g. {@code BACKWARD}. */
@@ -118,6 +125,18 @@ public final class SchemaRegistryClient {
             }
             return new Schema.Parser().parse(response.expectOk("fetch schema " + key).get("schema").asText());
         });
+    }
+
+    private int remember(String subject, Schema schema, JsonNode answer) {
+        int id = answer.get("id").asInt();
+        idsBySubjectSchema.put(cacheKey(subject, schema), id);
+        // The registry just said that this id is this schema: reading it back needs no call either.
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    private static String cacheKey(String subject, Schema schema) {
+        return subject + '\n' + schema;
     }
 
     private String schemaBody(Schema schema) {
