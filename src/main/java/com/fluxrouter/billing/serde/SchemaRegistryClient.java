@@ -120,7 +120,9 @@ public final class SchemaRegistryClient {
     public Schema schemaById(int id) {
         return schemasById.computeIfAbsent(id, key -> {
             Response response = send("GET", "/schemas/ids/" + key, null);
-            if (response.status() == 404) {
+            // Only the registry saying "schema not found" condemns the record; a bare 404 may be a wrong URL or
+            // a registry that lost its in-memory ids, which expectOk reports as unavailable.
+            if (response.status() == 404 && response.errorCode() == SCHEMA_NOT_FOUND) {
                 throw new UnknownSchemaIdException(key, baseUrl);
             }
             return new Schema.Parser().parse(response.expectOk("fetch schema " + key).get("schema").asText());
@@ -197,8 +199,10 @@ public final class SchemaRegistryClient {
                 return body;
             }
             String detail = "cannot " + what + ": " + call + " answered " + status + " " + message();
-            // 5xx and 429 are the registry's trouble, not the record's: callers retry rather than reject.
-            if (status >= 500 || status == 429) {
+            // Not the record's trouble: the registry failing or busy (5xx, 408, 429), refusing our credentials
+            // (401, 403) or not serving this path (404 without an error code the caller expects). Callers retry
+            // rather than reject.
+            if (status >= 500 || status == 401 || status == 403 || status == 404 || status == 408 || status == 429) {
                 throw new RegistryUnavailableException(detail, null);
             }
             throw new RegistryException(detail);
