@@ -48,8 +48,9 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
                                                                 Exception exception) {
         if (Rejections.registryUnavailable(exception)) {
             // The registry's trouble, not the record's: fail the thread, which is replaced and reads it again.
-            LOG.warn("Schema registry unavailable at {}-{}@{}; retrying the record", context.topic(),
-                    context.partition(), context.offset(), exception);
+            // One line, no trace: the thread's failure handler logs the trace once per series of failures.
+            LOG.warn("Schema registry unavailable at {}-{}@{}; retrying the record: {}", context.topic(),
+                    context.partition(), context.offset(), Rejections.describe(exception));
             return DeserializationExceptionHandler.Response.fail();
         }
         RejectedRecord rejected = rejected(Reason.MALFORMED, Rejections.describe(exception), context, record.key(),

@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.local;
 
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.errors.Rejections;
 import com.fluxrouter.billing.serde.SchemaRegistration;
 import com.fluxrouter.billing.serde.SchemaRegistryClient;
 import com.fluxrouter.billing.serde.Serdes;
@@ -26,18 +27,37 @@ import java.util.Properties;
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final KafkaStreams streams;
+    private final RestartBackoff restarts = new RestartBackoff(System::nanoTime);
 
     public Pipeline(BillingConfig config) {
         prepareSchemas(config);
         Properties properties = new Properties();
         properties.putAll(StreamsSettings.of(config));
         this.streams = new KafkaStreams(BillingTopology.build(config), properties);
-        // A failure outside record processing (records themselves are rejected, never fatal): start the thread
-        // again from the last committed state rather than stop billing.
-        streams.setUncaughtExceptionHandler(exception -> {
+        // A failure outside record processing (records themselves are rejected, never fatal), or the schema
+        // registry failing: start the thread again from the last committed state rather than stop billing.
+        streams.setUncaughtExceptionHandler(this::replaceAfterBackoff);
+    }
+
+    /**
+     * Runs on the failed thread, so waiting here delays only its replacement. The first failure of a series is
+     * logged with its stack trace; the ones in a row after it, one line each.
+     */
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse replaceAfterBackoff(Throwable exception) {
+        int failures = restarts.failed();
+        Duration wait = RestartBackoff.waitAfter(failures);
+        if (failures == 1) {
             LOG.error("Stream thread failed; replacing it", exception);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        } else {
+            LOG.warn("Stream thread failed again ({} in a row): {}; replacing it in {} s", failures,
+                    Rejections.describe(exception), wait.toSeconds());
+        }
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException closing) {
+            Thread.currentThread().interrupt();
+        }
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     /**
