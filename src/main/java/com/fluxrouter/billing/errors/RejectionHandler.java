@@ -84,7 +84,9 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
         if (LOG.isDebugEnabled()) {
             logRejection(key, rejected);
         }
-        return new ProducerRecord<>(Topics.REJECTED, null, key, serializer.serialize(Topics.REJECTED, rejected));
+        // The key as kept in the rejection: a cut one if the original was too large to write twice.
+        byte[] keptKey = Rejections.bytes(rejected.getOriginalKey());
+        return new ProducerRecord<>(Topics.REJECTED, null, keptKey, serializer.serialize(Topics.REJECTED, rejected));
     }
 
     /** Requests are keyed by account id, so a rejected request's log line carries it in the context. */
