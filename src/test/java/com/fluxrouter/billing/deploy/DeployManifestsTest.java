@@ -307,6 +307,9 @@ class DeployManifestsTest {
         assertThat(environment.path("FLUX_HTTP_ADVERTISED__HOST").asText()).isEqualTo("billing");
         assertThat(environment.path("FLUX_HTTP_TOKEN").asText()).isNotBlank();
         assertThat(billing.path("depends_on").path("topics").path("condition").asText()).isEqualTo("service_completed_successfully");
+        // The pipeline registers its schemas at start: it must wait until the registry serves, not merely started.
+        assertThat(services.path("registry").path("healthcheck").path("test").toString()).contains("/health/ready");
+        assertThat(billing.path("depends_on").path("registry").path("condition").asText()).isEqualTo("service_healthy");
         assertThat(billing.path("volumes").get(0).asText()).endsWith(":" + Dockerfile.env().get("KAFKA_STATE_DIR"));
     }
 
