@@ -282,6 +282,47 @@ class DeployManifestsTest {
     }
 
     @Test
+    void everyManifestRunningThePipelinesImageGetsItThroughTheSameKustomizeOverride() throws IOException {
+        JsonNode baseImages = null;
+        Set<Path> overridden = new java.util.HashSet<>();
+        for (Path file : Manifests.yamlFiles(Manifests.KUBERNETES)) {
+            if (!file.getFileName().toString().equals("kustomization.yaml")) {
+                continue;
+            }
+            JsonNode kustomization = Manifests.read(file).get(0).node();
+            List<String> pipelineImages = new java.util.ArrayList<>();
+            for (JsonNode resource : kustomization.path("resources")) {
+                for (Manifests.Document document : Manifests.read(file.resolveSibling(resource.asText()))) {
+                    document.node().findValues("image").stream().map(JsonNode::asText)
+                            .filter(image -> image.startsWith("flux-billing")).forEach(pipelineImages::add);
+                }
+            }
+            if (pipelineImages.isEmpty()) {
+                continue;
+            }
+            // A tagged image (flux-billing:0.1.0) would not be rewritten by an overlay's `images:` for flux-billing.
+            assertThat(pipelineImages).as(file.toString()).containsOnly("flux-billing");
+            assertThat(kustomization.path("images")).as(file + " overrides the image").isNotEmpty();
+            if (baseImages == null) {
+                baseImages = kustomization.path("images");
+            }
+            assertThat(kustomization.path("images")).as(file.toString()).isEqualTo(baseImages);
+            for (JsonNode resource : kustomization.path("resources")) {
+                overridden.add(file.resolveSibling(resource.asText()).normalize());
+            }
+        }
+        assertThat(baseImages).isNotNull();
+        for (Path file : Manifests.yamlFiles(Manifests.KUBERNETES)) {
+            boolean runsThePipeline = Manifests.read(file).stream().anyMatch(document -> document.node()
+                    .findValues("image").stream().anyMatch(image -> image.asText().startsWith("flux-billing")));
+            if (runsThePipeline) {
+                assertThat(overridden).as(file + " is in a kustomization that overrides the image")
+                        .contains(file.normalize());
+            }
+        }
+    }
+
+    @Test
     void theImageRunsAsANumericNonRootUserWithTheStateDirectoryAsAVolume() throws IOException {
         assertThat(Dockerfile.lastValue("USER")).matches("[1-9][0-9]*(:[1-9][0-9]*)?");
         assertThat(Dockerfile.lastValue("FROM")).startsWith("eclipse-temurin:17-jre");
