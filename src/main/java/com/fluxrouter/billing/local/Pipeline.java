@@ -52,8 +52,12 @@ public final class Pipeline implements AutoCloseable {
             LOG.warn("Stream thread failed again ({} in a row): {}; replacing it in {} s", failures,
                     Rejections.describe(exception), wait.toSeconds());
         }
+        // In slices, so a close during the wait is not held up by it (close does not interrupt stream threads).
+        long until = System.nanoTime() + wait.toNanos();
         try {
-            Thread.sleep(wait.toMillis());
+            while (System.nanoTime() < until && !closing()) {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
         } catch (InterruptedException closing) {
             Thread.currentThread().interrupt();
         }
@@ -78,6 +82,11 @@ public final class Pipeline implements AutoCloseable {
         } else {
             SchemaRegistration.verifyAll(registry, TopicSchemas.written());
         }
+    }
+
+    private boolean closing() {
+        KafkaStreams.State state = streams.state();
+        return state.isShuttingDown() || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR;
     }
 
     public Pipeline start() {
