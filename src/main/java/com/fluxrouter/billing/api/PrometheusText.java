@@ -53,13 +53,16 @@ final class PrometheusText {
     }
 
     static String metricName(String name) {
-        String reduced = name.replaceAll("[^a-zA-Z0-9_:]", "_");
-        return Character.isDigit(reduced.charAt(0)) ? "_" + reduced : reduced;
+        return leadingDigitGuarded(name.replaceAll("[^a-zA-Z0-9_:]", "_"));
     }
 
     static String labelName(String name) {
-        String reduced = name.replaceAll("[^a-zA-Z0-9_]", "_");
-        return Character.isDigit(reduced.charAt(0)) ? "_" + reduced : reduced;
+        return leadingDigitGuarded(name.replaceAll("[^a-zA-Z0-9_]", "_"));
+    }
+
+    /** A name may not be empty or start with a digit: both get a leading underscore. */
+    private static String leadingDigitGuarded(String reduced) {
+        return reduced.isEmpty() || Character.isDigit(reduced.charAt(0)) ? "_" + reduced : reduced;
     }
 
     static String escape(String value) {

@@ -24,6 +24,7 @@ import java.util.Map;
  * whose processing throws, becomes a {@link RejectedRecord} (reason, detail, source topic, partition, offset and
  * the original key and value bytes) written to {@code flux.requests.rejected} in the same transaction as the
  * input's offset, and processing resumes. Nothing is dropped silently and the stream never stops on bad input.
+ * A schema-registry failure is infrastructure, not bad input: reading or writing, it fails the thread instead.
  */
 public final class RejectionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RejectionHandler.class);
@@ -47,8 +48,9 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
                                                                 Exception exception) {
         if (Rejections.registryUnavailable(exception)) {
             // The registry's trouble, not the record's: fail the thread, which is replaced and reads it again.
-            LOG.warn("Schema registry unavailable at {}-{}@{}; retrying the record", context.topic(),
-                    context.partition(), context.offset(), exception);
+            // One line, no trace: the thread's failure handler logs the trace once per series of failures.
+            LOG.warn("Schema registry unavailable at {}-{}@{}; retrying the record: {}", context.topic(),
+                    context.partition(), context.offset(), Rejections.describe(exception));
             return DeserializationExceptionHandler.Response.fail();
         }
         RejectedRecord rejected = rejected(Reason.MALFORMED, Rejections.describe(exception), context, record.key(),
@@ -59,6 +61,15 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                            Exception exception) {
+        if (Rejections.registryFailure(exception)) {
+            // Writing an output needed the registry. Rejecting would commit what the processor already did for this
+            // record (its id remembered, its clock advanced, part of its outputs sent) without the rest: the
+            // request's usage would be lost and a resent copy dropped as a duplicate. Failing aborts the
+            // transaction; the replaced thread processes the record again from the last commit.
+            LOG.warn("Schema registry failed while writing output for {}-{}@{}; retrying the record: {}",
+                    context.topic(), context.partition(), context.offset(), Rejections.describe(exception));
+            return ProcessingExceptionHandler.Response.fail();
+        }
         if (!(exception instanceof RejectedException)) {
             LOG.error("Unexpected failure in {} at {}-{}@{}; record rejected", context.processorNodeId(),
                     context.topic(), context.partition(), context.offset(), exception);
@@ -73,7 +84,9 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
         if (LOG.isDebugEnabled()) {
             logRejection(key, rejected);
         }
-        return new ProducerRecord<>(Topics.REJECTED, null, key, serializer.serialize(Topics.REJECTED, rejected));
+        // The key as kept in the rejection: a cut one if the original was too large to write twice.
+        byte[] keptKey = Rejections.bytes(rejected.getOriginalKey());
+        return new ProducerRecord<>(Topics.REJECTED, null, keptKey, serializer.serialize(Topics.REJECTED, rejected));
     }
 
     /** Requests are keyed by account id, so a rejected request's log line carries it in the context. */

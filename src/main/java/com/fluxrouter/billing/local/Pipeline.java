@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.local;
 
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.errors.Rejections;
 import com.fluxrouter.billing.serde.SchemaRegistration;
 import com.fluxrouter.billing.serde.SchemaRegistryClient;
 import com.fluxrouter.billing.serde.Serdes;
@@ -26,26 +27,52 @@ import java.util.Properties;
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final KafkaStreams streams;
+    private final RestartBackoff restarts = new RestartBackoff(System::nanoTime);
 
     public Pipeline(BillingConfig config) {
         prepareSchemas(config);
         Properties properties = new Properties();
         properties.putAll(StreamsSettings.of(config));
         this.streams = new KafkaStreams(BillingTopology.build(config), properties);
-        // A failure outside record processing (records themselves are rejected, never fatal): start the thread
-        // again from the last committed state rather than stop billing.
-        streams.setUncaughtExceptionHandler(exception -> {
+        // A failure outside record processing (records themselves are rejected, never fatal), or the schema
+        // registry failing: start the thread again from the last committed state rather than stop billing.
+        streams.setUncaughtExceptionHandler(this::replaceAfterBackoff);
+    }
+
+    /**
+     * Runs on the failed thread, so waiting here delays only its replacement. The first failure of a series is
+     * logged with its stack trace; the ones in a row after it, one line each.
+     */
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse replaceAfterBackoff(Throwable exception) {
+        int failures = restarts.failed();
+        Duration wait = RestartBackoff.waitAfter(failures);
+        if (failures == 1) {
             LOG.error("Stream thread failed; replacing it", exception);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        } else {
+            LOG.warn("Stream thread failed again ({} in a row): {}; replacing it in {} s", failures,
+                    Rejections.describe(exception), wait.toSeconds());
+        }
+        // In slices, so a close during the wait is not held up by it (close does not interrupt stream threads).
+        long until = System.nanoTime() + wait.toNanos();
+        try {
+            while (System.nanoTime() < until && !closing()) {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException closing) {
+            Thread.currentThread().interrupt();
+        }
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     /**
      * In the registry format, the subjects the pipeline writes are settled before it starts, so a refused or missing
      * schema fails the start with its subject named instead of failing on the first output record: registered (with
-     * BACKWARD compatibility) when the pipeline may register, else checked to be there already.
+     * BACKWARD compatibility) when the pipeline may register, else checked to be there already. Through the
+     * process's shared client ({@link Serdes#registryClient}), which keeps their ids: the topology's serializers and
+     * the rejection handler then write without asking the registry, so a registry outage after the start cannot
+     * fail an output half-way through a record.
      */
-    private static void prepareSchemas(BillingConfig config) {
+    static void prepareSchemas(BillingConfig config) {
         if (config.wireFormat() != WireFormat.REGISTRY) {
             return;
         }
@@ -55,6 +82,11 @@ public final class Pipeline implements AutoCloseable {
         } else {
             SchemaRegistration.verifyAll(registry, TopicSchemas.written());
         }
+    }
+
+    private boolean closing() {
+        KafkaStreams.State state = streams.state();
+        return state.isShuttingDown() || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR;
     }
 
     public Pipeline start() {

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A client of the Confluent schema-registry REST API, the one that Confluent's, Karapace's and Redpanda's registries
  * serve and Apicurio's serves under {@code /apis/ccompat/v7}: so the pipeline works with any of them. Only what the
  * serdes and the registration step need: look a schema up under a subject, register it, set a subject's
- * compatibility, and fetch a schema by id. Schemas by id are immutable and cached for the life of the client.
+ * compatibility, and fetch a schema by id. Schemas by id are immutable and cached for the life of the client, and
+ * so is the id of each schema found or registered under a subject: once the start has settled the output subjects,
+ * writing never calls the registry again.
  */
 public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -36,6 +38,7 @@ public final class SchemaRegistryClient {
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
     /**
      * @param baseUrl       the API's root, e.g. {@code http://registry:8081} (Confluent, Karapace, Redpanda) or
@@ -59,12 +62,16 @@ public final class SchemaRegistryClient {
 
     /** The id of {@code schema} under {@code subject}, or empty when the subject does not hold it (or does not exist). */
     public Optional<Integer> idOf(String subject, Schema schema) {
+        Integer known = idsBySubjectSchema.get(cacheKey(subject, schema));
+        if (known != null) {
+            return Optional.of(known);
+        }
         Response response = send("POST", subjectPath(subject), schemaBody(schema));
         if (response.status() == 404 && (response.errorCode() == SUBJECT_NOT_FOUND
                 || response.errorCode() == SCHEMA_NOT_FOUND)) {
             return Optional.empty();
         }
-        return Optional.of(response.expectOk("look up the schema of " + subject).get("id").asInt());
+        return Optional.of(remember(subject, schema, response.expectOk("look up the schema of " + subject)));
     }
 
     /** Whether the registry has any version under {@code subject}. */
@@ -86,7 +93,7 @@ public final class SchemaRegistryClient {
         if (response.status() == 409) {
             throw new IncompatibleSchemaException(subject, response.message());
         }
-        return response.expectOk("register the schema of " + subject).get("id").asInt();
+        return remember(subject, schema, response.expectOk("register the schema of " + subject));
     }
 
     /** Sets the compatibility level a subject's new versions are checked against, e.g. {@code BACKWARD}. */
@@ -113,11 +120,25 @@ public final class SchemaRegistryClient {
     public Schema schemaById(int id) {
         return schemasById.computeIfAbsent(id, key -> {
             Response response = send("GET", "/schemas/ids/" + key, null);
-            if (response.status() == 404) {
+            // Only the registry saying "schema not found" condemns the record; a bare 404 may be a wrong URL or
+            // a registry that lost its in-memory ids, which expectOk reports as unavailable.
+            if (response.status() == 404 && response.errorCode() == SCHEMA_NOT_FOUND) {
                 throw new UnknownSchemaIdException(key, baseUrl);
             }
             return new Schema.Parser().parse(response.expectOk("fetch schema " + key).get("schema").asText());
         });
+    }
+
+    private int remember(String subject, Schema schema, JsonNode answer) {
+        int id = answer.get("id").asInt();
+        idsBySubjectSchema.put(cacheKey(subject, schema), id);
+        // The registry just said that this id is this schema: reading it back needs no call either.
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    private static String cacheKey(String subject, Schema schema) {
+        return subject + '\n' + schema;
     }
 
     private String schemaBody(Schema schema) {
@@ -178,8 +199,10 @@ public final class SchemaRegistryClient {
                 return body;
             }
             String detail = "cannot " + what + ": " + call + " answered " + status + " " + message();
-            // 5xx and 429 are the registry's trouble, not the record's: callers retry rather than reject.
-            if (status >= 500 || status == 429) {
+            // Not the record's trouble: the registry failing or busy (5xx, 408, 429), refusing our credentials
+            // (401, 403) or not serving this path (404 without an error code the caller expects). Callers retry
+            // rather than reject.
+            if (status >= 500 || status == 401 || status == 403 || status == 404 || status == 408 || status == 429) {
                 throw new RegistryUnavailableException(detail, null);
             }
             throw new RegistryException(detail);

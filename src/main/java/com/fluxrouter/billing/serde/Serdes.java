@@ -7,6 +7,8 @@ import com.fluxrouter.billing.schema.LaneRateKey;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Serdes {
     /** Composite keys are keys wherever they appear (subject {@code <topic>-key}); every other record is a value. */
     static final Set<Class<?>> KEY_TYPES = Set.of(AccountMonthKey.class, LaneRateKey.class, AccountPlanKey.class);
+
+    /** One client per registry and credentials in the process, so the ids the start resolved serve every serde. */
+    private static final Map<List<Object>, SchemaRegistryClient> CLIENTS = new ConcurrentHashMap<>();
 
     private final WireFormat format;
     private final SchemaRegistryClient registry;
@@ -48,9 +53,17 @@ public final class Serdes {
         return new Serdes(WireFormat.REGISTRY, registryClient(config), config.autoRegister());
     }
 
+    /**
+     * The process's client of the configured registry. Shared on purpose: the pipeline's start registers (or checks)
+     * every output subject through it, which caches their ids, and the topology's serdes and the rejection handler
+     * (which Kafka Streams instantiates itself) get the same client, so writing an output needs no registry call.
+     * An output written while the registry is down would otherwise fail mid-record, days after the start.
+     */
     public static SchemaRegistryClient registryClient(BillingConfig config) {
-        return new SchemaRegistryClient(config.schemaRegistryUrl(), config.schemaRegistryUserInfo(),
+        List<Object> key = Arrays.asList(config.schemaRegistryUrl(), config.schemaRegistryUserInfo(),
                 config.schemaRegistryTimeout());
+        return CLIENTS.computeIfAbsent(key, ignored -> new SchemaRegistryClient(config.schemaRegistryUrl(),
+                config.schemaRegistryUserInfo(), config.schemaRegistryTimeout()));
     }
 
     public WireFormat format() {

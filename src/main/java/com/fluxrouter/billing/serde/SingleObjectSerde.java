@@ -94,6 +94,8 @@ final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
             throw new SerializationException("not a valid " + typeName
                     + " payload on " + topic + ": " + e.getMessage(), e);
         }
+        // Exact: Avro's message decoder reads the body through a direct (unbuffered) binary decoder and never reads
+        // ahead, so what the stream still has is precisely the bytes after the record.
         if (in.available() > 0) {
             throw new SerializationException("not a valid " + typeName + " payload on " + topic + ": "
                     + in.available() + " bytes after the record");

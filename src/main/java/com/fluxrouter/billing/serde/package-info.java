@@ -4,8 +4,11 @@
  * encoding (the default, no registry) or the schema-registry format (magic byte 0, 4-byte schema id, Avro binary)
  * over any Confluent-compatible registry API, with TopicNameStrategy subjects. Guarantees: state stores, the
  * repartition topic and the validated catalog topics stay single-object whatever the format; a record that is not in
- * the configured format, or names an unknown schema id, fails as a SerializationException (so it is rejected), while
- * an unreachable registry fails as {@link com.fluxrouter.billing.serde.RegistryUnavailableException} (so the record
- * is retried, never rejected); subjects the pipeline creates get compatibility BACKWARD.
+ * the configured format, or names a schema id the registry says it does not have (40403), fails as a
+ * SerializationException (so it is rejected), while a registry unreachable, failing, refusing the credentials or
+ * answering any other 404 fails as {@link com.fluxrouter.billing.serde.RegistryUnavailableException} (so the record
+ * is retried, never rejected); one registry client per process keeps every id it resolved, so outputs whose
+ * subjects the start settled are written without a registry call; subjects the pipeline creates get compatibility
+ * BACKWARD.
  */
 package com.fluxrouter.billing.serde;

@@ -25,6 +25,16 @@ class PrometheusTextTest {
     }
 
     @Test
+    void anEmptyMetricOrLabelNameBecomesAnUnderscoreInsteadOfFailingTheScrape() {
+        PrometheusText text = new PrometheusText();
+        text.gauge("", Map.of("", "x"), 1);
+
+        assertThat(PrometheusText.metricName("")).isEqualTo("_");
+        assertThat(PrometheusText.labelName("")).isEqualTo("_");
+        assertThat(PrometheusExposition.parse(text.render()).value("_", Map.of("_", "x"))).isEqualTo(1.0);
+    }
+
+    @Test
     void twoMetricsReducedToOneSeriesAreWrittenOnceAndNaNNotAtAll() {
         PrometheusText text = new PrometheusText();
         text.gauge("kafka_a-b", Map.of("client-id", "x"), 1);

@@ -282,6 +282,47 @@ class DeployManifestsTest {
     }
 
     @Test
+    void everyManifestRunningThePipelinesImageGetsItThroughTheSameKustomizeOverride() throws IOException {
+        JsonNode baseImages = null;
+        Set<Path> overridden = new java.util.HashSet<>();
+        for (Path file : Manifests.yamlFiles(Manifests.KUBERNETES)) {
+            if (!file.getFileName().toString().equals("kustomization.yaml")) {
+                continue;
+            }
+            JsonNode kustomization = Manifests.read(file).get(0).node();
+            List<String> pipelineImages = new java.util.ArrayList<>();
+            for (JsonNode resource : kustomization.path("resources")) {
+                for (Manifests.Document document : Manifests.read(file.resolveSibling(resource.asText()))) {
+                    document.node().findValues("image").stream().map(JsonNode::asText)
+                            .filter(image -> image.startsWith("flux-billing")).forEach(pipelineImages::add);
+                }
+            }
+            if (pipelineImages.isEmpty()) {
+                continue;
+            }
+            // A tagged image (flux-billing:0.1.0) would not be rewritten by an overlay's `images:` for flux-billing.
+            assertThat(pipelineImages).as(file.toString()).containsOnly("flux-billing");
+            assertThat(kustomization.path("images")).as(file + " overrides the image").isNotEmpty();
+            if (baseImages == null) {
+                baseImages = kustomization.path("images");
+            }
+            assertThat(kustomization.path("images")).as(file.toString()).isEqualTo(baseImages);
+            for (JsonNode resource : kustomization.path("resources")) {
+                overridden.add(file.resolveSibling(resource.asText()).normalize());
+            }
+        }
+        assertThat(baseImages).isNotNull();
+        for (Path file : Manifests.yamlFiles(Manifests.KUBERNETES)) {
+            boolean runsThePipeline = Manifests.read(file).stream().anyMatch(document -> document.node()
+                    .findValues("image").stream().anyMatch(image -> image.asText().startsWith("flux-billing")));
+            if (runsThePipeline) {
+                assertThat(overridden).as(file + " is in a kustomization that overrides the image")
+                        .contains(file.normalize());
+            }
+        }
+    }
+
+    @Test
     void theImageRunsAsANumericNonRootUserWithTheStateDirectoryAsAVolume() throws IOException {
         assertThat(Dockerfile.lastValue("USER")).matches("[1-9][0-9]*(:[1-9][0-9]*)?");
         assertThat(Dockerfile.lastValue("FROM")).startsWith("eclipse-temurin:17-jre");
@@ -307,6 +348,9 @@ class DeployManifestsTest {
         assertThat(environment.path("FLUX_HTTP_ADVERTISED__HOST").asText()).isEqualTo("billing");
         assertThat(environment.path("FLUX_HTTP_TOKEN").asText()).isNotBlank();
         assertThat(billing.path("depends_on").path("topics").path("condition").asText()).isEqualTo("service_completed_successfully");
+        // The pipeline registers its schemas at start: it must wait until the registry serves, not merely started.
+        assertThat(services.path("registry").path("healthcheck").path("test").toString()).contains("/health/ready");
+        assertThat(billing.path("depends_on").path("registry").path("condition").asText()).isEqualTo("service_healthy");
         assertThat(billing.path("volumes").get(0).asText()).endsWith(":" + Dockerfile.env().get("KAFKA_STATE_DIR"));
     }
 

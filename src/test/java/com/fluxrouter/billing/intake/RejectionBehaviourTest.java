@@ -145,6 +145,23 @@ class RejectionBehaviourTest extends PipelineTest {
     }
 
     @Test
+    void aCompressibleValueOfSeveralMiBIsRejectedWithItsPrefixItsLengthAndItsHash() throws Exception {
+        byte[] value = new byte[5 * 1024 * 1024];
+        Arrays.fill(value, (byte) 'a');
+        Instant producedAt = AROUND.plusSeconds(1);
+
+        RejectedRecord record = rejectedBetweenValidRequests(() -> sendRaw(ACME, value, producedAt));
+
+        assertThat(record.getReason()).isEqualTo(Reason.MALFORMED.name());
+        assertThat(bytes(record.getOriginalValue()))
+                .isEqualTo(Arrays.copyOf(value, com.fluxrouter.billing.errors.Rejections.MAX_KEPT_BYTES - ACME.length));
+        String sha256 = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(value));
+        assertThat(record.getDetail()).contains("5242880 bytes", sha256, Topics.ROUTED + "-0@1");
+        assertThat(bytes(record.getOriginalKey())).isEqualTo(ACME);
+    }
+
+    @Test
     void emptyValueIsRejectedAsMalformed() {
         assertRawRejected(new byte[0], Reason.MALFORMED);
     }

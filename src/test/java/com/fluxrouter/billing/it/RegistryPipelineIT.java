@@ -105,7 +105,7 @@ class RegistryPipelineIT {
     }
 
     @Test
-    void withoutAutoRegistrationTheStartWaitsForRegisteredSchemasThenBillsLikeSingleObject() throws Exception {
+    void withoutAutoRegistrationTheStartIsRefusedUntilTheSchemasAreRegisteredThenBillsLikeSingleObject() throws Exception {
         BillingConfig config = liveConfig(false);
         assertThatThrownBy(() -> new Pipeline(config))
                 .isInstanceOf(IllegalStateException.class)

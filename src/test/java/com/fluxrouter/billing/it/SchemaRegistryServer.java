@@ -16,18 +16,21 @@ import java.util.regex.Pattern;
 /**
  * A real schema registry (Apicurio Registry 2.4.2, in memory, built from registry/ before the integration tests) as
  * a child process on a free port: it picks the port itself (0) and says which in its log, so no port can be taken
- * between choosing and binding. Serves the Confluent-compatible API at {@link #url()}.
+ * between choosing and binding. Serves the Confluent-compatible API at {@link #url()}. A test JVM that exits without
+ * closing it (Ctrl-C, SIGTERM) kills it on the way out ({@link ChildProcessGuard}).
  */
 final class SchemaRegistryServer implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final Process process;
+    private final ChildProcessGuard guard;
     private final Path log;
     private final String url;
 
-    private SchemaRegistryServer(Process process, Path log, String url) {
+    private SchemaRegistryServer(Process process, ChildProcessGuard guard, Path log, String url) {
         this.process = process;
+        this.guard = guard;
         this.log = log;
         this.url = url;
     }
@@ -44,14 +47,16 @@ final class SchemaRegistryServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        ChildProcessGuard guard = ChildProcessGuard.killOnExit(process);
         try {
             int port = awaitPort(process, log);
-            SchemaRegistryServer server = new SchemaRegistryServer(process, log,
+            SchemaRegistryServer server = new SchemaRegistryServer(process, guard, log,
                     "http://127.0.0.1:" + port + "/apis/ccompat/v7");
             server.awaitReady();
             return server;
         } catch (Exception | Error e) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            guard.stop(0);
+            guard.close();
             throw e;
         }
     }
@@ -102,9 +107,6 @@ final class SchemaRegistryServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        guard.close();
     }
 }

@@ -3,6 +3,7 @@ package com.fluxrouter.billing.it;
 import com.fluxrouter.billing.cli.FluxBilling;
 import com.fluxrouter.billing.local.Seed;
 import com.fluxrouter.billing.local.TopicSetup;
+import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
@@ -35,9 +36,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -125,7 +128,28 @@ class ScramCredentialsIT {
                 }
                 producer.flush();
             }
-            assertThat(sent).isPositive();
+            // The catalog is in place now: every request of one more batch must be priced.
+            Set<String> lastBatch = new HashSet<>();
+            for (int i = 0; i < REQUESTS; i++, sent++) {
+                RoutedRequest request = factory.next(Instant.now());
+                lastBatch.add(request.getRequestId().toString());
+                producer.send(new ProducerRecord<>(Topics.ROUTED,
+                        serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
+                        serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
+            }
+            producer.flush();
+            Set<String> pricedIds = new HashSet<>();
+            long pricedBy = System.nanoTime() + TIMEOUT.toNanos();
+            while (!pricedIds.containsAll(lastBatch) && System.nanoTime() < pricedBy) {
+                pricedIds.clear();
+                kafka.readCommitted(Topics.PRICED, sent, Duration.ofSeconds(1)).forEach(record -> pricedIds.add(
+                        serdes.avro(PricedRequest.class).deserializer().deserialize(Topics.PRICED, record.value())
+                                .getRequestId().toString()));
+            }
+            assertThat(pricedIds).as("see " + tmp.resolve("run.log")).containsAll(lastBatch);
+            // Those sent before the pipeline had the catalog are rejected rather than lost: all are accounted for.
+            int rejected = kafka.readCommitted(Topics.REJECTED, sent - pricedIds.size(), TIMEOUT).size();
+            assertThat(pricedIds.size() + rejected).isEqualTo(sent);
         }
         assertThat(Files.readString(tmp.resolve("run.log"))).contains("flux-billing running");
     }
