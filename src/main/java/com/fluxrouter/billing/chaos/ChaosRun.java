@@ -327,7 +327,7 @@ final class ChaosRun implements AutoCloseable {
             if (group.groupState() != GroupState.STABLE) {
                 return 0;
             }
-            return (int) group.members().stream().filter(member -> member.clientId().startsWith(instance.clientId()))
+            return (int) group.members().stream().filter(member -> member.clientId().startsWith(instance.clientId() + "-"))
                     .flatMap(member -> member.assignment().topicPartitions().stream())
                     .filter(partition -> partition.topic().equals(Topics.ROUTED)).count();
         } catch (Exception unavailable) {
