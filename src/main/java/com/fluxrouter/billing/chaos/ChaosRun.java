@@ -7,6 +7,8 @@ import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.Topics;
 import com.fluxrouter.billing.traffic.TokenSource;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -59,6 +61,9 @@ final class ChaosRun implements AutoCloseable {
     private final long started = System.nanoTime();
     /** True until the first phase's traffic has been sent (faults wait on points of it). */
     private volatile boolean producing = true;
+    private volatile boolean closed;
+    private Thread faultThread;
+    private int starts;
 
     private ChaosRun(Scenario scenario, Size size, Workload workload, Cluster cluster, Path dir, PrintStream log)
             throws Exception {
@@ -87,20 +92,32 @@ final class ChaosRun implements AutoCloseable {
             run.awaitPlans();
             run.log("plans taken in");
             Faults faults = new Faults(run);
-            Thread faultThread = faults.start(first);
-            run.produce(workload.sends, faultThread);
+            run.faultThread = faults.start(first);
+            run.produce(workload.sends, run.faultThread);
             run.awaitSettled(Set.of());
             run.log("all input consumed");
             run.startClosing();
+            List<String> problems = new ArrayList<>(faults.problems());
             if (!workload.stragglers.isEmpty()) {
                 run.awaitSettled(workload.firstPhaseMonths);
-                run.log("every month closed; sending %,d requests held back", workload.stragglers.size());
-                run.produce(workload.stragglers, null);
+                Set<String> open = new HashSet<>(workload.firstPhaseMonths);
+                open.removeAll(run.outputs.closedMonths);
+                if (open.isEmpty()) {
+                    run.log("every month closed; sending %,d requests held back", workload.stragglers.size());
+                    run.produce(workload.stragglers, null);
+                } else {
+                    problems.add(open.size() + " account-months of the first phase never closed, so the "
+                            + workload.stragglers.size() + " requests held back for after closing were not sent");
+                }
             }
             run.awaitSettled(workload.expected.keySet());
-            run.log("every month closed, every output read");
+            run.log("every output read");
             faults.rethrow();
             Verdict verdict = Verdict.of(workload, run.outputs, serdes);
+            verdict.problems.addAll(problems);
+            if (scenario == Scenario.LATE_DATA && verdict.supplementalSets == 0) {
+                verdict.problems.add("no supplemental invoice set: no request arrived after its month closed");
+            }
             if (run.traffic.failed() > 0) {
                 verdict.problems.add(run.traffic.failed() + " records could not be produced: " + run.traffic.firstFailure());
             }
@@ -146,10 +163,20 @@ final class ChaosRun implements AutoCloseable {
     }
 
     private Instance startInstance(String name, Map<String, String> extra) throws Exception {
+        if (closed) {
+            throw new IllegalStateException("run closed: instance " + name + " not started");
+        }
         Map<String, String> settings = new HashMap<>(extra);
         settings.put("KAFKA_APPLICATION_ID", applicationId);
-        Instance instance = Instance.start(name, cluster.bootstrapServers(), dir.resolve("state-" + name),
-                dir.resolve("instance-" + name + ".log"), settings);
+        // Unique per start, so that the group's members tell this start from an earlier, killed one.
+        settings.put("KAFKA_CLIENT_ID", applicationId + "-" + name + "-" + (++starts));
+        if (scenario == Scenario.REBALANCE) {
+            // Every task may move at once to a newcomer, which restores it from the changelogs: with the default
+            // lag (10,000 records) a newcomer gets only warm-up replicas until a probing rebalance 10 min later.
+            settings.put("KAFKA_ACCEPTABLE_RECOVERY_LAG", Long.toString(Long.MAX_VALUE));
+        }
+        Instance instance = Instance.start(name, settings.get("KAFKA_CLIENT_ID"), cluster.bootstrapServers(),
+                dir.resolve("state-" + name), dir.resolve("instance-" + name + ".log"), settings);
         synchronized (instances) {
             instances.add(instance);
         }
@@ -181,6 +208,8 @@ final class ChaosRun implements AutoCloseable {
                 traffic.send(sends, size.rate());
             } catch (Throwable e) {
                 failure[0] = e;
+            } finally {
+                producing = false; // faults waiting on a point of the traffic stop waiting
             }
         }, "chaos-traffic");
         producer.start();
@@ -188,7 +217,6 @@ final class ChaosRun implements AutoCloseable {
             outputs.poll(Duration.ofMillis(200));
         }
         producer.join();
-        producing = false;
         if (failure[0] != null) {
             throw new IllegalStateException("producing failed", failure[0]);
         }
@@ -282,20 +310,38 @@ final class ChaosRun implements AutoCloseable {
         return true;
     }
 
-    /** Whether the pipeline's group has committed every record sent so far. */
+    /** Whether the pipeline's group has committed every record sent so far (all of it, or up to a hold). */
     boolean caughtUpWithInput() {
         long end = inputEnd();
-        return end >= 0 && consumedInput() == end && traffic.sent() == records();
+        return end >= 0 && consumedInput() == end;
     }
 
-    /** Members of the pipeline's consumer group, or -1 while unknown. */
-    int groupMembers() {
+    /**
+     * Partitions of the request topic assigned to the instance in the pipeline's group once the group is stable,
+     * or 0 while it is rebalancing, unknown or the instance is not a member.
+     */
+    int ownedRequestPartitions(Instance instance) {
         try {
-            return admin.describeConsumerGroups(List.of(applicationId)).all()
-                    .get(10, TimeUnit.SECONDS).get(applicationId).members().size();
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).all()
+                    .get(10, TimeUnit.SECONDS).get(applicationId);
+            if (group.groupState() != GroupState.STABLE) {
+                return 0;
+            }
+            return (int) group.members().stream().filter(member -> member.clientId().startsWith(instance.clientId() + "-"))
+                    .flatMap(member -> member.assignment().topicPartitions().stream())
+                    .filter(partition -> partition.topic().equals(Topics.ROUTED)).count();
         } catch (Exception unavailable) {
-            return -1;
+            return 0;
         }
+    }
+
+    /** Holds the traffic once {@code records} are sent, until {@link #releaseTraffic()}. */
+    void holdTraffic(int records) {
+        traffic.holdAt(records);
+    }
+
+    void releaseTraffic() {
+        traffic.release();
     }
 
     void restartBroker(Duration down) throws Exception {
@@ -324,6 +370,13 @@ final class ChaosRun implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        closed = true;
+        if (faultThread != null) {
+            // First the faults, which could otherwise start an instance after the kills below.
+            faultThread.interrupt();
+            faultThread.join(STALL.toMillis());
+        }
+        traffic.release();
         synchronized (instances) {
             for (Instance instance : instances) {
                 instance.kill();

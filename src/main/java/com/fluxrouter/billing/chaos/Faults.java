@@ -9,7 +9,10 @@ import java.util.Random;
 /**
  * The faults of a scenario, run on their own thread while the traffic flows. Each fault waits for a point in the
  * traffic (a share of the records sent) and, where it matters, for the pipeline to have made progress since the
- * last fault, so that a fault always hits a pipeline at work. Records what it did, for the report.
+ * last fault, so that a fault always hits a pipeline at work. The traffic is held at each fault point until the
+ * fault is in place (an instance started again owns its partitions, a newcomer owns some), so that however slowly
+ * a child JVM starts, traffic is still to come after every fault; a fault that lands after all traffic was sent
+ * is a problem of the run. Records what it did, for the report.
  */
 final class Faults {
     private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(120);
@@ -18,6 +21,7 @@ final class Faults {
     private final ChaosRun run;
     private final Random random;
     private final List<String> done = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
     private volatile Throwable failure;
 
     Faults(ChaosRun run) {
@@ -39,10 +43,17 @@ final class Faults {
                 }
             } catch (Throwable e) {
                 failure = e;
+            } finally {
+                run.releaseTraffic();
             }
         }, "chaos-faults");
         thread.start();
         return thread;
+    }
+
+    /** Faults that did not hit the pipeline under load, or did not do what they are for. */
+    synchronized List<String> problems() {
+        return List.copyOf(problems);
     }
 
     void rethrow() {
@@ -60,14 +71,21 @@ final class Faults {
         double[] points = random.doubles(run.size.kills(), 0.05, 0.95).sorted().toArray();
         List<String> at = new ArrayList<>();
         for (double point : points) {
-            long before = run.pricedCount();
-            ChaosRun.await(() -> run.pricedCount() >= point * run.workload.validRequests(), PROGRESS_TIMEOUT);
-            awaitProgress(before);
+            // Held a little past the kill point, so that traffic is still to come when the killed instance restarts.
+            holdAt(Math.min(point + 0.02, 0.98));
+            if (!ChaosRun.await(() -> run.pricedCount() >= point * run.workload.validRequests()
+                    || run.caughtUpWithInput(), ChaosRun.STALL)) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "%.0f %% of the requests not priced "
+                        + "within %s", 100 * point, ChaosRun.STALL));
+            }
+            awaitProgress(run.pricedCount()); // this instance itself at work, not only the one killed before
             Thread.sleep(random.nextInt(500)); // a random moment of its work, not a synchronisation
             at.add(percentPriced());
             current.kill();
             run.log("SIGKILL %d with %s of the requests priced", at.size(), at.get(at.size() - 1));
             current = run.startInstance(current.name());
+            awaitOwning(current, "restarted instance " + current.name());
+            landed("SIGKILL " + at.size());
         }
         done.add(String.format(Locale.ROOT, "%d SIGKILLs of the pipeline process, each restarted at once (with %s of "
                 + "the requests priced)", at.size(), String.join(", ", at)));
@@ -77,56 +95,71 @@ final class Faults {
         int restarts = run.size.full() ? 3 : 1;
         List<String> at = new ArrayList<>();
         for (int i = 1; i <= restarts; i++) {
-            awaitSent((double) i / (restarts + 1));
+            holdAt((double) i / (restarts + 1));
             awaitProgress(run.pricedCount());
             at.add(percentSent());
             run.restartBroker(BROKER_DOWN);
+            landed("broker restart " + i);
         }
         done.add(String.format(Locale.ROOT, "broker stopped for %d s and restarted on the same log dir and port, %d "
                 + "time(s) (at %s of the records sent)", BROKER_DOWN.toSeconds(), restarts, String.join(", ", at)));
     }
 
     private void rebalance(Instance first) throws Exception {
-        awaitSent(0.2);
+        int partitions = run.size.partitions();
+        holdAt(0.2);
         Instance second = run.startInstance("b");
-        awaitMembers(2);
+        int owned = awaitOwning(second, "instance b");
         String joined = percentSent();
+        landed("b joining");
         awaitProgress(run.pricedCount());
-        awaitSent(0.45);
+        holdAt(0.45);
         second.stop();
         String left = percentSent();
         run.log("instance b left cleanly");
-        awaitSent(0.6);
+        landed("b leaving");
+        holdAt(0.6);
         second = run.startInstance("b");
-        awaitMembers(2);
+        int ownedAgain = awaitOwning(second, "instance b (again)");
         String rejoined = percentSent();
+        landed("b joining again");
         awaitProgress(run.pricedCount());
-        awaitSent(0.8);
+        holdAt(0.8);
         second.kill();
         run.log("instance b SIGKILLed");
-        done.add(String.format(Locale.ROOT, "2nd instance joined at %s, left cleanly at %s; joined again at %s, "
-                + "SIGKILLed at %s (of the records sent)", joined, left, rejoined, percentSent()));
+        String killed = percentSent();
+        landed("b SIGKILLed");
+        if (owned == 0 || ownedAgain == 0) {
+            problem(String.format(Locale.ROOT, "instance b owned no request partition (%d, then %d of %d)", owned,
+                    ownedAgain, partitions));
+        }
+        done.add(String.format(Locale.ROOT, "2nd instance joined at %s (b owned %d of %d request partitions), left "
+                + "cleanly at %s; joined again at %s (b owned %d of %d), SIGKILLed at %s (of the records sent)", joined,
+                owned, partitions, left, rejoined, ownedAgain, partitions, killed));
     }
 
     private void stateLoss(Instance first) throws Exception {
-        awaitSent(0.35);
+        holdAt(0.35);
         awaitProgress(run.pricedCount());
         String killedAt = percentSent();
         first.kill();
         ChaosSuite.delete(first.stateDir());
         Instance again = run.startInstance(first.name());
+        awaitOwning(again, "instance restarted without state");
         run.log("state deleted after SIGKILL; restarted");
-        awaitSent(0.7);
+        landed("restart after SIGKILL and state loss");
+        holdAt(0.7);
         awaitProgress(run.pricedCount());
         String stoppedAt = percentSent();
         again.stop();
         ChaosSuite.delete(again.stateDir());
-        run.startInstance(first.name());
+        Instance third = run.startInstance(first.name());
+        awaitOwning(third, "instance restarted without state (2nd)");
         run.log("state deleted after a clean stop; restarted");
+        landed("restart after a clean stop and state loss");
         done.add(String.format(Locale.ROOT, "state dir deleted before restart: after SIGKILL at %s, after a clean "
                 + "stop at %s (of the records sent)", killedAt, stoppedAt));
     }
-
     /** What was injected, traffic faults included, for the report. */
     String describe(ChaosRun run) {
         List<String> all = new ArrayList<>(done);
@@ -141,20 +174,42 @@ final class Faults {
         return String.join("; ", all);
     }
 
-    private void awaitSent(double share) throws InterruptedException {
-        // Bounded by the traffic: it either gets there or stops (and then the run reports why).
-        ChaosRun.await(() -> run.sent() >= share * run.records() || !run.producing(), Duration.ofDays(1));
+    /** Holds the traffic at a share of the records and waits until it got there (or stopped). */
+    private void holdAt(double share) throws InterruptedException {
+        int records = (int) Math.round(share * run.records());
+        run.holdTraffic(records);
+        // The traffic's own duration, with room for a loaded machine and a broker restart.
+        Duration bound = Duration.ofSeconds(2L * run.records() / run.size.rate()).plus(ChaosRun.STALL);
+        if (!ChaosRun.await(() -> run.sent() >= records || !run.producing(), bound)) {
+            throw new IllegalStateException(run.sent() + " of " + records + " records sent within " + bound);
+        }
     }
 
-    /** Until something more is priced, or all input sent is consumed (nothing left to make progress on). */
+    /** The fault is in place: the traffic goes on; if none was left to send, the fault came too late to count. */
+    private void landed(String fault) {
+        if (run.sent() >= run.records()) {
+            problem(fault + " landed after 100 % of the records were sent");
+        }
+        run.releaseTraffic();
+    }
+
+    private synchronized void problem(String problem) {
+        run.log("%s", problem);
+        problems.add(problem);
+    }
+
+    /** Waits until the group is stable with the instance owning request partitions; how many (0 if it never did). */
+    private int awaitOwning(Instance instance, String what) throws InterruptedException {
+        int[] owned = {0};
+        if (!ChaosRun.await(() -> (owned[0] = run.ownedRequestPartitions(instance)) > 0, ChaosRun.STALL)) {
+            problem(what + " owned no request partition within " + ChaosRun.STALL);
+        }
+        return owned[0];
+    }
+
+    /** Until something more is priced, or all input sent so far is consumed (nothing left to make progress on). */
     private void awaitProgress(long pricedBefore) throws InterruptedException {
         ChaosRun.await(() -> run.pricedCount() > pricedBefore || run.caughtUpWithInput(), PROGRESS_TIMEOUT);
-    }
-
-    private void awaitMembers(int members) throws InterruptedException {
-        if (!ChaosRun.await(() -> run.groupMembers() >= members, PROGRESS_TIMEOUT)) {
-            run.log("the group did not reach %d members within %s", members, PROGRESS_TIMEOUT);
-        }
     }
 
     private String percentPriced() {

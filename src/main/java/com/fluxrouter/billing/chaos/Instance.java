@@ -42,21 +42,24 @@ final class Instance {
     }
 
     private final String name;
+    private final String clientId;
     private final Path stateDir;
     private final Process process;
 
-    private Instance(String name, Path stateDir, Process process) {
+    private Instance(String name, String clientId, Path stateDir, Process process) {
         this.name = name;
+        this.clientId = clientId;
         this.stateDir = stateDir;
         this.process = process;
     }
 
     /**
+     * @param clientId its Streams client id, unique per start (its consumer's id in the group starts with it)
      * @param stateDir the instance's local state (RocksDB stores, checkpoints)
      * @param log      where its standard output and error go (appended: restarts share one file)
      * @param extra    settings on top of {@link #SETTINGS}
      */
-    static Instance start(String name, String bootstrapServers, Path stateDir, Path log, Map<String, String> extra)
+    static Instance start(String name, String clientId, String bootstrapServers, Path stateDir, Path log, Map<String, String> extra)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx768m",
@@ -73,11 +76,15 @@ final class Instance {
         Process process = builder.start();
         CHILDREN.add(process);
         process.onExit().thenRun(() -> CHILDREN.remove(process));
-        return new Instance(name, stateDir, process);
+        return new Instance(name, clientId, stateDir, process);
     }
 
     String name() {
         return name;
+    }
+
+    String clientId() {
+        return clientId;
     }
 
     Path stateDir() {

@@ -7,7 +7,9 @@ import com.fluxrouter.billing.pricing.Lane;
 import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.InvoiceLine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -68,6 +70,32 @@ final class MonthFigures {
             }
             default -> throw new IllegalArgumentException("unknown line type " + line.getLineType());
         }
+    }
+
+    /**
+     * One original invoice set adding up to these figures (a USAGE line per lane used, the credit and ceiling lines,
+     * the TOTAL): what a correct pipeline emits for the month, so the verdict can be tried on made-up outputs.
+     */
+    List<InvoiceLine> asOriginalSet(String account, String month) {
+        List<InvoiceLine> lines = new ArrayList<>();
+        for (Lane lane : Lane.values()) {
+            long[] usage = lanes[lane.ordinal()];
+            if (usage[0] != 0 || usage[3] != 0) {
+                lines.add(line(account, month, InvoiceBuilder.USAGE, lane.name(), usage[0], usage[1], usage[2], usage[3], null));
+            }
+        }
+        lines.add(line(account, month, InvoiceBuilder.INCLUDED_CREDIT, null, 0, 0, 0, credit, null));
+        lines.add(line(account, month, InvoiceBuilder.CEILING_ADJUSTMENT, null, 0, 0, 0, ceilingAdjustment, null));
+        lines.add(line(account, month, InvoiceBuilder.TOTAL, null, totalRequests, 0, 0, totalNanos, dueNanos));
+        return lines;
+    }
+
+    private static InvoiceLine line(String account, String month, String type, String lane, long requests, long input,
+                                    long output, long amountNanos, Long dueNanos) {
+        return InvoiceLine.newBuilder().setAccountId(account).setBillingMonth(month).setLineType(type).setLane(lane)
+                .setRequests(requests).setInputTokens(input).setOutputTokens(output).setAmountUsd(Money.toUsd(amountNanos))
+                .setAmountDueUsd(dueNanos == null ? null : Money.toUsd(dueNanos)).setSupplemental(false).setInvoiceSet(0)
+                .build();
     }
 
     long totalNanos() {

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Traffic implements AutoCloseable {
     private static final int PACE_EVERY = 50;
+    /** A hold the fault thread forgets to lift ends by itself: traffic never stops for good. */
+    private static final long HOLD_LIMIT_NANOS = java.time.Duration.ofMinutes(10).toNanos();
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final long[] firstSentNanos;
@@ -26,6 +28,9 @@ final class Traffic implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private volatile String firstFailure;
     private long longestResendNanos;
+    private final Object gate = new Object();
+    /** Records sent before the producer waits for {@link #release()}: a fault is put in place meanwhile. */
+    private volatile int holdAt = Integer.MAX_VALUE;
 
     Traffic(String bootstrapServers, int validRequests) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -48,6 +53,9 @@ final class Traffic implements AutoCloseable {
     void send(List<Workload.Send> sends, int rate) throws InterruptedException {
         long start = System.nanoTime();
         for (int i = 0; i < sends.size(); i++) {
+            if (sent.get() >= holdAt) {
+                start += awaitRelease(); // the pace resumes where it stopped, no burst of the held records
+            }
             Workload.Send send = sends.get(i);
             if (send.kind() == Workload.Kind.VALID && firstSentNanos[send.index()] < 0) {
                 firstSentNanos[send.index()] = System.nanoTime();
@@ -70,6 +78,34 @@ final class Traffic implements AutoCloseable {
             }
         }
         producer.flush();
+    }
+
+    /** Makes the producer wait, once it has sent {@code records}, until {@link #release()}. */
+    void holdAt(int records) {
+        holdAt = records;
+    }
+
+    void release() {
+        synchronized (gate) {
+            holdAt = Integer.MAX_VALUE;
+            gate.notifyAll();
+        }
+    }
+
+    /** Waits (bounded by {@link #HOLD_LIMIT_NANOS}) for the hold to be lifted; returns the nanos waited. */
+    private long awaitRelease() throws InterruptedException {
+        long from = System.nanoTime();
+        synchronized (gate) {
+            while (sent.get() >= holdAt) {
+                long left = HOLD_LIMIT_NANOS - (System.nanoTime() - from);
+                if (left <= 0) {
+                    holdAt = Integer.MAX_VALUE;
+                    break;
+                }
+                gate.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return System.nanoTime() - from;
     }
 
     int sent() {

@@ -6,12 +6,14 @@ import com.fluxrouter.billing.chaos.Scenario;
 import com.fluxrouter.billing.chaos.Size;
 import com.fluxrouter.billing.traffic.TokenSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +26,7 @@ class ChaosIT {
     Path dir;
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // a failsafe: it takes 3-5 min on a loaded 2-core box
     void everyScenarioKeepsTheBillingInvariant() throws Exception {
         List<Row> rows = ChaosSuite.run(Arrays.asList(Scenario.values()), Size.reducedForm(), 1,
                 seed -> TokenSource.builtIn(new Random(seed)), dir, System.out);
