@@ -82,7 +82,7 @@ final class ReplayRuns {
         long passed = new PassThroughReplay(config).run(in, out.resolve("passthrough"));
         long passNanos = System.nanoTime() - start;
         long passCpu = threads.getCurrentThreadCpuTime() - cpu;
-        return new Run(BrokerCeiling.perSecond(replayed, replayNanos), BrokerCeiling.perSecond(passed, passNanos),
+        return new Run(Stats.perSecond(replayed, replayNanos), Stats.perSecond(passed, passNanos),
                 replayNanos / 1e9, replayCpu / 1e9, passCpu / 1e9);
     }
 

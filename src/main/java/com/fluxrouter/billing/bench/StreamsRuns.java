@@ -191,8 +191,8 @@ final class StreamsRuns {
                 producing.get();
                 double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / committed;
                 double perSecond = rampCommitted >= 0 && rampCommitted < committed
-                        ? BrokerCeiling.perSecond(committed - rampCommitted, now - rampEnd)
-                        : BrokerCeiling.perSecond(committed, now - start);
+                        ? Stats.perSecond(committed - rampCommitted, now - rampEnd)
+                        : Stats.perSecond(committed, now - start);
                 return new Throughput(perSecond, cpuMicros);
             }
             if (rampCommitted < 0 && committed >= tenth) {
