@@ -79,15 +79,16 @@ final class StreamsRuns {
 
     /**
      * The billing pipeline as {@code run} runs it (RocksDB stores with changelogs), after the catalog and the plans
-     * reached its stores.
+     * reached its stores. Its heap is the growth of this JVM's heap after GC from before the pipeline was built to
+     * after the run: the pipeline's stores, caches and buffers plus whatever the broker kept of the run's records.
      */
     PipelineRun pipeline(Workload.Encoded records, Map<String, String> overrides) throws Exception {
+        long heapBefore = heapAfterGc();
         Started started = startPipeline(overrides);
         Throughput throughput;
         long heap;
         Map<String, Long> written;
         try {
-            long heapBefore = heapAfterGc();
             throughput = measure(started.appId(), started.pipeline().streams(), records);
             heap = Math.max(0, heapAfterGc() - heapBefore);
             written = cluster.written();
@@ -235,7 +236,10 @@ final class StreamsRuns {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** Bytes on disk per store name, over every task directory ({@code <task>/rocksdb/<store>}). */
+    /**
+     * Bytes of RocksDB data files per store name, over every task directory ({@code <task>/rocksdb/<store>}): the
+     * SST and blob files only, so the write-ahead log, manifest, options and info logs are left out.
+     */
     static Map<String, Long> storeSizes(Path appStateDir) throws IOException {
         Map<String, Long> sizes = new TreeMap<>();
         if (!Files.isDirectory(appStateDir)) {
@@ -245,12 +249,17 @@ final class StreamsRuns {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 Path relative = appStateDir.relativize(file);
                 int rocksdb = indexOf(relative, "rocksdb");
-                if (rocksdb >= 0 && rocksdb + 1 < relative.getNameCount()) {
+                if (rocksdb >= 0 && rocksdb + 1 < relative.getNameCount() && isDataFile(file)) {
                     sizes.merge(relative.getName(rocksdb + 1).toString(), Files.size(file), Long::sum);
                 }
             }
         }
         return sizes;
+    }
+
+    private static boolean isDataFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".sst") || name.endsWith(".blob");
     }
 
     private static int indexOf(Path path, String name) {
