@@ -42,7 +42,7 @@ final class BrokerCeiling {
                 producer.send(new ProducerRecord<>(source, records.keys()[i], records.values()[i]));
             }
             producer.flush();
-            produce = perSecond(records.size(), System.nanoTime() - start);
+            produce = Stats.perSecond(records.size(), System.nanoTime() - start);
         }
         return new Run(produce, copy(source, target, records.size()));
     }
@@ -77,7 +77,7 @@ final class BrokerCeiling {
                 lastProgress = System.nanoTime();
             }
             producer.flush();
-            return perSecond(count, System.nanoTime() - start);
+            return Stats.perSecond(count, System.nanoTime() - start);
         }
     }
 
@@ -87,9 +87,5 @@ final class BrokerCeiling {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    static double perSecond(long records, long nanos) {
-        return records * 1e9 / Math.max(1, nanos);
     }
 }

@@ -69,21 +69,38 @@ final class ReplayRuns {
         return new ReplayRuns(in, dir.resolve("out"), last, requests);
     }
 
-    Run measure() throws IOException {
+    /**
+     * One replay and one pass-through over the same files. {@code replayFirst} alternates between repeats, so that
+     * neither side always runs with the colder JIT, page cache and heap.
+     */
+    Run measure(boolean replayFirst) throws IOException {
         BillingConfig config = BillingConfig.defaults();
+        Timed replay;
+        Timed pass;
+        if (replayFirst) {
+            replay = timed(() -> new Replay(config, now).run(in, out.resolve("replay"), true).inputs());
+            pass = timed(() -> new PassThroughReplay(config).run(in, out.resolve("passthrough")));
+        } else {
+            pass = timed(() -> new PassThroughReplay(config).run(in, out.resolve("passthrough")));
+            replay = timed(() -> new Replay(config, now).run(in, out.resolve("replay"), true).inputs());
+        }
+        return new Run(Stats.perSecond(replay.count(), replay.nanos()), Stats.perSecond(pass.count(), pass.nanos()),
+                replay.nanos() / 1e9, replay.cpuNanos() / 1e9, pass.cpuNanos() / 1e9);
+    }
+
+    private interface Counted {
+        long run() throws IOException;
+    }
+
+    private record Timed(long count, long nanos, long cpuNanos) {
+    }
+
+    private static Timed timed(Counted work) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         long cpu = threads.getCurrentThreadCpuTime();
-        long replayed = new Replay(config, now).run(in, out.resolve("replay"), true).inputs();
-        long replayNanos = System.nanoTime() - start;
-        long replayCpu = threads.getCurrentThreadCpuTime() - cpu;
-        start = System.nanoTime();
-        cpu = threads.getCurrentThreadCpuTime();
-        long passed = new PassThroughReplay(config).run(in, out.resolve("passthrough"));
-        long passNanos = System.nanoTime() - start;
-        long passCpu = threads.getCurrentThreadCpuTime() - cpu;
-        return new Run(BrokerCeiling.perSecond(replayed, replayNanos), BrokerCeiling.perSecond(passed, passNanos),
-                replayNanos / 1e9, replayCpu / 1e9, passCpu / 1e9);
+        long count = work.run();
+        return new Timed(count, System.nanoTime() - start, threads.getCurrentThreadCpuTime() - cpu);
     }
 
     int requests() {

@@ -21,6 +21,11 @@ record Stats(List<Double> values) {
         return new Stats(list);
     }
 
+    /** A count over a wall-clock interval, per second; an interval of zero counts as one nanosecond. */
+    static double perSecond(long count, long nanos) {
+        return count * 1e9 / Math.max(1, nanos);
+    }
+
     double median() {
         List<Double> sorted = sorted();
         int middle = sorted.size() / 2;

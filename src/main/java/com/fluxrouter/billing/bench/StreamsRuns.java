@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
@@ -74,22 +73,23 @@ final class StreamsRuns {
         try (KafkaStreams streams = new KafkaStreams(builder.build(), properties)) {
             streams.start();
             awaitRunning(streams);
-            return measure(appId, records);
+            return measure(appId, streams, records);
         }
     }
 
     /**
      * The billing pipeline as {@code run} runs it (RocksDB stores with changelogs), after the catalog and the plans
-     * reached its stores.
+     * reached its stores. Its heap is the growth of this JVM's heap after GC from before the pipeline was built to
+     * after the run: the pipeline's stores, caches and buffers plus whatever the broker kept of the run's records.
      */
     PipelineRun pipeline(Workload.Encoded records, Map<String, String> overrides) throws Exception {
+        long heapBefore = heapAfterGc();
         Started started = startPipeline(overrides);
         Throughput throughput;
         long heap;
         Map<String, Long> written;
         try {
-            long heapBefore = heapAfterGc();
-            throughput = measure(started.appId(), records);
+            throughput = measure(started.appId(), started.pipeline().streams(), records);
             heap = Math.max(0, heapAfterGc() - heapBefore);
             written = cluster.written();
         } finally {
@@ -164,21 +164,22 @@ final class StreamsRuns {
     }
 
     /**
-     * Produces the records in the background (a backlog the application works off) and follows the group's committed
-     * offsets. The sustained rate is taken over the records committed after the first tenth, so the ramp (first
-     * fetches, task start, JIT) weighs alike in short and long runs; a run too short to commit in several steps falls
-     * back to all its records from the first send. The application is running before the first send.
+     * Pauses the running application, produces the records as a backlog, then resumes it and follows the group's
+     * committed offsets until all are committed: the application has the CPU to itself, as the copy loop has, and its
+     * start (rebalance, store restore) is not timed. The sustained rate is taken over the records committed after the
+     * first tenth, so the ramp (first fetches, caches filling) weighs alike in short and long runs; a run too short to
+     * commit in several steps falls back to all its records from the resume.
      */
-    private Throughput measure(String appId, Workload.Encoded records) throws Exception {
-        long start = System.nanoTime();
-        long cpuBefore = processCpuNanos();
-        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-            try (KafkaProducer<byte[], byte[]> producer = cluster.producer(10)) {
-                for (int i = 0; i < records.size(); i++) {
-                    producer.send(new ProducerRecord<>(Topics.ROUTED, records.keys()[i], records.values()[i]));
-                }
+    private Throughput measure(String appId, KafkaStreams streams, Workload.Encoded records) throws Exception {
+        streams.pause();
+        try (KafkaProducer<byte[], byte[]> producer = cluster.producer(10)) {
+            for (int i = 0; i < records.size(); i++) {
+                producer.send(new ProducerRecord<>(Topics.ROUTED, records.keys()[i], records.values()[i]));
             }
-        });
+        }
+        long cpuBefore = processCpuNanos();
+        long start = System.nanoTime();
+        streams.resume();
         long tenth = Math.max(1, records.size() / 10);
         long rampCommitted = -1;
         long rampEnd = 0;
@@ -188,11 +189,10 @@ final class StreamsRuns {
             long committed = cluster.committed(appId, Topics.ROUTED);
             long now = System.nanoTime();
             if (committed >= records.size()) {
-                producing.get();
                 double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / committed;
                 double perSecond = rampCommitted >= 0 && rampCommitted < committed
-                        ? BrokerCeiling.perSecond(committed - rampCommitted, now - rampEnd)
-                        : BrokerCeiling.perSecond(committed, now - start);
+                        ? Stats.perSecond(committed - rampCommitted, now - rampEnd)
+                        : Stats.perSecond(committed, now - start);
                 return new Throughput(perSecond, cpuMicros);
             }
             if (rampCommitted < 0 && committed >= tenth) {
@@ -221,7 +221,8 @@ final class StreamsRuns {
 
     /**
      * Records per second, and the CPU time this whole JVM (broker, producer and application) spent per record: on a
-     * machine shared with other work the rate drops with the CPU it gets, the CPU cost per record much less.
+     * machine shared with other work the rate drops with the CPU it gets, the CPU cost per record much less. The
+     * backlog is produced before the clock starts, so the CPU is the broker's and the application's only.
      */
     record Throughput(double perSecond, double cpuMicrosPerRecord) {
     }
@@ -235,7 +236,10 @@ final class StreamsRuns {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** Bytes on disk per store name, over every task directory ({@code <task>/rocksdb/<store>}). */
+    /**
+     * Bytes of RocksDB data files per store name, over every task directory ({@code <task>/rocksdb/<store>}): the
+     * SST and blob files only, so the write-ahead log, manifest, options and info logs are left out.
+     */
     static Map<String, Long> storeSizes(Path appStateDir) throws IOException {
         Map<String, Long> sizes = new TreeMap<>();
         if (!Files.isDirectory(appStateDir)) {
@@ -245,12 +249,17 @@ final class StreamsRuns {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 Path relative = appStateDir.relativize(file);
                 int rocksdb = indexOf(relative, "rocksdb");
-                if (rocksdb >= 0 && rocksdb + 1 < relative.getNameCount()) {
+                if (rocksdb >= 0 && rocksdb + 1 < relative.getNameCount() && isDataFile(file)) {
                     sizes.merge(relative.getName(rocksdb + 1).toString(), Files.size(file), Long::sum);
                 }
             }
         }
         return sizes;
+    }
+
+    private static boolean isDataFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".sst") || name.endsWith(".blob");
     }
 
     private static int indexOf(Path path, String name) {

@@ -55,7 +55,8 @@ class BenchIT {
                 "| p99 produce-to-alert <= 500 ms at half the sustained rate |",
                 "| replay: 1,000,000 requests in <= 30 s |",
                 "| throughput at 1,000 accounts >= 80 % of that at 100 |");
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| # | measurement | median |");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| # | measurement | median |",
+                "warm-up (discarded)", "replay run 1 (replay first)");
         assertThat(dir.resolve("work")).doesNotExist();
     }
 }
