@@ -127,7 +127,7 @@ final class StreamsRuns {
         BillingConfig config = BillingConfig.of(settings);
         Serdes serdes = new Serdes(config.wireFormat());
         List<AccountPlan> plans = DemoPlans.forAccounts(PLANNED_ACCOUNTS);
-        try (KafkaProducer<byte[], byte[]> producer = cluster.producer(5)) {
+        try (KafkaProducer<byte[], byte[]> producer = Seed.producer(cluster.bootstrapServers())) {
             Seed.catalog(producer, serdes);
             Seed.plans(producer, serdes, plans);
         }

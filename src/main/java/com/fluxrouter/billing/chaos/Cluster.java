@@ -13,8 +13,6 @@ import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
@@ -56,16 +54,7 @@ final class Cluster implements AutoCloseable {
         Cluster cluster = new Cluster(dir, LocalBroker.start(dir.resolve("broker"), 0));
         try {
             TopicSetup.ensure(cluster.admin, partitions, (short) 1);
-            // Not idempotent: on a fresh broker the idempotent producer can loop on OUT_OF_ORDER_SEQUENCE_NUMBER
-            // (KAFKA-15591; seen here with 1,000 plans on a loaded machine). Catalog and plan records are keyed
-            // versions on compacted topics, so a retried duplicate changes nothing; one request in flight keeps
-            // their order.
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer = Seed.producer(cluster.bootstrapServers())) {
                 Seed.catalog(producer, serdes);
                 Seed.plans(producer, serdes, plans);
             }
