@@ -59,8 +59,11 @@ public final class MeteringFlow {
     public static Set<StoreBuilder<?>> stores(BillingConfig config, Serdes serdes) {
         // Ordered, so that the topology description lists the stores the same way on every run.
         Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
-        stores.add(cached(config, keyValue(config, REQUEST_IDS_STORE, serdes.string(),
-                org.apache.kafka.common.serialization.Serdes.Long())));
+        // No cache: every key is new, so the record cache coalesces nothing and only adds its own bookkeeping (a
+        // third of the stream thread's time in the profile, docs/performance.md) while pushing the account-months'
+        // hot entries out of the shared cache.
+        stores.add(keyValue(config, REQUEST_IDS_STORE, serdes.string(),
+                org.apache.kafka.common.serialization.Serdes.Long()));
         stores.add(cached(config, keyValue(config, MONTHS_STORE, serdes.string(), serdes.internal(MonthLedger.class))));
         // No cache: range scans over a caching store copy the cache's keys on every scan.
         stores.add(keyValue(config, DEADLINES_STORE, org.apache.kafka.common.serialization.Serdes.Bytes(),
