@@ -13,7 +13,6 @@ import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.serde.Serdes;
-import com.fluxrouter.billing.topology.TopicSpecs;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,7 +53,7 @@ class BrokerPipelineIT {
     static void startBroker() throws Exception {
         kafka = EmbeddedKafka.start();
         // One partition per topic: replay runs as one partition, so both see one billing clock.
-        kafka.createTopics(TopicSpecs.all(1, (short) 1));
+        kafka.createPipelineTopics(1);
     }
 
     @AfterAll

@@ -4,7 +4,6 @@ import com.fluxrouter.billing.catalog.PublishedPriceList;
 import com.fluxrouter.billing.cli.FluxBilling;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
 import com.fluxrouter.billing.local.Seed;
-import com.fluxrouter.billing.local.TopicSetup;
 import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.PricedRequest;
@@ -14,8 +13,6 @@ import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.Topics;
 import com.fluxrouter.billing.traffic.RequestFactory;
 import com.fluxrouter.billing.traffic.TokenSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,9 +55,7 @@ class CrashRecoveryIT {
     @BeforeAll
     static void startBroker() throws Exception {
         kafka = EmbeddedKafka.start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            TopicSetup.ensure(admin, 2, (short) 1);
-        }
+        kafka.createPipelineTopics(2);
     }
 
     @AfterAll

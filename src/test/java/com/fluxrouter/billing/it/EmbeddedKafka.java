@@ -1,9 +1,8 @@
 package com.fluxrouter.billing.it;
 
+import com.fluxrouter.billing.local.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,10 +20,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** A real single-node KRaft broker (combined broker and controller) in this JVM, for the *IT tests. */
 final class EmbeddedKafka implements AutoCloseable {
@@ -106,25 +103,13 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates the topics and waits until every partition has a leader: producing earlier can make the idempotent
-     * producer loop on OUT_OF_ORDER_SEQUENCE_NUMBER and drop records (KAFKA-15591).
+     * Creates the pipeline's topics (TopicSetup, as {@code topics} and {@code demo} do), which waits until every
+     * partition has a leader: producing earlier can make the idempotent producer drop records (KAFKA-15591).
      */
-    void createTopics(Collection<NewTopic> topics) throws Exception {
+    void createPipelineTopics(int partitions) throws Exception {
         try (Admin admin = Admin.create(clientSettings(Map.of()))) {
-            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-            List<String> names = topics.stream().map(NewTopic::name).toList();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!allLed(admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topics have no leaders after 30 s: " + names);
-                }
-                Thread.sleep(20);
-            }
+            TopicSetup.ensure(admin, partitions, (short) 1);
         }
-    }
-
-    private static boolean allLed(Collection<TopicDescription> descriptions) {
-        return descriptions.stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
     }
 
     KafkaProducer<byte[], byte[]> producer() {

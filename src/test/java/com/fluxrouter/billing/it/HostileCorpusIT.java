@@ -10,7 +10,6 @@ import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.serde.Serdes;
-import com.fluxrouter.billing.topology.TopicSpecs;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,7 +58,7 @@ class HostileCorpusIT {
     static void startBroker() throws Exception {
         kafka = EmbeddedKafka.start();
         // One partition per topic: one billing clock, and offsets in the order of the sends.
-        kafka.createTopics(TopicSpecs.all(1, (short) 1));
+        kafka.createPipelineTopics(1);
     }
 
     @AfterAll

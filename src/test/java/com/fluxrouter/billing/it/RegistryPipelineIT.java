@@ -26,7 +26,6 @@ import com.fluxrouter.billing.serde.SchemaRegistryClient;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.TopicSchemas;
-import com.fluxrouter.billing.topology.TopicSpecs;
 import com.fluxrouter.billing.topology.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.avro.Schema;
@@ -94,7 +93,7 @@ class RegistryPipelineIT {
         registry = new SchemaRegistryClient(server.url(), null, Duration.ofSeconds(10));
         kafka = EmbeddedKafka.start();
         // One partition per topic: the topology replay it is compared with runs as one partition.
-        kafka.createTopics(TopicSpecs.all(1, (short) 1));
+        kafka.createPipelineTopics(1);
     }
 
     @AfterAll

@@ -3,14 +3,11 @@ package com.fluxrouter.billing.it;
 import com.fluxrouter.billing.catalog.CatalogFlow;
 import com.fluxrouter.billing.cli.FluxBilling;
 import com.fluxrouter.billing.local.Service;
-import com.fluxrouter.billing.local.TopicSetup;
 import com.fluxrouter.billing.replay.InputFiles;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,9 +36,7 @@ class ResetIT {
     @Test
     void aResetPipelineReprocessesItsInputsFromScratch() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-                TopicSetup.ensure(admin, 1, (short) 1);
-            }
+            kafka.createPipelineTopics(1);
             Map<String, String> settings = Map.of(
                     StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-it-reset",

@@ -9,7 +9,6 @@ import com.fluxrouter.billing.catalog.CatalogFlow;
 import com.fluxrouter.billing.deploy.Dashboard;
 import com.fluxrouter.billing.local.Service;
 import com.fluxrouter.billing.local.Seed;
-import com.fluxrouter.billing.local.TopicSetup;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
@@ -17,8 +16,6 @@ import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.Topics;
 import com.fluxrouter.billing.traffic.RequestFactory;
 import com.fluxrouter.billing.traffic.TokenSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,9 +60,7 @@ class TwoInstancesIT {
     @BeforeAll
     static void startBroker() throws Exception {
         kafka = EmbeddedKafka.start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            TopicSetup.ensure(admin, 4, (short) 1);
-        }
+        kafka.createPipelineTopics(4);
     }
 
     @AfterAll
