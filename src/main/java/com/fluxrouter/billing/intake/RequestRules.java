@@ -5,11 +5,14 @@ import com.fluxrouter.billing.errors.RejectedException;
 import com.fluxrouter.billing.schema.RoutedRequest;
 
 import java.time.Duration;
+import java.time.Instant;
 
-/** Validation of a routed request before pricing (rule 4); plain Java. */
+/** Validation of a routed request before pricing (rule 4 of docs/billing-rules.md); plain Java. */
 public final class RequestRules {
     public static final long MAX_TOKENS = 10_000_000L;
+    /** Longest id, in Unicode code points (not UTF-16 units: an emoji is one, not two). */
     public static final int MAX_ID_LENGTH = 256;
+    /** How far completed_at may run ahead of the time the request is judged against (rule 4). */
     public static final long FUTURE_TOLERANCE_MS = Duration.ofMinutes(5).toMillis();
 
     private RequestRules() {
@@ -17,8 +20,10 @@ public final class RequestRules {
 
     /**
      * @param key            the record key as received
-     * @param producedAt     the record's timestamp: when the router produced it
-     * @param earliestMillis completed_at before this is not plausible
+     * @param producedAt     epoch ms the request is judged "in the future" against: the earlier of the record's
+     *                       timestamp (when it was produced or appended) and the pipeline's wall clock when it read
+     *                       the record, as the timestamp extractor (live) or replay's {@code --now} caps it
+     * @param earliestMillis completed_at before this (epoch ms) is not plausible
      * @throws RejectedException with the first rule the request breaks
      */
     public static void check(String key, RoutedRequest request, long producedAt, long earliestMillis) {
@@ -40,7 +45,8 @@ public final class RequestRules {
         }
         if (completedAt > producedAt + FUTURE_TOLERANCE_MS) {
             throw new RejectedException(Reason.FUTURE_TIMESTAMP, "completed_at " + request.getCompletedAt()
-                    + " is more than 5 minutes after the record was produced");
+                    + " is more than 5 minutes after " + Instant.ofEpochMilli(producedAt)
+                    + " (the earlier of the record's timestamp and the pipeline's clock)");
         }
     }
 
@@ -48,8 +54,10 @@ public final class RequestRules {
         if (id == null || id.isBlank()) {
             throw new RejectedException(Reason.MISSING_ID, field + " is missing");
         }
-        if (id.length() > MAX_ID_LENGTH) {
-            throw new RejectedException(Reason.INVALID_ID, field + " is longer than " + MAX_ID_LENGTH + " characters");
+        // Counted in code points, the unit the rule states: a UTF-16 count would reject 256 emoji as 512.
+        if (id.length() > MAX_ID_LENGTH && id.codePointCount(0, id.length()) > MAX_ID_LENGTH) {
+            throw new RejectedException(Reason.INVALID_ID, field + " is longer than " + MAX_ID_LENGTH
+                    + " code points");
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);

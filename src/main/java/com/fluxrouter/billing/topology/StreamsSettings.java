@@ -35,10 +35,13 @@ public final class StreamsSettings {
     /**
      * Overrides for runs on TopologyTestDriver (replay and unit tests). The driver drops dead-letter records written
      * while deserializing under exactly-once (its MockProducer.clear() discards the open transaction's sends), and a
-     * single synchronous driver has no failures for exactly-once to guard against, so it runs at-least-once.
+     * single synchronous driver has no failures for exactly-once to guard against, so it runs at-least-once. The
+     * driver's wall clock is a mock the live extractor cannot see, so record timestamps are taken as piped
+     * ({@link ProducedAtExtractor.AsProduced}): what a run on the driver gets is decided by its input, not the day.
      */
     public static Map<String, Object> forTestDriver() {
-        return Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        return Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE,
+                StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, ProducedAtExtractor.AsProduced.class);
     }
 
     static Map<String, Object> required() {

@@ -242,6 +242,48 @@ class RejectionBehaviourTest extends PipelineTest {
         assertThat(priced()).extracting(PricedRequest::getRequestId).containsExactly("r".repeat(256));
     }
 
+    /** U+1F600, outside the Basic Multilingual Plane: one code point, two UTF-16 units, four UTF-8 bytes. */
+    private static final String EMOJI = "\uD83D\uDE00";
+
+    private static String emoji(int codePoints) {
+        String id = EMOJI.repeat(codePoints);
+        assertThat(id.codePointCount(0, id.length())).isEqualTo(codePoints);
+        assertThat(id.length()).isEqualTo(2 * codePoints);
+        return id;
+    }
+
+    @Test
+    void requestIdOf256EmojiIsAcceptedBecauseTheLimitCountsCodePoints() {
+        send(candidate().setRequestId(emoji(256)));
+
+        assertThat(rejected()).isEmpty();
+        assertThat(priced()).extracting(PricedRequest::getRequestId).containsExactly(emoji(256));
+    }
+
+    @Test
+    void requestIdOf257EmojiIsRejectedAsInvalidId() {
+        RejectedRecord record = assertRejected(candidate().setRequestId(emoji(257)).build(), Reason.INVALID_ID);
+        assertThat(record.getDetail()).contains("256 code points");
+    }
+
+    @Test
+    void accountIdOf256EmojiIsAcceptedBecauseTheLimitCountsCodePoints() {
+        String account = emoji(256);
+        send(request(account, Lane.EXPRESS, 1_000, 0, AROUND.toString()));
+
+        assertThat(rejected()).isEmpty();
+        assertThat(priced()).singleElement().satisfies(p -> {
+            assertThat(p.getAccountId()).isEqualTo(account);
+            assertThat(p.getCostUsd()).isEqualTo(usd("0.001"));
+        });
+    }
+
+    @Test
+    void accountIdOf257EmojiIsRejectedAsInvalidId() {
+        RejectedRecord record = assertRejected(candidate().setAccountId(emoji(257)).build(), Reason.INVALID_ID);
+        assertThat(record.getDetail()).contains("account_id", "256 code points");
+    }
+
     @Test
     void requestIdWithInvalidUtf8IsRejectedAsInvalidId() {
         byte[] value = bytesOf(candidate().setRequestId("req-utf8-Z").build());
