@@ -1,7 +1,6 @@
 package com.fluxrouter.billing.cli;
 
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.replay.InputFiles;
 import com.fluxrouter.billing.replay.Replay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +12,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "replay", description = {
         "Runs the billing topology over JSON-lines files: models.jsonl, rates.jsonl, plans.jsonl (optional) and",
-        "requests.jsonl from --in; writes priced, overage, alerts, invoice-lines and rejected .jsonl to --out."})
+        "requests.jsonl from --in; writes priced, overage, alerts, invoice-lines and rejected .jsonl to --out.",
+        "Without models.jsonl (rates.jsonl) the published models (rates) apply; a file that is given is the whole",
+        "topic and replaces the published records of its kind. A line may carry produced_at, partition and offset",
+        "(as export writes them)."})
 final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, description = "Input directory.")
     Path in;
@@ -30,9 +32,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-close", description = "Leave months open at the end of the input instead of closing them.")
     boolean noClose;
 
-    @Option(names = "--now", description = "When the records count as produced (ISO-8601; default: the latest "
-            + "completed_at in requests.jsonl). Requests completed more than 5 minutes after it are FUTURE_TIMESTAMP.")
+    @Option(names = "--now", description = "Replay's wall clock (ISO-8601; default: the wall clock when the replay "
+            + "starts). A record counts as produced at its produced_at, or at --now when it has none or a later one; "
+            + "requests completed more than 5 minutes after that are FUTURE_TIMESTAMP.")
     Instant now;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of flux.requests.routed, each with "
+            + "its own billing clock as live; accounts placed as Kafka's default partitioner places their keys "
+            + "(default ${DEFAULT-VALUE}).")
+    int partitions;
 
     @Override
     public Integer call() throws Exception {
@@ -40,8 +48,9 @@ final class ReplayCommand implements Callable<Integer> {
                 .with(BillingConfig.GRACE, grace.toString())
                 .with(BillingConfig.DEDUP_WINDOW, dedupWindow.toString());
         long started = System.nanoTime();
-        Instant producedAt = now != null ? now : InputFiles.latestCompletedAt(in).orElse(Instant.EPOCH);
-        Replay.Result result = new Replay(config, producedAt).run(in, out, !noClose);
+        // The wall clock, as live: a far-future request in the input is FUTURE_TIMESTAMP, not the billing clock.
+        Instant wallClock = now != null ? now : Instant.now();
+        Replay.Result result = new Replay(config, wallClock, partitions).run(in, out, !noClose);
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         System.out.printf("replayed %,d input records in %.1f s (%,d records/s)%n", result.inputs(), millis / 1000.0,
                 result.inputs() * 1000 / millis);

@@ -6,7 +6,7 @@ public enum Reason {
     MALFORMED,
     /** request_id or account_id is empty. */
     MISSING_ID,
-    /** An id is longer than 256 characters or holds control characters or invalid UTF-8. */
+    /** An id is longer than 256 Unicode code points or holds control characters or invalid UTF-8. */
     INVALID_ID,
     /** The record key is missing or is not the value's account_id. */
     KEY_MISMATCH,

@@ -48,6 +48,15 @@ public final class AvroJson {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
         }
+        return read(node, type);
+    }
+
+    /**
+     * Reads a parsed JSON object into a record of the type; members that are no field of the type are ignored.
+     *
+     * @throws IllegalArgumentException naming the first field that is missing or of the wrong form
+     */
+    public <T extends SpecificRecord> T read(JsonNode node, Class<T> type) {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }

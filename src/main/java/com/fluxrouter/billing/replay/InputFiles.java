@@ -22,68 +22,69 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Turns a directory of JSON-lines files into the records the router fleet and the catalog owners would produce:
  * {@code models.jsonl}, {@code rates.jsonl}, {@code plans.jsonl}, then {@code requests.jsonl}, each keyed as its
- * topic's contract says and encoded with the configured wire format. Missing catalog files stand for the
- * published price list. A line that is not a valid record is passed on as its raw bytes with no key, as a broken
- * producer would send it.
+ * topic's contract says and encoded with the configured wire format. A missing catalog file stands for the
+ * published price list; a catalog file that is there is the whole topic, so the published list's records of that
+ * file's kind are not added (a topic that was never seeded must not gain prices in a replay). A line that is not a
+ * valid record is passed on as its raw bytes with no key, as a broken producer would send it.
+ *
+ * <p>Besides the record's fields a line may carry what {@code export} writes: {@value #PRODUCED_AT} (ISO-8601 UTC,
+ * the record timestamp the topic had), {@value #PARTITION} and {@value #OFFSET} (where it was on the topic). A line
+ * with {@value #VALUE_BASE64} is a record the topic held that is no record of its schema: its key and value bytes
+ * (base64, {@value #KEY_BASE64} optional) go in as they were.
  */
 public final class InputFiles {
+    public static final String PRODUCED_AT = "produced_at";
+    public static final String PARTITION = "partition";
+    public static final String OFFSET = "offset";
+    public static final String KEY_BASE64 = "key_base64";
+    public static final String VALUE_BASE64 = "value_base64";
+
     /** Receives each record in file order. */
     @FunctionalInterface
     public interface Sink {
         void accept(String topic, byte[] key, byte[] value);
     }
 
+    /**
+     * One input record with where and when the topic had it, each null when the line does not say.
+     *
+     * @param producedAt epoch milliseconds of the record timestamp the topic had
+     */
+    public record Input(String topic, byte[] key, byte[] value, Long producedAt, Integer partition, Long offset) {
+    }
+
+    /** Receives each record, with its produced_at, partition and offset, in file order. */
+    @FunctionalInterface
+    public interface InputSink {
+        void accept(Input input);
+    }
+
     private final Serdes serdes;
     private final AvroJson json = new AvroJson();
+    private final ObjectMapper mapper = new ObjectMapper();
 
     public InputFiles(Serdes serdes) {
         this.serdes = serdes;
     }
 
-    /**
-     * The latest completed_at in the directory's requests, the default "now" of a replay: with it, the same input
-     * gives the same output on any day, and nothing in the input counts as in the future.
-     */
-    public static Optional<Instant> latestCompletedAt(Path dir) throws IOException {
-        Path file = dir.resolve("requests.jsonl");
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        ObjectMapper mapper = new ObjectMapper();
-        Instant latest = null;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                Instant at = completedAt(mapper, line);
-                if (at != null && (latest == null || at.isAfter(latest))) {
-                    latest = at;
-                }
-            }
-        }
-        return Optional.ofNullable(latest);
-    }
-
-    /** completed_at of a line, or null when the line has none that parses (it will be rejected anyway). */
-    private static Instant completedAt(ObjectMapper mapper, String line) {
-        try {
-            JsonNode at = mapper.readTree(line).get("completed_at");
-            if (at == null) {
-                return null;
-            }
-            return at.isIntegralNumber() ? Instant.ofEpochMilli(at.longValue()) : Instant.parse(at.asText());
-        } catch (JsonProcessingException | DateTimeParseException unreadable) {
-            return null;
-        }
-    }
-
-    /** Sends every record of the directory to the sink; returns how many. */
+    /** Sends every record of the directory to the sink, without produced_at, partition or offset; returns how many. */
     public long send(Path dir, Sink sink) throws IOException {
+        return sendInputs(dir, input -> sink.accept(input.topic(), input.key(), input.value()));
+    }
+
+    /**
+     * Sends every record of the directory to the sink; returns how many.
+     *
+     * @throws IOException when a file cannot be read
+     */
+    public long sendInputs(Path dir, InputSink sink) throws IOException {
         return send(dir.resolve("models.jsonl"), Topics.MODELS, ModelLane.class, PublishedPriceList.models(),
                         model -> string(Topics.MODELS, model.getModelId()), sink)
                 + send(dir.resolve("rates.jsonl"), Topics.RATES, LaneRate.class, PublishedPriceList.rates(),
@@ -95,9 +96,10 @@ public final class InputFiles {
     }
 
     private <T extends SpecificRecord> long send(Path file, String topic, Class<T> type, List<T> defaults,
-                                                 Function<T, byte[]> keyOf, Sink sink) throws IOException {
+                                                 Function<T, byte[]> keyOf, InputSink sink) throws IOException {
         if (!Files.exists(file)) {
-            defaults.forEach(record -> sink.accept(topic, keyOf.apply(record), value(topic, type, record)));
+            defaults.forEach(record -> sink.accept(new Input(topic, keyOf.apply(record), value(topic, type, record),
+                    null, null, null)));
             return defaults.size();
         }
         long count = 0;
@@ -106,19 +108,56 @@ public final class InputFiles {
                 if (line.isBlank()) {
                     continue;
                 }
-                T record;
-                try {
-                    record = json.read(line, type);
-                } catch (IllegalArgumentException unreadable) {
-                    sink.accept(topic, null, line.getBytes(StandardCharsets.UTF_8));
-                    count++;
-                    continue;
-                }
-                sink.accept(topic, keyOf.apply(record), value(topic, type, record));
+                sink.accept(input(line, topic, type, keyOf));
                 count++;
             }
         }
         return count;
+    }
+
+    private <T extends SpecificRecord> Input input(String line, String topic, Class<T> type, Function<T, byte[]> keyOf) {
+        JsonNode node = object(line);
+        Long producedAt = node == null ? null : producedAt(node);
+        Integer partition = node == null || !node.path(PARTITION).canConvertToInt() ? null : node.get(PARTITION).intValue();
+        Long offset = node == null || !node.path(OFFSET).canConvertToLong() ? null : node.get(OFFSET).longValue();
+        if (node != null && node.hasNonNull(VALUE_BASE64)) {
+            byte[] key = node.hasNonNull(KEY_BASE64) ? Base64.getDecoder().decode(node.get(KEY_BASE64).asText()) : null;
+            return new Input(topic, key, Base64.getDecoder().decode(node.get(VALUE_BASE64).asText()), producedAt,
+                    partition, offset);
+        }
+        T record;
+        try {
+            record = json.read(node, type);
+        } catch (IllegalArgumentException unreadable) {
+            return new Input(topic, null, line.getBytes(StandardCharsets.UTF_8), producedAt, partition, offset);
+        }
+        return new Input(topic, keyOf.apply(record), value(topic, type, record), producedAt, partition, offset);
+    }
+
+    /** The line as a JSON object, or null when it is none (it goes in as raw bytes). */
+    private JsonNode object(String line) {
+        try {
+            JsonNode node = mapper.readTree(line);
+            return node != null && node.isObject() ? node : null;
+        } catch (JsonProcessingException notJson) {
+            return null;
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException when produced_at is there but not an ISO-8601 instant: a wrong timestamp
+     *                                  would judge the record, so the replay stops rather than guess
+     */
+    private static Long producedAt(JsonNode node) {
+        JsonNode at = node.get(PRODUCED_AT);
+        if (at == null || at.isNull()) {
+            return null;
+        }
+        try {
+            return Instant.parse(at.asText()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(PRODUCED_AT + " is not an ISO-8601 instant: " + at.asText(), e);
+        }
     }
 
     private byte[] string(String topic, String key) {

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * {@code bin/flux-billing replay}: runs the billing rules over JSON-lines files ({@link InputFiles}) in file order,
- * each record produced at {@code now}, and writes every output topic as JSON lines. A line that is not a valid
+ * each record produced at its {@code produced_at} capped at {@code now} (or at {@code now}), on one billing clock
+ * per partition, and writes every output topic as JSON lines. A line that is not a valid
  * record goes in as its raw bytes and comes out on rejected.jsonl as MALFORMED, exactly as it would live. Same
  * input, same output.
  */
@@ -25,21 +26,37 @@ public final class Replay {
 
     private final BillingConfig config;
     private final Instant now;
+    private final int partitions;
 
     /** Counts per output file, in the order written. */
     public record Result(long inputs, Map<String, Long> outputs) {
     }
 
+    /** One partition: one billing clock for every account. */
     public Replay(BillingConfig config, Instant now) {
+        this(config, now, 1);
+    }
+
+    /**
+     * @param now        replay's wall clock (rule 4): record timestamps are their produced_at capped at it, or it
+     * @param partitions partitions of the request topic, each with its own billing clock as live (rule 10)
+     * @throws IllegalArgumentException when partitions is below 1
+     */
+    public Replay(BillingConfig config, Instant now, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
+        }
         this.config = config.with(BillingConfig.STATE_STORES, "in_memory").with(BillingConfig.STATE_CHANGELOGS, "false");
         this.now = now;
+        this.partitions = partitions;
     }
 
     public Result run(Path in, Path out, boolean closeOpenMonths) throws IOException {
         Path stateDir = Files.createTempDirectory("flux-replay-");
         try (JsonSinks sinks = new JsonSinks(out)) {
-            ReplayEngine engine = new ReplayEngine(config, now, sinks, stateDir);
-            long count = new InputFiles(new Serdes(config.wireFormat())).send(in, engine::accept);
+            ReplayEngine engine = new ReplayEngine(config, now, partitions, sinks, stateDir);
+            InputFiles.InputSink sink = engine::accept;
+            long count = new InputFiles(new Serdes(config.wireFormat())).sendInputs(in, sink);
             if (closeOpenMonths) {
                 engine.closeOpenMonths(CLOSE_ALL);
             }

@@ -25,6 +25,7 @@ import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.TaskId;
@@ -52,8 +53,14 @@ import java.util.Properties;
  * input record takes the path it takes in the topology: catalog and plan records are validated and kept (the
  * topology's global stores and plan history), requests are validated, priced, joined with their plan history and
  * handed to the very {@code MeterProcessor} the topology runs, with the same stores; failures become rejected
- * records built as the exception handlers build them. One partition, records in file order, each produced at
- * {@code now}. {@code ReplayEngineTest} holds it to byte-identical output with the topology on TopologyTestDriver.
+ * records built as the exception handlers build them. {@code ReplayEngineTest} holds it to byte-identical output
+ * with the topology on TopologyTestDriver.
+ *
+ * <p>Time and partitions as live (rules 4 and 10 of docs/billing-rules.md): {@code now} is replay's wall clock; a
+ * record's timestamp is its {@code produced_at} capped at {@code now}, or {@code now} when it has none. Requests run
+ * on {@code partitions} partitions, each a task of its own with its own meter, stores and billing clock, an account
+ * on the partition Kafka's default partitioner gives its key (murmur2 of the key bytes modulo the partition count),
+ * records of a partition in file order.
  */
 final class ReplayEngine {
     private final Serdes serdes;
@@ -63,12 +70,11 @@ final class ReplayEngine {
     private final BillingConfig config;
     private final Properties properties = new Properties();
     private final File stateDir;
-    private final List<StateStore> stores = new ArrayList<>();
-    private MockProcessorContext<Object, SpecificRecord> context;
-    private Processor<String, PlannedRequest, Object, SpecificRecord> meter;
     private final TimestampedKeyValueStore<String, PlanHistory> plans;
+    private final List<Task> tasks = new ArrayList<>();
     private final Map<String, ModelLane> models = new HashMap<>();
     private final Map<LaneRateKey, LaneRate> rates = new LinkedHashMap<>();
+    /** Next offset of each topic-partition, for records whose line does not give one. */
     private final Map<String, Long> offsets = new HashMap<>();
     private List<Rate> rateVersions = List.of();
 
@@ -79,7 +85,76 @@ final class ReplayEngine {
         }
     }
 
+    /** One partition of the request topic: its meter, with its own context and stores. */
+    private final class Task {
+        private final int partition;
+        private final List<StateStore> stores = new ArrayList<>();
+        private MockProcessorContext<Object, SpecificRecord> context;
+        private Processor<String, PlannedRequest, Object, SpecificRecord> meter;
+
+        Task(int partition, StateStore planStore) {
+            this.partition = partition;
+            this.context = newContext();
+            for (StoreBuilder<?> builder : MeteringFlow.stores(config, serdes)) {
+                StateStore store = builder.build();
+                store.init(context.getStateStoreContext(), store);
+                context.addStateStore(store);
+                stores.add(store);
+            }
+            // Plan histories are per account and accounts never share a partition: one store serves every task.
+            context.addStateStore(planStore);
+            stores.add(planStore);
+            this.meter = MeteringFlow.meter(config);
+            meter.init(context);
+        }
+
+        private MockProcessorContext<Object, SpecificRecord> newContext() {
+            MockProcessorContext<Object, SpecificRecord> fresh =
+                    new MockProcessorContext<>(properties, new TaskId(0, partition), stateDir);
+            fresh.setCurrentSystemTimeMs(now);
+            return fresh;
+        }
+
+        void restart() {
+            meter.close();
+            context = newContext();
+            stores.forEach(context::addStateStore);
+            meter = MeteringFlow.meter(config);
+            meter.init(context);
+        }
+
+        void closeOpenMonths(long later) {
+            context.setCurrentSystemTimeMs(later);
+            for (MockProcessorContext.CapturedPunctuator punctuator : context.scheduledPunctuators()) {
+                if (punctuator.getType() == PunctuationType.WALL_CLOCK_TIME) {
+                    punctuator.getPunctuator().punctuate(later);
+                }
+            }
+            drain();
+        }
+
+        void drain() {
+            for (MockProcessorContext.CapturedForward<?, ?> forward : context.forwarded()) {
+                sinks.write((SpecificRecord) forward.record().value());
+            }
+            context.resetForwards();
+        }
+    }
+
+    /** One partition, as before partitions were a choice. */
     ReplayEngine(BillingConfig config, Instant now, JsonSinks sinks, Path stateDir) {
+        this(config, now, 1, sinks, stateDir);
+    }
+
+    /**
+     * @param now        replay's wall clock: no record timestamp is later
+     * @param partitions partitions of the request and plan topics, each with its own billing clock (at least 1)
+     * @throws IllegalArgumentException when partitions is below 1
+     */
+    ReplayEngine(BillingConfig config, Instant now, int partitions, JsonSinks sinks, Path stateDir) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
+        }
         this.serdes = new Serdes(config.wireFormat());
         this.sinks = sinks;
         this.now = now.toEpochMilli();
@@ -87,78 +162,89 @@ final class ReplayEngine {
         this.config = config;
         this.stateDir = stateDir.toFile();
         properties.putAll(StreamsSettings.of(config));
-        this.context = newContext();
-        List<StoreBuilder<?>> builders = new ArrayList<>(MeteringFlow.stores(config, serdes));
-        builders.add(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.STORE),
-                serdes.string(), serdes.internal(PlanHistory.class)).withLoggingDisabled());
-        for (StoreBuilder<?> builder : builders) {
-            StateStore store = builder.build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-            stores.add(store);
+        StateStore planStore = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.STORE),
+                serdes.string(), serdes.internal(PlanHistory.class)).withLoggingDisabled().build();
+        MockProcessorContext<Object, SpecificRecord> planContext =
+                new MockProcessorContext<>(properties, new TaskId(0, 0), this.stateDir);
+        planStore.init(planContext.getStateStoreContext(), planStore);
+        for (int partition = 0; partition < partitions; partition++) {
+            tasks.add(new Task(partition, planStore));
         }
-        this.plans = context.getStateStore(PlanFlow.STORE);
-        this.meter = MeteringFlow.meter(config);
-        meter.init(context);
-    }
-
-    private MockProcessorContext<Object, SpecificRecord> newContext() {
-        MockProcessorContext<Object, SpecificRecord> fresh = new MockProcessorContext<>(properties, new TaskId(0, 0), stateDir);
-        fresh.setCurrentSystemTimeMs(now);
-        return fresh;
+        this.plans = tasks.get(0).context.getStateStore(PlanFlow.STORE);
     }
 
     /**
-     * What a restart from committed state does to the meter: the processor is closed and a new one starts on the
-     * same stores, with nothing else carried over (its schedule included). Lets tests split a replay anywhere.
+     * What a restart from committed state does to the meters: each processor is closed and a new one starts on
+     * the same stores, with nothing else carried over (its schedule included). Lets tests split a replay anywhere.
      */
     void restart() {
-        meter.close();
-        context = newContext();
-        stores.forEach(context::addStateStore);
-        meter = MeteringFlow.meter(config);
-        meter.init(context);
+        tasks.forEach(Task::restart);
     }
 
-    /** Processes one input record as the topology would. */
+    /** Processes one input record, produced at {@code now}, as the topology would. */
     void accept(String topic, byte[] key, byte[] value) {
-        long offset = offsets.merge(topic, 1L, Long::sum) - 1;
+        accept(new InputFiles.Input(topic, key, value, null, null, null));
+    }
+
+    /** Processes one input record as the topology would, at its produced_at capped at {@code now}. */
+    void accept(InputFiles.Input input) {
+        String topic = input.topic();
+        int partition = partitionOf(input);
+        long timestamp = input.producedAt() == null ? now : Math.min(input.producedAt(), now);
+        String topicPartition = topic + "-" + partition;
+        long offset = input.offset() != null ? input.offset() : offsets.getOrDefault(topicPartition, 0L);
+        offsets.put(topicPartition, offset + 1);
+        Task task = tasks.get(Topics.ROUTED.equals(topic) ? partition : 0);
         try {
             switch (topic) {
-                case Topics.ROUTED -> request(key, value);
-                case Topics.MODELS -> model(key, value);
-                case Topics.RATES -> rate(key, value);
-                case Topics.PLANS -> plan(key, value);
+                case Topics.ROUTED -> request(task, input.key(), input.value(), timestamp);
+                case Topics.MODELS -> model(input.key(), input.value());
+                case Topics.RATES -> rate(input.key(), input.value());
+                case Topics.PLANS -> plan(input.key(), input.value(), timestamp);
                 default -> throw new IllegalArgumentException("not an input topic: " + topic);
             }
         } catch (Malformed malformed) {
-            reject(Reason.MALFORMED, Rejections.describe(malformed.getCause()), topic, offset, key, value);
+            reject(Reason.MALFORMED, Rejections.describe(malformed.getCause()), topic, partition, offset, timestamp,
+                    input.key(), input.value());
         } catch (RuntimeException failure) {
-            reject(Rejections.reasonOf(failure), Rejections.detailOf(failure), topic, offset, key, value);
+            reject(Rejections.reasonOf(failure), Rejections.detailOf(failure), topic, partition, offset, timestamp,
+                    input.key(), input.value());
         } finally {
-            drain();
+            task.drain();
         }
     }
 
-    /** What the wall-clock punctuation does once the partition is idle and the wall clock is far ahead. */
+    /**
+     * The catalog topics have one partition. Requests and plans go where Kafka's default partitioner puts their key
+     * bytes; a record without a key (a line that is no record) stays on the partition its line names, if any.
+     */
+    private int partitionOf(InputFiles.Input input) {
+        int count = tasks.size();
+        if (Topics.MODELS.equals(input.topic()) || Topics.RATES.equals(input.topic())) {
+            return 0;
+        }
+        if (input.key() != null) {
+            return Utils.toPositive(Utils.murmur2(input.key())) % count;
+        }
+        return input.partition() == null ? 0 : Math.floorMod(input.partition(), count);
+    }
+
+    /** What the wall-clock punctuation does once each partition is idle and the wall clock is far ahead. */
     void closeOpenMonths(Duration ahead) {
         long later = now + ahead.toMillis();
-        context.setCurrentSystemTimeMs(later);
-        for (MockProcessorContext.CapturedPunctuator punctuator : context.scheduledPunctuators()) {
-            if (punctuator.getType() == PunctuationType.WALL_CLOCK_TIME) {
-                punctuator.getPunctuator().punctuate(later);
-            }
+        for (Task task : tasks) {
+            task.closeOpenMonths(later);
         }
-        drain();
     }
 
-    private void request(byte[] key, byte[] value) {
+    private void request(Task task, byte[] key, byte[] value, long timestamp) {
         String account = decode(serdes.string().deserializer(), Topics.ROUTED, key);
         RoutedRequest request = decode(serdes.avro(RoutedRequest.class).deserializer(), Topics.ROUTED, value);
-        RequestRules.check(account, request, now, earliest);
+        RequestRules.check(account, request, timestamp, earliest);
         PricedCandidate priced = RequestPricing.price(request, models.get(request.getServedModel()), rateVersions);
         ValueAndTimestamp<PlanHistory> history = plans.get(account);
-        meter.process(new Record<>(account, new PlannedRequest(priced, history == null ? null : history.value()), now));
+        task.meter.process(new Record<>(account, new PlannedRequest(priced, history == null ? null : history.value()),
+                timestamp));
     }
 
     private void model(byte[] key, byte[] value) {
@@ -188,13 +274,13 @@ final class ReplayEngine {
         rateVersions = rates.values().stream().map(CatalogRules::toRate).toList();
     }
 
-    private void plan(byte[] key, byte[] value) {
+    private void plan(byte[] key, byte[] value, long timestamp) {
         AccountPlanKey version = decode(serdes.avro(AccountPlanKey.class).deserializer(), Topics.PLANS, key);
         AccountPlan plan = decode(serdes.avro(AccountPlan.class).deserializer(), Topics.PLANS, value);
         PlanRules.check(version, plan);
         ValueAndTimestamp<PlanHistory> history = plans.get(plan.getAccountId());
         PlanHistory updated = PlanHistories.with(history == null ? PlanHistories.empty() : history.value(), plan);
-        plans.put(plan.getAccountId(), ValueAndTimestamp.make(updated, now));
+        plans.put(plan.getAccountId(), ValueAndTimestamp.make(updated, timestamp));
     }
 
     private static <T> T decode(Deserializer<T> deserializer, String topic, byte[] bytes) {
@@ -205,14 +291,8 @@ final class ReplayEngine {
         }
     }
 
-    private void reject(Reason reason, String detail, String topic, long offset, byte[] key, byte[] value) {
-        sinks.write(Rejections.record(reason, detail, topic, 0, offset, now, key, value));
-    }
-
-    private void drain() {
-        for (MockProcessorContext.CapturedForward<?, ?> forward : context.forwarded()) {
-            sinks.write((SpecificRecord) forward.record().value());
-        }
-        context.resetForwards();
+    private void reject(Reason reason, String detail, String topic, int partition, long offset, long timestamp,
+                        byte[] key, byte[] value) {
+        sinks.write(Rejections.record(reason, detail, topic, partition, offset, timestamp, key, value));
     }
 }

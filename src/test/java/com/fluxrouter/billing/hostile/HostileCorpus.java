@@ -417,6 +417,11 @@ public final class HostileCorpus {
         reject("request_id of 257 characters", request("acct-a", "2026-10-10T10:00:00Z").setRequestId("r".repeat(257)),
                 Reason.INVALID_ID);
         accept("request_id of 256 characters", request("acct-b", "2026-10-06T00:00:00Z").setRequestId("r".repeat(256)));
+        // Emoji are outside the Basic Multilingual Plane: two UTF-16 units each, one code point, the unit of the limit.
+        accept("request_id of 256 emoji (512 UTF-16 units)",
+                request("acct-b", "2026-10-06T00:00:00Z").setRequestId("\uD83D\uDE00".repeat(256)));
+        reject("request_id of 257 emoji", request("acct-a", "2026-10-10T10:00:00Z").setRequestId("\uD83D\uDE00".repeat(257)),
+                Reason.INVALID_ID);
         reject("request_id of 1 MB", request("acct-a", "2026-10-10T10:00:00Z").setRequestId("x".repeat(1_000_000)),
                 Reason.INVALID_ID);
         RoutedRequest hugeAccount = request("acct-a", "2026-10-10T10:00:00Z").setAccountId("a".repeat(1_000_000)).build();

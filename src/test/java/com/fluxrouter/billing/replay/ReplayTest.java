@@ -53,10 +53,97 @@ class ReplayTest {
                         && l.contains("\"line_type\":\"TOTAL\"") && l.contains("\"amount_due_usd\":\"10.1\""));
     }
 
+    private static String request(String id, String account, String completedAt, String extra) {
+        return "{\"request_id\":\"" + id + "\",\"account_id\":\"" + account + "\",\"requested_model\":\"flux-auto\","
+                + "\"served_model\":\"flux-express-small\",\"input_tokens\":1000000,\"output_tokens\":0,"
+                + "\"completed_at\":\"" + completedAt + "\"" + extra + "}";
+    }
+
     @Test
-    void defaultNowIsTheLatestCompletedAtSoTheOutputDoesNotDependOnTheDay() throws IOException {
-        assertThat(InputFiles.latestCompletedAt(EXAMPLES)).contains(Instant.parse("2026-11-03T10:00:00Z"));
-        assertThat(InputFiles.latestCompletedAt(tmp)).isEmpty();
+    void producedAtIsTheRecordTimestampCappedAtNow() throws IOException {
+        Path in = tmp.resolve("produced");
+        Files.createDirectories(in);
+        Files.write(in.resolve("requests.jsonl"), List.of(
+                // produced 6 minutes before it completed: in the future by the topic's own clock
+                request("early", "acct", "2026-11-20T10:06:00Z", ",\"produced_at\":\"2026-11-20T10:00:00Z\""),
+                // produced 5 minutes before: the tolerance, priced
+                request("edge", "acct", "2026-11-20T10:05:00Z", ",\"produced_at\":\"2026-11-20T10:00:00Z\""),
+                // a producer clock of 2099 is capped at --now: completed 4 minutes after --now is still priced...
+                request("capped", "acct", "2026-11-27T00:04:00Z", ",\"produced_at\":\"2099-01-01T00:00:00Z\""),
+                // ...and 6 minutes after it is in the future, whatever the producer's clock said
+                request("future", "acct", "2026-11-27T00:06:00Z", ",\"produced_at\":\"2099-01-01T00:00:00Z\""),
+                // no produced_at: produced at --now
+                request("plain", "acct", "2026-11-26T00:00:00Z", "")));
+        new Replay(BillingConfig.defaults(), NOW).run(in, tmp.resolve("produced-out"), false);
+
+        assertThat(lines(tmp.resolve("produced-out"), "priced.jsonl")).map(ReplayTest::requestId)
+                .containsExactly("edge", "capped", "plain");
+        List<String> rejected = lines(tmp.resolve("produced-out"), "rejected.jsonl");
+        assertThat(rejected).hasSize(2).allMatch(l -> l.contains("\"reason\":\"FUTURE_TIMESTAMP\""));
+        assertThat(rejected.get(0)).contains("\"source_timestamp\":\"2026-11-20T10:00:00Z\"");
+        assertThat(rejected.get(1)).contains("\"source_timestamp\":\"2026-11-27T00:00:00Z\"");
+    }
+
+    private static String requestId(String pricedLine) {
+        int at = pricedLine.indexOf("\"request_id\":\"") + 14;
+        return pricedLine.substring(at, pricedLine.indexOf('"', at));
+    }
+
+    /** An account on each of two partitions, as Kafka's default partitioner places their keys. */
+    private static List<String> accountsOnPartitions0And1() {
+        String[] byPartition = new String[2];
+        for (int i = 0; byPartition[0] == null || byPartition[1] == null; i++) {
+            String account = "acct-" + i;
+            int partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                    account.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 2;
+            if (byPartition[partition] == null) {
+                byPartition[partition] = account;
+            }
+        }
+        return List.of(byPartition);
+    }
+
+    @Test
+    void eachPartitionKeepsItsOwnBillingClock() throws IOException {
+        String quiet = accountsOnPartitions0And1().get(0);
+        String busy = accountsOnPartitions0And1().get(1);
+        Path in = tmp.resolve("partitions");
+        Files.createDirectories(in);
+        Files.write(in.resolve("requests.jsonl"), List.of(
+                request("q1", quiet, "2026-10-20T00:00:00Z", ""),
+                // moves the clock past October's end + 24 h: on one clock this closes the quiet account's October
+                request("b1", busy, "2026-11-05T00:00:00Z", ""),
+                request("q2", quiet, "2026-10-21T00:00:00Z", "")));
+
+        new Replay(BillingConfig.defaults(), NOW, 1).run(in, tmp.resolve("one"), false);
+        new Replay(BillingConfig.defaults(), NOW, 2).run(in, tmp.resolve("two"), false);
+
+        String quietOctoberTotal = "\"account_id\":\"" + quiet + "\",\"billing_month\":\"2026-10\"";
+        // One clock: October closed with q1 ($1), then q2 came late and made a supplemental set.
+        assertThat(lines(tmp.resolve("one"), "invoice-lines.jsonl"))
+                .filteredOn(l -> l.contains(quietOctoberTotal) && l.contains("\"line_type\":\"TOTAL\""))
+                .hasSize(2).anySatisfy(l -> assertThat(l).contains("\"supplemental\":true", "\"amount_usd\":\"1\""));
+        // A clock per partition: nothing moved the quiet partition's clock past October, which is still open.
+        assertThat(lines(tmp.resolve("two"), "invoice-lines.jsonl")).noneMatch(l -> l.contains(quietOctoberTotal));
+        assertThat(lines(tmp.resolve("two"), "priced.jsonl")).map(ReplayTest::requestId).containsExactly("q1", "b1", "q2");
+    }
+
+    @Test
+    void aCatalogFileReplacesOnlyThePublishedRecordsOfItsOwnKind() throws IOException {
+        Path in = tmp.resolve("models-only");
+        Files.createDirectories(in);
+        Files.writeString(in.resolve("models.jsonl"), "{\"model_id\":\"m1\",\"lane\":\"DEEP_THOUGHT\"}\n");
+        Files.write(in.resolve("requests.jsonl"), List.of(
+                // m1 is priced at the published Deep Thought rate: rates.jsonl is absent, so the published rates apply
+                "{\"request_id\":\"a\",\"account_id\":\"x\",\"requested_model\":\"flux-auto\",\"served_model\":"
+                        + "\"m1\",\"input_tokens\":1000000,\"output_tokens\":0,\"completed_at\":\"2026-11-01T00:00:00Z\"}",
+                // a published model that models.jsonl does not name is unknown
+                request("b", "x", "2026-11-01T00:00:01Z", "")));
+        Path out = tmp.resolve("models-only-out");
+        new Replay(BillingConfig.defaults(), NOW).run(in, out, false);
+
+        assertThat(lines(out, "priced.jsonl")).singleElement().asString().contains("\"cost_usd\":\"4\"");
+        assertThat(lines(out, "rejected.jsonl")).singleElement().asString().contains("\"reason\":\"UNKNOWN_MODEL\"");
     }
 
     @Test

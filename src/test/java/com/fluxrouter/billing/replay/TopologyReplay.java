@@ -35,7 +35,7 @@ import java.util.Properties;
 
 /**
  * Runs the production topology over JSON-lines files ({@link InputFiles}), in file order, each record produced at
- * {@code now}, and writes every output topic as JSON lines. A line that is not a valid record goes in as its raw
+ * its produced_at capped at {@code now} (or at {@code now}), on one partition, and writes every output topic as JSON lines. A line that is not a valid record goes in as its raw
  * bytes and comes out on rejected.jsonl as MALFORMED, exactly as it would live. Same input, same output.
  */
 public final class TopologyReplay {
@@ -69,9 +69,12 @@ public final class TopologyReplay {
              Outputs outputs = new Outputs(driver, out)) {
             Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
             long[] piped = {0};
-            long count = new InputFiles(serdes).send(in, (topic, key, value) -> {
-                inputs.computeIfAbsent(topic, name -> driver.createInputTopic(name, new ByteArraySerializer(),
-                        new ByteArraySerializer())).pipeInput(key, value, now);
+            long count = new InputFiles(serdes).sendInputs(in, input -> {
+                // As replay: produced_at capped at the replay's wall clock, or the wall clock itself.
+                Instant producedAt = input.producedAt() == null ? now
+                        : Instant.ofEpochMilli(Math.min(input.producedAt(), now.toEpochMilli()));
+                inputs.computeIfAbsent(input.topic(), name -> driver.createInputTopic(name, new ByteArraySerializer(),
+                        new ByteArraySerializer())).pipeInput(input.key(), input.value(), producedAt);
                 if (++piped[0] % DRAIN_EVERY == 0) {
                     outputs.drain();
                 }
