@@ -1,9 +1,15 @@
 package com.fluxrouter.billing.cli;
 
 import com.fluxrouter.billing.local.Service;
+import com.fluxrouter.billing.local.TopicSetup;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.HashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -15,8 +21,11 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Override
     public Integer call() throws Exception {
+        warnUnlessLogAppendTime();
         CountDownLatch stopped = new CountDownLatch(1);
         Service service = Service.start(cluster.settings());
         System.out.println("flux-billing running; HTTP API on " + service.apiAddress());
@@ -26,5 +35,14 @@ final class RunCommand implements Callable<Integer> {
         }, "flux-billing-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Rule 4: a CreateTime request topic is legal but worth a warning; not being able to ask is not fatal. */
+    private void warnUnlessLogAppendTime() {
+        try (Admin admin = Admin.create(new HashMap<String, Object>(cluster.clientSettings()))) {
+            TopicSetup.routedTimestampWarning(admin).ifPresent(LOG::warn);
+        } catch (Exception e) {
+            LOG.warn("Could not check the timestamp type of {}: {}", Topics.ROUTED, e.toString());
+        }
     }
 }

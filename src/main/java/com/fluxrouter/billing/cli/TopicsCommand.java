@@ -30,6 +30,7 @@ final class TopicsCommand implements Callable<Integer> {
             created.forEach(topic -> System.out.println("created " + topic));
             List<String> problems = TopicSetup.check(admin, partitions);
             problems.forEach(problem -> System.out.println("MISMATCH " + problem));
+            TopicSetup.routedTimestampWarning(admin).ifPresent(warning -> System.out.println("WARNING " + warning));
             System.out.println(problems.isEmpty() ? "all topics as the pipeline needs them" : problems.size() + " mismatches");
             return problems.isEmpty() ? 0 : 1;
         }

@@ -1,11 +1,13 @@
 package com.fluxrouter.billing.local;
 
 import com.fluxrouter.billing.topology.TopicSpecs;
+import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
@@ -60,6 +62,37 @@ public final class TopicSetup {
             });
         }
         return problems;
+    }
+
+    /**
+     * Rule 4 of docs/billing-rules.md: whether {@code flux.requests.routed} stamps records with the broker's clock.
+     *
+     * @return a warning naming the topic's timestamp type when it is not {@code LogAppendTime}, or empty (also when
+     * the topic does not exist yet: {@code topics} creates it right)
+     * @throws Exception when the cluster cannot be asked within 30 s
+     */
+    public static java.util.Optional<String> routedTimestampWarning(Admin admin) throws Exception {
+        ConfigResource routed = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ROUTED);
+        Config config;
+        try {
+            config = admin.describeConfigs(List.of(routed)).all().get(30, TimeUnit.SECONDS).get(routed);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+        String type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG) == null ? null
+                : config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value();
+        if ("LogAppendTime".equals(type)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Topics.ROUTED + " has " + TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + "=" + type
+                + ", not LogAppendTime: record timestamps are the routers' clocks. The pipeline caps each at its own "
+                + "wall clock, so a router clock running ahead cannot bill requests in the future, but one running "
+                + "behind makes its requests FUTURE_TIMESTAMP and reprocessing judges by those clocks. Set it with "
+                + "kafka-configs --alter --entity-type topics --entity-name " + Topics.ROUTED + " --add-config "
+                + TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + "=LogAppendTime");
     }
 
     /**

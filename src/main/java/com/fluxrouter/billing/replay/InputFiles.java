@@ -120,10 +120,8 @@ public final class InputFiles {
         Long producedAt = node == null ? null : producedAt(node);
         Integer partition = node == null || !node.path(PARTITION).canConvertToInt() ? null : node.get(PARTITION).intValue();
         Long offset = node == null || !node.path(OFFSET).canConvertToLong() ? null : node.get(OFFSET).longValue();
-        if (node != null && node.hasNonNull(VALUE_BASE64)) {
-            byte[] key = node.hasNonNull(KEY_BASE64) ? Base64.getDecoder().decode(node.get(KEY_BASE64).asText()) : null;
-            return new Input(topic, key, Base64.getDecoder().decode(node.get(VALUE_BASE64).asText()), producedAt,
-                    partition, offset);
+        if (node != null && (node.has(VALUE_BASE64) || node.has(KEY_BASE64))) {
+            return new Input(topic, base64(node, KEY_BASE64), base64(node, VALUE_BASE64), producedAt, partition, offset);
         }
         T record;
         try {
@@ -132,6 +130,30 @@ public final class InputFiles {
             return new Input(topic, null, line.getBytes(StandardCharsets.UTF_8), producedAt, partition, offset);
         }
         return new Input(topic, keyOf.apply(record), value(topic, type, record), producedAt, partition, offset);
+    }
+
+    /** The bytes of a base64 member; null when it is absent or null (a null value is a tombstone). */
+    private static byte[] base64(JsonNode node, String member) {
+        return node.hasNonNull(member) ? Base64.getDecoder().decode(node.get(member).asText()) : null;
+    }
+
+    /**
+     * The record one line of a topic's file stands for, as {@link #sendInputs} sends it.
+     *
+     * @param topic one of the four input topics
+     * @throws IllegalArgumentException for another topic, or a produced_at that is no ISO-8601 instant
+     */
+    public Input read(String topic, String line) {
+        return switch (topic) {
+            case Topics.MODELS -> input(line, topic, ModelLane.class, model -> string(Topics.MODELS, model.getModelId()));
+            case Topics.RATES -> input(line, topic, LaneRate.class, rate -> key(Topics.RATES, LaneRateKey.class,
+                    new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())));
+            case Topics.PLANS -> input(line, topic, AccountPlan.class, plan -> key(Topics.PLANS, AccountPlanKey.class,
+                    new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())));
+            case Topics.ROUTED -> input(line, topic, RoutedRequest.class, request -> string(Topics.ROUTED,
+                    request.getAccountId()));
+            default -> throw new IllegalArgumentException("not an input topic: " + topic);
+        };
     }
 
     /** The line as a JSON object, or null when it is none (it goes in as raw bytes). */
