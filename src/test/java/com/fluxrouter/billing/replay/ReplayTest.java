@@ -129,6 +129,25 @@ class ReplayTest {
     }
 
     @Test
+    void aLineOfBytesGoesInAsThoseBytesWhereTheExportFoundThem() throws IOException {
+        Path in = tmp.resolve("bytes");
+        Files.createDirectories(in);
+        byte[] garbage = {(byte) 0xC3, 0x01, 0x02, (byte) 0xFF};
+        String key = java.util.Base64.getEncoder().encodeToString("acct".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(in.resolve("requests.jsonl"), List.of(
+                "{\"key_base64\":\"" + key + "\",\"value_base64\":\""
+                        + java.util.Base64.getEncoder().encodeToString(garbage)
+                        + "\",\"produced_at\":\"2026-11-20T10:00:00Z\",\"partition\":0,\"offset\":41}"));
+        Path out = tmp.resolve("bytes-out");
+        new Replay(BillingConfig.defaults(), NOW).run(in, out, false);
+
+        assertThat(lines(out, "rejected.jsonl")).singleElement().asString().contains(
+                "\"reason\":\"MALFORMED\"", "\"source_offset\":41", "\"source_timestamp\":\"2026-11-20T10:00:00Z\"",
+                "\"original_key\":\"" + key + "\"",
+                "\"original_value\":\"" + java.util.Base64.getEncoder().encodeToString(garbage) + "\"");
+    }
+
+    @Test
     void aCatalogFileReplacesOnlyThePublishedRecordsOfItsOwnKind() throws IOException {
         Path in = tmp.resolve("models-only");
         Files.createDirectories(in);
