@@ -7,8 +7,10 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -19,16 +21,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Collection;
 
 /**
- * Avro single-object encoding of one generated record class. Null stays null (tombstones).
+ * Avro single-object encoding of one generated record class. Null stays null (tombstones). Writes with the current
+ * schema; reads data written with the current schema or any kept version of it ({@link SchemaHistory}), resolved
+ * into the current class by Avro's schema resolution (a {@link SchemaStore.Cache} of the kept versions behind the
+ * decoder), so state, changelogs and topics written by an earlier release stay readable after a compatible change.
+ * A fingerprint of no kept version fails as a {@link SerializationException}.
  *
  * <p>Decoding reads the body straight from the array when the header is this schema's (every record the pipeline
  * reads, every store read): Avro's own decoder reads the header through a synchronised stream and a thread-local
  * buffer, which showed as a tenth of replay's CPU time. Anything else (another schema, a bad header, a body that
  * does not decode) goes to Avro's decoder, so failures and their messages stay Avro's.
  */
-final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
+final class SingleObjectSerde<T extends IndexedRecord> implements Serde<T> {
     /** Marker bytes of the single-object encoding, then the 8-byte little-endian schema fingerprint. */
     private static final int HEADER_LENGTH = 10;
 
@@ -38,13 +45,27 @@ final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
     private final byte[] header;
     private final String typeName;
 
-    @SuppressWarnings("unchecked")
+    /** The serde of a generated class, reading every version of its schema kept in {@link SchemaHistory}. */
     SingleObjectSerde(Class<T> type) {
-        SpecificData model = SpecificData.getForClass(type);
-        var schema = model.getSchema(type);
+        this(SpecificData.getForClass(type), SpecificData.getForClass(type).getSchema(type),
+                SchemaHistory.versions(SpecificData.getForClass(type).getSchema(type).getName()));
+    }
+
+    /**
+     * The serde of records of {@code schema} in {@code model} (tests evolve schemas with generic records through it).
+     *
+     * @param model   the data model records are built in (specific for generated classes)
+     * @param schema  the current schema: records are written with it, and every record read is resolved into it
+     * @param writers the other schemas data may have been written with (the kept versions); the current one is
+     *                always readable
+     */
+    @SuppressWarnings("unchecked")
+    SingleObjectSerde(GenericData model, Schema schema, Collection<Schema> writers) {
         this.typeName = schema.getName();
         this.encoder = new BinaryMessageEncoder<>(model, schema);
-        this.decoder = new BinaryMessageDecoder<>(model, schema);
+        SchemaStore.Cache kept = new SchemaStore.Cache();
+        writers.forEach(kept::addSchema);
+        this.decoder = new BinaryMessageDecoder<>(model, schema, kept);
         this.reader = (DatumReader<T>) model.createDatumReader(schema);
         this.header = headerOf(schema);
     }

@@ -9,6 +9,8 @@
  * answering any other 404 fails as {@link com.fluxrouter.billing.serde.RegistryUnavailableException} (so the record
  * is retried, never rejected); one registry client per process keeps every id it resolved, so outputs whose
  * subjects the start settled are written without a registry call; subjects the pipeline creates get compatibility
- * BACKWARD.
+ * BACKWARD; single-object data written with any released version of a schema kept in
+ * {@code src/main/resources/schemas/history/} ({@link com.fluxrouter.billing.serde.SchemaHistory}) is resolved into
+ * the current classes, so state written by an earlier release stays readable (docs/operations.md).
  */
 package com.fluxrouter.billing.serde;
