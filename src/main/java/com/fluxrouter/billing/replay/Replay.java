@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,8 +27,14 @@ public final class Replay {
     private final BillingConfig config;
     private final Instant now;
 
-    /** Counts per output file, in the order written. */
-    public record Result(long inputs, Map<String, Long> outputs) {
+    /**
+     * What a replay read and wrote.
+     *
+     * @param inputs        every input record, catalog, plans and requests together
+     * @param inputsByTopic input records per input topic, in the order sent (catalog topics first, requests last)
+     * @param outputs       records per output file, in the order written
+     */
+    public record Result(long inputs, Map<String, Long> inputsByTopic, Map<String, Long> outputs) {
     }
 
     public Replay(BillingConfig config, Instant now) {
@@ -39,11 +46,15 @@ public final class Replay {
         Path stateDir = Files.createTempDirectory("flux-replay-");
         try (JsonSinks sinks = new JsonSinks(out)) {
             ReplayEngine engine = new ReplayEngine(config, now, sinks, stateDir);
-            long count = new InputFiles(new Serdes(config.wireFormat())).send(in, engine::accept);
+            Map<String, Long> byTopic = new LinkedHashMap<>();
+            long count = new InputFiles(new Serdes(config.wireFormat())).send(in, (topic, key, value) -> {
+                byTopic.merge(topic, 1L, Long::sum);
+                engine.accept(topic, key, value);
+            });
             if (closeOpenMonths) {
                 engine.closeOpenMonths(CLOSE_ALL);
             }
-            return new Result(count, sinks.counts());
+            return new Result(count, byTopic, sinks.counts());
         } finally {
             deleteRecursively(stateDir);
         }
