@@ -22,6 +22,10 @@ const SCALE = 9; // decimal(38, 9): nano-dollars
 const MODELS = ['flux-express-small', 'llama-3.1-8b-instruct', 'flux-daily-medium', 'llama-3.3-70b-instruct',
   'flux-deep-large', 'deepseek-r1'];
 
+// What the router quotes the caller (X-Flux-Cost-Usd), USD per 1M tokens of each model's lane, input and output alike.
+const USD_PER_MILLION = { 'flux-express-small': 1n, 'llama-3.1-8b-instruct': 1n, 'flux-daily-medium': 2n,
+  'llama-3.3-70b-instruct': 2n, 'flux-deep-large': 4n, 'deepseek-r1': 4n };
+
 // ---- CRC-64-AVRO of the Parsing Canonical Form (Avro specification, "Schema Fingerprints") ----
 const EMPTY = 0xc15d213aa4d7a795n;
 const CRC_TABLE = Array.from({ length: 256 }, (_, i) => {
@@ -53,14 +57,18 @@ function twosComplement(n) {
   return bytes;
 }
 
+function nanosToDecimal(nanos) {
+  const sign = nanos < 0n ? '-' : '';
+  const digits = (nanos < 0n ? -nanos : nanos).toString().padStart(SCALE + 1, '0');
+  return `${sign}${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`;
+}
+
 class DecimalType extends avro.types.LogicalType {
   _fromValue(buf) {
     let n = 0n;
     for (const b of buf) n = (n << 8n) | BigInt(b);
     if (buf.length && buf[0] & 0x80) n -= 1n << BigInt(8 * buf.length);
-    const sign = n < 0n ? '-' : '';
-    const digits = (n < 0n ? -n : n).toString().padStart(SCALE + 1, '0');
-    return `${sign}${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`;
+    return nanosToDecimal(n);
   }
   _toValue(value) { return typeof value === 'string' ? twosComplement(unscaled(value)) : value; }
   _resolve(type) { return type instanceof DecimalType ? (x) => x : undefined; }
@@ -94,16 +102,19 @@ function options(argv) {
 
 /** Request i of an account: a deterministic shape, so a test can compute what each costs. */
 function request(prefix, account, i, completedAt) {
+  const served = MODELS[i % MODELS.length];
+  const tokens = BigInt(1000 * (i + 1) + 250 * (i + 1));
   return {
     request_id: `${prefix}-${account}-${i}`,
     account_id: account,
     requested_model: 'flux-auto',
-    served_model: MODELS[i % MODELS.length],
+    served_model: served,
     lane: null,
     input_tokens: 1000 * (i + 1),
     output_tokens: 250 * (i + 1),
     completed_at: completedAt, // timestamp-millis: UTC milliseconds, never ahead of the broker's clock
-    quoted_cost_usd: null,
+    // decimal(38, 9) as a decimal string; USD per 1M tokens is 1,000 nano-dollars per token per dollar.
+    quoted_cost_usd: nanosToDecimal(tokens * USD_PER_MILLION[served] * 1000n),
   };
 }
 

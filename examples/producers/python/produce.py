@@ -20,6 +20,7 @@ Prints one JSON line per request sent (with the partition the broker put it on),
 """
 import argparse
 import datetime
+import decimal
 import io
 import json
 import os
@@ -34,6 +35,10 @@ TOPIC = "flux.requests.routed"
 # Served model ids of the published catalog (flux.catalog.models); see docs/producing.md.
 MODELS = ["flux-express-small", "llama-3.1-8b-instruct", "flux-daily-medium", "llama-3.3-70b-instruct",
           "flux-deep-large", "deepseek-r1"]
+# What the router quotes the caller (X-Flux-Cost-Usd), USD per 1M tokens of each model's lane, input and output alike.
+USD_PER_MILLION = {"flux-express-small": 1, "llama-3.1-8b-instruct": 1, "flux-daily-medium": 2,
+                   "llama-3.3-70b-instruct": 2, "flux-deep-large": 4, "deepseek-r1": 4}
+NANO = decimal.Decimal("0.000000001")
 PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
 
 # ---- Parsing Canonical Form and CRC-64-AVRO (Avro specification, "Schema Fingerprints") ----
@@ -103,18 +108,20 @@ class SingleObjectEncoder:
 
 def request(prefix, account, i, completed_at):
     """Request i of an account: a deterministic shape, so a test can compute what each costs."""
+    served = MODELS[i % len(MODELS)]
+    tokens = 1000 * (i + 1) + 250 * (i + 1)
     return {
         "request_id": f"{prefix}-{account}-{i}",
         "account_id": account,
         "requested_model": "flux-auto",
-        "served_model": MODELS[i % len(MODELS)],
+        "served_model": served,
         "lane": None,
         "input_tokens": 1000 * (i + 1),
         "output_tokens": 250 * (i + 1),
         # timestamp-millis: python3-avro takes an aware datetime; never ahead of the broker's clock.
         "completed_at": completed_at,
         # decimal(38, 9): a decimal.Decimal with at most 9 places (python3-avro writes its two's complement bytes).
-        "quoted_cost_usd": None,
+        "quoted_cost_usd": (decimal.Decimal(tokens) * USD_PER_MILLION[served] / 1_000_000).quantize(NANO),
     }
 
 
@@ -151,6 +158,7 @@ def main():
                     failures.append(f"{r['request_id']}: {err}")
                     return
                 line = dict(r, completed_at=int(r["completed_at"].timestamp() * 1000), partition=msg.partition(),
+                            quoted_cost_usd=str(r["quoted_cost_usd"]),
                             round=round_)
                 print(json.dumps(line), flush=True)
             producer.produce(TOPIC, key=r["account_id"].encode("utf-8"), value=encoder.encode(r), on_delivery=delivered)

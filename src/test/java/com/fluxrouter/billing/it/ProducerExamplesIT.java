@@ -141,6 +141,11 @@ class ProducerExamplesIT {
             assertThat(priced.get(id)).as("priced copies of %s", id).hasSize(1);
             BigDecimal expected = cost(line);
             assertThat(priced.get(id).get(0).getCostUsd()).as("cost of %s", id).isEqualByComparingTo(expected);
+            // The router's quote went through each example's decimal(38, 9) encoding and came back exact.
+            assertThat(priced.get(id).get(0).getQuotedCostUsd()).as("quote of %s", id)
+                    .isEqualTo(new BigDecimal(line.get("quoted_cost_usd").asText()).setScale(9));
+            assertThat(priced.get(id).get(0).getQuotedCostUsd()).isEqualByComparingTo(expected);
+            assertThat(priced.get(id).get(0).getQuoteMismatch()).as("quote mismatch of %s", id).isFalse();
             usage.merge(line.get("account_id").asText(), expected, BigDecimal::add);
         });
 
