@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = {
+@Command(name = "bench", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Measures throughput, latency and state size on a local broker.",
+        description = {
         "Measures, on a local broker in one run: the broker's ceiling (producer, copy loop), a pass-through Streams",
         "application and the billing pipeline (exactly_once_v2), latency at half the sustained rate, state size,",
         "replay, and throughput as accounts grow. Prints one table and appends it to docs/performance.md."})

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
-@Command(name = "chaos", description = {
+@Command(name = "chaos", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Runs the fault suite and checks the billing invariant after each fault.",
+        description = {
         "Runs the fault suite: each scenario (crash, broker-restart, producer-retries, late-data, rebalance,",
         "state-loss) on a fresh local broker with the pipeline as child processes, then checks the invariant:",
         "every distinct valid request priced once, every invalid record rejected with its reason, none both, and",

@@ -19,9 +19,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "decode", description = {
+// Descriptions are format strings to picocli: kcat's %K %k %S %s are written %%K ... so the help prints them.
+@Command(name = "decode", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Decodes kcat output of one topic into one JSON object per line.",
+        description = {
         "Decodes the Avro records of one topic, as kcat prints them, into one JSON object per line (Debian's kcat has",
-        "no Avro support): kcat -C -b HOST:PORT -t TOPIC -X isolation.level=read_committed -e -f '%K %k %S %s\\n'",
+        "no Avro support): kcat -C -b HOST:PORT -t TOPIC -X isolation.level=read_committed -e -f '%%K %%k %%S %%s\\n'",
         "| bin/flux-billing decode --topic TOPIC [--config FILE]. The wire format and registry come from the settings."})
 final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--topic", required = true, description = "The topic the records come from (it says their types).")

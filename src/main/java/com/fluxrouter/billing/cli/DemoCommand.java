@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "demo", description = {
+@Command(name = "demo", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Runs a local broker, the pipeline and live traffic, and shows the billing as it happens.",
+        description = {
         "Starts a local Kafka broker (KRaft, 127.0.0.1), creates the topics, seeds the catalog and some plans,",
         "runs the pipeline with exactly_once_v2 and live traffic, and shows what happens. Ctrl-C stops it;",
         "running it again resumes from --data-dir."})

@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.concurrent.Callable;
 
-@Command(name = "export", description = {
+@Command(name = "export", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Writes the input topics as replay input files, with produced_at, partition and offset.",
+        description = {
         "Writes the input topics (catalog, plans, requests) as replay's input files in --out: models.jsonl,",
         "rates.jsonl, plans.jsonl and requests.jsonl, each line with produced_at (the record timestamp), partition",
         "and offset, read committed. Replay them with `replay --in DIR --partitions <partitions of",

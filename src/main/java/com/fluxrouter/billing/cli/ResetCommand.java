@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
-@Command(name = "reset", description = {
+@Command(name = "reset", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Rewinds the inputs and wipes internal state, so the next run re-processes from scratch.",
+        description = {
         "Resets the pipeline for re-processing: its input offsets go back to the beginning (or --to-datetime), its",
         "internal topics are deleted and its local state on this machine is wiped. Stop every instance first.",
         "Re-processing emits the outputs again: point consumers at it knowingly (e.g. a re-rating into new topics)."})

@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "run", description = {
+@Command(name = "run", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Runs the pipeline against an existing Kafka cluster until stopped.",
+        description = {
         "Runs the pipeline against an existing Kafka cluster until stopped (SIGTERM or Ctrl-C close it cleanly).",
         "Settings: --config FILE (Java properties), then KAFKA_* and FLUX_* environment variables, then the options.",
         "The HTTP API listens on flux.http.host:flux.http.port (default 127.0.0.1:8080)."})

@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "schemas", description = {
+@Command(name = "schemas", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Registers (or checks) every topic's schemas in the schema registry.",
+        description = {
         "Registers every topic's key and value schemas in the schema registry (subjects <topic>-key and <topic>-value)",
         "with compatibility BACKWARD, for pipelines that run with flux.schema-registry.auto-register=false.",
         "With --check, only checks that they are registered; exits 1 when one is missing."})

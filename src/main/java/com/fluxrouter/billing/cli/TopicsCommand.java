@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "topics", description = {
+@Command(name = "topics", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Creates the pipeline's missing topics and checks the existing ones.",
+        description = {
         "Creates the pipeline's topics that are missing, with their configs, and checks the ones that exist.",
         "Exits 1 when an existing topic differs from what the pipeline needs."})
 final class TopicsCommand implements Callable<Integer> {

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "topology", description = "Prints the topology description (as checked in under topology/).")
+@Command(name = "topology", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
+        header = "Prints the topology description (as checked in under topology/).",
+        description = "After a deliberate topology change: bin/flux-billing topology > topology/billing-pipeline.txt.")
 final class TopologyCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -6,6 +6,7 @@ import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import com.fluxrouter.billing.traffic.RequestFactory;
@@ -22,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,6 +47,11 @@ public final class Demo implements AutoCloseable {
     private static final int PARTITIONS = 3;
     private static final int TICKS_PER_SECOND = 10;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
+    /** Requests of the previous month a fresh demo opens with. */
+    static final int LAST_MONTH_REQUESTS = 100;
+    /** How long before the month's end (UTC) they completed: in the previous month in every demo plan's zone. */
+    private static final Duration LAST_MONTH_BEFORE_END = Duration.ofHours(12);
 
     private final LocalBroker broker;
     private final Service service;
@@ -99,15 +106,48 @@ public final class Demo implements AutoCloseable {
                 broker.bootstrapServers(), options.dataDir().toAbsolutePath());
         options.out().printf("HTTP API on %s, e.g. curl %s/accounts/acct-000/usage%n", service.apiAddress(),
                 service.apiAddress());
-        demo.generate(options, serdes);
+        boolean resumed = view.backlog() > 0;
+        if (resumed) {
+            demo.catchUp(options);
+        }
+        demo.generate(options, serdes, resumed);
         demo.show(options);
         return demo;
     }
 
-    private void generate(Options options, Serdes serdes) throws Exception {
+    /**
+     * After a resume, reads what earlier runs wrote before the first frame: a view that read the output topics
+     * while drawing showed half-read figures for minutes (priced counts in steps, usage without its overage).
+     */
+    private void catchUp(Options options) {
+        options.out().printf("Resuming: catching up on %,d records the earlier runs wrote...%n", view.backlog());
+        if (!view.catchUp(CATCH_UP_TIMEOUT)) {
+            options.out().printf("Still catching up after %ds (%,d records to go): the figures below grow until it has.%n",
+                    CATCH_UP_TIMEOUT.toSeconds(), view.backlog());
+        }
+    }
+
+    /**
+     * The first run's opening traffic: requests completed in the last hours of the previous month, so that month
+     * closes as soon as this month's traffic moves each partition's billing clock past its end and grace, and
+     * flux.invoice.lines has data in the first minutes. Within the deduplication window (rule 3) on any day of the
+     * month; a resume sends none (the month is closed and they would only add supplemental sets).
+     */
+    static Instant lastMonth(Instant now) {
+        return now.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                .minus(LAST_MONTH_BEFORE_END);
+    }
+
+    private void generate(Options options, Serdes serdes, boolean resumed) throws Exception {
         long seed = options.seed();
         TokenSource tokens = options.trace() == null ? TokenSource.builtIn(new Random(seed)) : TokenSource.trace(options.trace());
         RequestFactory requests = new RequestFactory(seed, tokens, options.accounts(), "demo-" + System.currentTimeMillis());
+        if (!resumed) {
+            Instant completedAt = lastMonth(Instant.now());
+            for (int i = 0; i < LAST_MONTH_REQUESTS; i++) {
+                send(serdes, requests.next(completedAt));
+            }
+        }
         double perTick = (double) options.ratePerSecond() / TICKS_PER_SECOND;
         double[] due = {0};
         generator = scheduler.scheduleAtFixedRate(() -> {
@@ -117,14 +157,17 @@ public final class Demo implements AutoCloseable {
                 }
                 due[0] += perTick;
                 for (; due[0] >= 1; due[0]--) {
-                    RoutedRequest request = requests.next(Instant.now());
-                    producer.send(new ProducerRecord<>(Topics.ROUTED,
-                            serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
-                            serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
-                    sent.incrementAndGet();
+                    send(serdes, requests.next(Instant.now()));
                 }
             }
         }, 0, 1000 / TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
+    }
+
+    private void send(Serdes serdes, RoutedRequest request) {
+        producer.send(new ProducerRecord<>(Topics.ROUTED,
+                serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
+                serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
+        sent.incrementAndGet();
     }
 
     private void show(Options options) {
@@ -165,6 +208,20 @@ public final class Demo implements AutoCloseable {
 
     public String apiAddress() {
         return service.apiAddress();
+    }
+
+    /** Invoice lines on flux.invoice.lines so far, all runs together, as of the view's last refresh. */
+    public long invoiceLines() {
+        return view.invoiceLines();
+    }
+
+    /** The alerts the view shows, oldest first. */
+    public List<SpendAlert> alertsShown() {
+        return view.alertsShown();
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
     }
 
     public long accountsInOverage() {

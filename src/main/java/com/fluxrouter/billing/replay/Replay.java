@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +29,14 @@ public final class Replay {
     private final Instant now;
     private final int partitions;
 
-    /** Counts per output file, in the order written. */
-    public record Result(long inputs, Map<String, Long> outputs) {
+    /**
+     * What a replay read and wrote.
+     *
+     * @param inputs        every input record, catalog, plans and requests together
+     * @param inputsByTopic input records per input topic, in the order sent (catalog topics first, requests last)
+     * @param outputs       records per output file, in the order written
+     */
+    public record Result(long inputs, Map<String, Long> inputsByTopic, Map<String, Long> outputs) {
     }
 
     /** One partition: one billing clock for every account. */
@@ -55,12 +62,15 @@ public final class Replay {
         Path stateDir = Files.createTempDirectory("flux-replay-");
         try (JsonSinks sinks = new JsonSinks(out)) {
             ReplayEngine engine = new ReplayEngine(config, now, partitions, sinks, stateDir);
-            InputFiles.InputSink sink = engine::accept;
-            long count = new InputFiles(new Serdes(config.wireFormat())).sendInputs(in, sink);
+            Map<String, Long> byTopic = new LinkedHashMap<>();
+            long count = new InputFiles(new Serdes(config.wireFormat())).sendInputs(in, input -> {
+                byTopic.merge(input.topic(), 1L, Long::sum);
+                engine.accept(input);
+            });
             if (closeOpenMonths) {
                 engine.closeOpenMonths(CLOSE_ALL);
             }
-            return new Result(count, sinks.counts());
+            return new Result(count, byTopic, sinks.counts());
         } finally {
             deleteRecursively(stateDir);
         }

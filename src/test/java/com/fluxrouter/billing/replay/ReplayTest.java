@@ -166,6 +166,23 @@ class ReplayTest {
     }
 
     @Test
+    void acmesOctoberReaches95PercentOfItsCreditSoOnlyTheFirstTwoCreditAlertsFire() throws IOException {
+        // r-0002: 4M tokens on Deep Thought at $4 per 1M = $16; r-0003: 1.5M on Daily Driver at $2 = $3; $19 of $20.
+        Path out = tmp.resolve("out");
+        new Replay(BillingConfig.defaults(), NOW).run(EXAMPLES, out, true);
+
+        assertThat(lines(out, "alerts.jsonl")).filteredOn(l -> l.contains("\"account_id\":\"acme\"")
+                        && l.contains("\"billing_month\":\"2026-10\""))
+                .extracting(l -> l.replaceAll(".*\"alert\":\"([A-Z_0-9]+)\".*", "$1"))
+                .containsExactly("CREDIT_50", "CREDIT_80");
+        assertThat(lines(out, "invoice-lines.jsonl")).anyMatch(l -> l.contains("\"account_id\":\"acme\"")
+                && l.contains("\"billing_month\":\"2026-10\"") && l.contains("\"line_type\":\"INCLUDED_CREDIT\"")
+                && l.contains("\"amount_usd\":\"-19\""));
+        assertThat(lines(out, "overage.jsonl")).noneMatch(l -> l.contains("\"account_id\":\"acme\"")
+                && l.contains("\"billing_month\":\"2026-10\""));
+    }
+
+    @Test
     void noCloseLeavesTheLastMonthOpen() throws IOException {
         Path out = tmp.resolve("open");
         new Replay(BillingConfig.defaults(), NOW).run(EXAMPLES, out, false);
