@@ -30,6 +30,11 @@ public enum Reason {
     INVALID_RATE,
     /** A plan version that cannot be used. */
     INVALID_PLAN,
-    /** An unexpected failure while processing the record; the detail names it. */
+    /**
+     * Accepting the request would take its account-month past a limit of docs/billing-rules.md rule 7 (usage over
+     * $9,000,000,000, or 9e18 requests or tokens).
+     */
+    ACCOUNT_MONTH_LIMIT,
+    /** An unexpected failure while computing the record's result; nothing of the record was kept. */
     PROCESSING_ERROR
 }

@@ -25,6 +25,12 @@ import java.util.Map;
  * the original key and value bytes) written to {@code flux.requests.rejected} in the same transaction as the
  * input's offset, and processing resumes. Nothing is dropped silently and the stream never stops on bad input.
  * A schema-registry failure is infrastructure, not bad input: reading or writing, it fails the thread instead.
+ *
+ * <p>Processing failures follow the compute-then-write rule (docs/billing-rules.md section 4, "Failures"): a
+ * failure while a processor computes a record's result (a {@link RejectedException}, or any other exception: a bug)
+ * is a rejection, since nothing of the record was written; a failure while the result is written or forwarded
+ * ({@link WritePhase}, {@link WriteFailedException}) fails the task, so the transaction aborts and the record is
+ * processed again.
  */
 public final class RejectionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RejectionHandler.class);
@@ -68,6 +74,14 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
             // transaction; the replaced thread processes the record again from the last commit.
             LOG.warn("Schema registry failed while writing output for {}-{}@{}; retrying the record: {}",
                     context.topic(), context.partition(), context.offset(), Rejections.describe(exception));
+            return ProcessingExceptionHandler.Response.fail();
+        }
+        if (WritePhase.active() || Rejections.writeFailure(exception)) {
+            // The record's result was computed and partly written or forwarded: rejecting now would commit half of
+            // it. Failing aborts the transaction; the replaced thread processes the record again.
+            LOG.error("Writing the computed result of {}-{}@{} failed in {}; failing the task so that its transaction"
+                    + " aborts and the record is processed again", context.topic(), context.partition(),
+                    context.offset(), context.processorNodeId(), exception);
             return ProcessingExceptionHandler.Response.fail();
         }
         if (!(exception instanceof RejectedException)) {

@@ -47,6 +47,11 @@ public final class Rejections {
         return causedBy(exception, RegistryUnavailableException.class) || causedBy(exception, RegistryException.class);
     }
 
+    /** Whether a processing failure, or one of its causes, happened while writing a computed result. */
+    public static boolean writeFailure(Throwable exception) {
+        return causedBy(exception, WriteFailedException.class);
+    }
+
     private static boolean causedBy(Throwable exception, Class<? extends Throwable> type) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (type.isInstance(cause)) {

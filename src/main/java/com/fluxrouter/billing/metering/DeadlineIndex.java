@@ -10,22 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What falls due on the billing clock, and when: closing a month, purging a closed month's state, forgetting an
- * accepted request id. Keys are the 8-byte big-endian instant, a kind byte and the subject (a ledger or id key),
+ * The store of {@link Deadline}s: what falls due on the billing clock, and when. Keys are the 8-byte big-endian instant, a kind byte and the subject (a ledger or id key),
  * so a range scan from the start returns exactly the entries due, oldest first, in any byte-ordered store.
  *
  * <p>The processor asks only when its clock reaches {@link #nextCheck}, a lower bound of the earliest entry, so the
  * per-request cost is a comparison; stores copy the keys of a range, so whole-store scans stay off the hot path.
  */
 final class DeadlineIndex {
-    enum Kind { CLOSE, PURGE, FORGET_ID }
-
-    record Entry(long at, Kind kind, String subject) {
-        Bytes key() {
-            return encode(at, kind, subject);
-        }
-    }
-
     /** How far ahead a check looks for the next entry; past it, the next check is a lower bound, not exact. */
     private static final long LOOKAHEAD_MS = 3_600_000L;
     private static final byte[] EMPTY = new byte[0];
@@ -39,9 +30,9 @@ final class DeadlineIndex {
         }
     }
 
-    void add(long at, Kind kind, String subject) {
-        store.put(encode(at, kind, subject), EMPTY);
-        nextCheck = Math.min(nextCheck, at);
+    void add(Deadline deadline) {
+        store.put(encode(deadline), EMPTY);
+        nextCheck = Math.min(nextCheck, deadline.at());
     }
 
     /**
@@ -49,11 +40,11 @@ final class DeadlineIndex {
      * {@link #remove}s each entry once handled and then calls {@link #checked}, so an entry whose handling fails
      * stays due.
      */
-    List<Entry> due(long upTo) {
+    List<Deadline> due(long upTo) {
         if (upTo < nextCheck) {
             return List.of();
         }
-        List<Entry> due = new ArrayList<>();
+        List<Deadline> due = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> range = store.range(null, upTo == Long.MAX_VALUE ? null : prefix(upTo + 1))) {
             while (range.hasNext()) {
                 due.add(decode(range.next().key.get()));
@@ -62,8 +53,8 @@ final class DeadlineIndex {
         return due;
     }
 
-    void remove(Entry entry) {
-        store.delete(entry.key());
+    void remove(Deadline deadline) {
+        store.delete(encode(deadline));
     }
 
     /** Records that everything due at or before the instant was handled. */
@@ -88,16 +79,16 @@ final class DeadlineIndex {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(at).array());
     }
 
-    private static Bytes encode(long at, Kind kind, String subject) {
-        byte[] name = subject.getBytes(StandardCharsets.UTF_8);
+    private static Bytes encode(Deadline deadline) {
+        byte[] name = deadline.subject().getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1 + name.length)
-                .putLong(at).put((byte) kind.ordinal()).put(name).array());
+                .putLong(deadline.at()).put((byte) deadline.kind().ordinal()).put(name).array());
     }
 
-    private static Entry decode(byte[] key) {
+    private static Deadline decode(byte[] key) {
         ByteBuffer buffer = ByteBuffer.wrap(key);
         long at = buffer.getLong();
-        Kind kind = Kind.values()[buffer.get()];
-        return new Entry(at, kind, new String(key, Long.BYTES + 1, key.length - Long.BYTES - 1, StandardCharsets.UTF_8));
+        Deadline.Kind kind = Deadline.Kind.values()[buffer.get()];
+        return new Deadline(at, kind, new String(key, Long.BYTES + 1, key.length - Long.BYTES - 1, StandardCharsets.UTF_8));
     }
 }

@@ -1,6 +1,9 @@
 package com.fluxrouter.billing.metering;
 
+import com.fluxrouter.billing.errors.Reason;
+import com.fluxrouter.billing.errors.RejectedException;
 import com.fluxrouter.billing.pricing.Lane;
+import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.pricing.Price;
 import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
@@ -44,21 +47,49 @@ public final class Ledgers {
     }
 
     /**
-     * Throws, changing nothing, if adding the request to the ledger (null: a new one) would overflow any sum.
-     *
-     * @throws ArithmeticException on overflow
+     * Rule 7, limits: the most usage an account-month holds, $9,000,000,000 in nano-dollars. Below the 64-bit range
+     * ($9,223,372,036.854775807) with room to spare, so no sum, settlement or invoice line of a month can overflow.
      */
-    public static void checkAdd(MonthLedger ledger, Lane lane, long inputTokens, long outputTokens, Price price) {
+    public static final long MAX_USAGE_NANOS = 9_000_000_000_000_000_000L;
+    /**
+     * Rule 7, limits: the most requests, input tokens and output tokens (each counted over all lanes) an
+     * account-month holds; with at most 10,000,000 tokens a request, out of reach of any real traffic, but it makes
+     * the invoice TOTAL's sums over lanes unable to overflow.
+     */
+    public static final long MAX_COUNT = 9_000_000_000_000_000_000L;
+
+    /**
+     * Rule 7, limits: throws, changing nothing, if adding the request to the account-month would take its usage
+     * past {@link #MAX_USAGE_NANOS} or its requests or tokens past {@link #MAX_COUNT}. Valid requests can reach the
+     * usage limit (a request costs up to $20,000,000), so this is a rejection, not a bug.
+     *
+     * @param ledger       the account-month the request is added to (not changed)
+     * @param inputTokens  the request's input tokens (0 to 10,000,000)
+     * @param outputTokens the request's output tokens (0 to 10,000,000)
+     * @param price        the request's price in nano-dollars
+     * @throws RejectedException ACCOUNT_MONTH_LIMIT when a limit would be passed
+     */
+    public static void checkLimits(MonthLedger ledger, long inputTokens, long outputTokens, Price price) {
+        long usage = usageNanos(ledger.getLanes());
         long cost = Math.addExact(price.inputNanos(), price.outputNanos());
-        if (ledger == null) {
-            return;
+        if (cost > MAX_USAGE_NANOS - usage) {
+            throw new RejectedException(Reason.ACCOUNT_MONTH_LIMIT, "the request's cost " + Money.toUsd(cost).toPlainString()
+                    + " USD would take the usage of account-month " + ledger.getBillingMonth() + " from "
+                    + Money.toUsd(usage).toPlainString() + " USD past its limit of "
+                    + Money.toUsd(MAX_USAGE_NANOS).toPlainString() + " USD");
         }
-        Math.addExact(usageNanos(ledger.getLanes()), cost);
-        LaneUsage usage = find(ledger.getLanes(), lane);
-        if (usage != null) {
-            Math.addExact(usage.getInputTokens(), inputTokens);
-            Math.addExact(usage.getOutputTokens(), outputTokens);
-            Math.addExact(usage.getAmountNanos(), cost);
+        long requests = 0;
+        long input = 0;
+        long output = 0;
+        for (LaneUsage lane : ledger.getLanes()) {
+            requests += lane.getRequests();
+            input += lane.getInputTokens();
+            output += lane.getOutputTokens();
+        }
+        if (requests >= MAX_COUNT || inputTokens > MAX_COUNT - input || outputTokens > MAX_COUNT - output) {
+            throw new RejectedException(Reason.ACCOUNT_MONTH_LIMIT, "account-month " + ledger.getBillingMonth()
+                    + " holds " + requests + " requests, " + input + " input and " + output + " output tokens: the"
+                    + " request would pass the limit of " + MAX_COUNT + " each");
         }
     }
 

@@ -1,18 +1,10 @@
 package com.fluxrouter.billing.metering;
 
-import com.fluxrouter.billing.alerts.AlertRules;
+import com.fluxrouter.billing.alerts.Alert;
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.errors.Reason;
-import com.fluxrouter.billing.errors.RejectedException;
-import com.fluxrouter.billing.intake.PricedCandidate;
-import com.fluxrouter.billing.invoicing.InvoiceBuilder;
+import com.fluxrouter.billing.errors.WritePhase;
 import com.fluxrouter.billing.plans.PlanFlow;
-import com.fluxrouter.billing.pricing.Money;
-import com.fluxrouter.billing.schema.AccountMonthKey;
-import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.OverageUpdate;
-import com.fluxrouter.billing.schema.PricedRequest;
-import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.schema.state.PlanHistory;
@@ -29,32 +21,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The billing state machine of one partition's accounts (rules 3, 5 to 11). For each priced request: drop it if
- * its request_id was accepted before, reject it if it is older than the deduplication window, otherwise add it to
- * its account-month and emit the priced request, any overage change, any alert reached and, for a month already
- * closed, a supplemental invoice set. Months close when the partition's billing clock reaches their end plus grace.
+ * The billing state machine of one partition's accounts (rules 3, 5 to 11), in two phases per record. Compute:
+ * {@link MeterTransition} turns the record and the state it touches into a {@link MeterStep} (state writes and
+ * output records) without writing anything; a failure there (TOO_LATE, ACCOUNT_MONTH_LIMIT, or a bug) reaches the
+ * rejection handler with nothing of the record written, forwarded or remembered. Write: the step's state writes,
+ * then its outputs in order, inside {@link WritePhase}; a failure there fails the task, the transaction aborts and
+ * the record is processed again. Months close when the partition's billing clock reaches their end plus grace.
  *
  * <p>The billing clock is the latest completed_at of accepted requests, kept in a store so it survives restarts.
  * Rejected records never move it, so no bad record can close a month early. A partition whose clock no accepted
  * request has moved for {@code flux.billing.idle-close-after} lets it follow the wall clock, so quiet partitions
  * (and partitions receiving only duplicates or late requests) still close their months; a busy or lagging partition
- * closes by event time alone, which is also what replay does.
+ * closes by event time alone, which is also what replay does. The idle close is computed and written the same way;
+ * having no record to reject, a failure while computing it is logged and nothing is applied (the next check tries
+ * again).
  */
 final class MeterProcessor implements Processor<String, PlannedRequest, Object, SpecificRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(MeterProcessor.class);
-    private static final char SEPARATOR = '\u001F';
     private static final String CLOCK_KEY = "billing-clock";
-    private static final long FORGET_BUCKET_MS = 3_600_000L;
 
     private final BillingConfig config;
-    private final long dedupWindowMs;
-    private final long graceMs;
+    private final MeterTransition transition;
     private final long idleMs;
 
     private ProcessorContext<Object, SpecificRecord> context;
@@ -69,16 +60,15 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private Sensor lateRequests;
     private Sensor monthsClosed;
 
+    /** The stored clock; changed only when a step's writes are applied. */
     private long clock;
     /** Wall-clock time at which an accepted request last moved the clock: the partition is busy until idle. */
     private long lastClockMoveWallMs;
-    /** Timestamp given to output records: the input record's, or the wall clock in a punctuation. */
-    private long outputTimestamp;
+    private final MeterState state = new StoreState();
 
     MeterProcessor(BillingConfig config) {
         this.config = config;
-        this.dedupWindowMs = config.dedupWindow().toMillis();
-        this.graceMs = config.grace().toMillis();
+        this.transition = new MeterTransition(config.dedupWindow().toMillis(), config.grace().toMillis());
         this.idleMs = config.idleCloseAfter().toMillis();
     }
 
@@ -105,184 +95,102 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         return context.metrics().addRateTotalSensor("flux-billing", task, operation, Sensor.RecordingLevel.INFO);
     }
 
+    /** Computes the record's step (its failures are the handler's to reject), then applies it. */
     @Override
     public void process(Record<String, PlannedRequest> record) {
-        outputTimestamp = record.timestamp();
-        PricedCandidate candidate = record.value().candidate();
-        RoutedRequest request = candidate.request();
-        long at = request.getCompletedAt().toEpochMilli();
-        if (clock != Long.MIN_VALUE && at < clock - dedupWindowMs) {
-            throw new RejectedException(Reason.TOO_LATE, "completed_at " + request.getCompletedAt()
-                    + " is more than the deduplication window behind the billing clock " + Instant.ofEpochMilli(clock));
-        }
-        String idKey = request.getAccountId() + SEPARATOR + request.getRequestId();
-        if (seen(idKey)) {
-            duplicates.record();
-            return;
-        }
-        PlanTimeline timeline = PlanTimeline.of(record.value().plans() == null ? null : record.value().plans().getVersions());
-        ZoneId zone = timeline.zoneAt(at);
-        YearMonth month = BillingCalendar.monthOf(at, zone);
-        String ledgerKey = ledgerKey(request.getAccountId(), month.toString());
-        MonthLedger ledger = months.get(ledgerKey);
-        // What can fail (overflowing sums) is checked before the first state write, so a rejected request leaves
-        // no id, clock or index entry behind and is priced once fixed and sent again.
-        Ledgers.checkAdd(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
-
-        long clockBefore = clock;
-        if (advanceClock(at)) {
-            ledger = months.get(ledgerKey); // a deadline may have closed it
-        }
-        if (clock > clockBefore) {
-            lastClockMoveWallMs = context.currentSystemTimeMs();
-        }
-        if (ledger == null) {
-            ledger = Ledgers.open(request.getAccountId(), month.toString(), zone.getId(),
-                    BillingCalendar.end(month, zone) + graceMs, timeline.termsFor(month, zone));
-            if (ledger.getCloseAt() > clock) {
-                deadlines.add(ledger.getCloseAt(), DeadlineIndex.Kind.CLOSE, ledgerKey);
-            }
-        }
-        remember(idKey);
-        Ledgers.add(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
-        if (!ledger.getClosed()) {
-            // The month keeps the zone it was opened in, even if the plan's zone changed since.
-            Ledgers.setTerms(ledger, timeline.termsFor(month, ZoneId.of(ledger.getTimeZone())));
-        }
-        forward(request.getAccountId(), priced(candidate, month));
-        pricedRequests.record();
-        emitOverageChange(ledger, request.getCompletedAt());
-        emitAlerts(ledger, request.getCompletedAt(), request.getRequestId());
-        if (ledger.getClosed()) {
-            lateRequests.record();
-            if (LOG.isDebugEnabled()) {
-                debug(request.getAccountId(), request.getRequestId(), "Late request for closed month {}: supplemental "
-                        + "invoice set {}", ledger.getBillingMonth(), ledger.getInvoiceSets());
-            }
-            emitInvoiceSet(ledger);
-        } else if (ledger.getCloseAt() <= clock) {
-            close(ledger, ledgerKey);
-        }
-        months.put(ledgerKey, ledger);
-    }
-
-    /** Ids never hold control characters (RequestRules), so the separator cannot be forged. */
-    static String ledgerKey(String accountId, String month) {
-        return accountId + SEPARATOR + month;
-    }
-
-    private boolean seen(String idKey) {
-        if (clock == Long.MIN_VALUE) {
-            return false;
-        }
-        Long acceptedAt = requestIds.get(idKey);
-        return acceptedAt != null && acceptedAt >= clock - dedupWindowMs;
+        MeterStep step = transition.meter(state, record.value(), record.timestamp());
+        apply(step);
     }
 
     private void onWallClock(long now) {
         if (now - lastClockMoveWallMs < idleMs) {
             return;
         }
-        outputTimestamp = now;
-        advanceClock(now);
+        MeterStep step;
+        try {
+            step = transition.advance(state, now);
+        } catch (RuntimeException bug) {
+            // No record to reject, and nothing was written: the months stay open and the next check tries again.
+            LOG.error("Idle close of task {} at {} failed while computing; nothing applied", context.taskId(), now, bug);
+            return;
+        }
+        apply(step);
     }
 
-    /** Moves the clock forward and handles what fell due; true if anything did. */
-    private boolean advanceClock(long to) {
-        if (to <= clock) {
-            return false;
-        }
-        clock = to;
-        clockStore.put(CLOCK_KEY, clock);
-        List<DeadlineIndex.Entry> due = deadlines.due(clock);
-        for (DeadlineIndex.Entry entry : due) {
-            onDeadline(entry);
-            deadlines.remove(entry);
-        }
-        deadlines.checked(clock);
-        return !due.isEmpty();
+    /** Writes the step's state, then forwards its outputs in order; any failure fails the task (WritePhase). */
+    private void apply(MeterStep step) {
+        WritePhase.run(() -> {
+            MeterTransition.faultPoint.reached(FaultPoint.Step.WRITE_STATE);
+            writeState(step);
+            for (MeterStep.Output output : step.outputs()) {
+                MeterTransition.faultPoint.reached(FaultPoint.Step.FORWARD);
+                context.forward(new Record<>(output.key(), output.value(), output.timestamp()));
+            }
+            record(step);
+        });
     }
 
-    private void onDeadline(DeadlineIndex.Entry entry) {
-        switch (entry.kind()) {
-            case FORGET_ID -> requestIds.delete(entry.subject());
-            case PURGE -> months.delete(entry.subject());
-            case CLOSE -> {
-                MonthLedger ledger = months.get(entry.subject());
-                if (ledger != null && !ledger.getClosed()) {
-                    close(ledger, entry.subject());
-                    months.put(entry.subject(), ledger);
+    private void writeState(MeterStep step) {
+        for (Map.Entry<String, Long> id : step.requestIdWrites().entrySet()) {
+            if (id.getValue() == null) {
+                requestIds.delete(id.getKey());
+            } else {
+                requestIds.put(id.getKey(), id.getValue());
+            }
+        }
+        for (Map.Entry<String, MonthLedger> month : step.monthWrites().entrySet()) {
+            if (month.getValue() == null) {
+                months.delete(month.getKey());
+            } else {
+                months.put(month.getKey(), month.getValue());
+            }
+        }
+        for (MeterStep.DeadlineWrite write : step.deadlineWrites()) {
+            if (write instanceof MeterStep.DeadlineWrite.Add add) {
+                deadlines.add(add.deadline());
+            } else if (write instanceof MeterStep.DeadlineWrite.Remove remove) {
+                deadlines.remove(remove.deadline());
+            } else if (write instanceof MeterStep.DeadlineWrite.Checked checked) {
+                deadlines.checked(checked.upTo());
+            }
+        }
+        if (step.clockMoved()) {
+            clockStore.put(CLOCK_KEY, step.clock());
+            clock = step.clock();
+        }
+        if (step.clockMovedByRequest()) {
+            lastClockMoveWallMs = context.currentSystemTimeMs();
+        }
+    }
+
+    /** Metrics and debug lines of an applied step. */
+    private void record(MeterStep step) {
+        if (step.duplicate()) {
+            duplicates.record();
+        }
+        if (step.priced()) {
+            pricedRequests.record();
+        }
+        for (int i = 0; i < step.monthsClosed(); i++) {
+            monthsClosed.record();
+        }
+        for (MeterStep.Output output : step.outputs()) {
+            if (output.value() instanceof OverageUpdate) {
+                OutputCounts.overageUpdated();
+            } else if (output.value() instanceof SpendAlert alert) {
+                OutputCounts.alertFired(Alert.valueOf(alert.getAlert()));
+                if (LOG.isDebugEnabled()) {
+                    debug(alert.getAccountId(), alert.getRequestId(), "Spend alert {} for {}: usage {} USD",
+                            alert.getAlert(), alert.getBillingMonth(), alert.getUsageUsd().toPlainString());
                 }
             }
         }
-    }
-
-    /**
-     * Remembers an accepted id until strictly after the window has passed on the billing clock; by then any copy
-     * of it is TOO_LATE. Expiries are grouped by the hour, so the index is consulted about once an hour of event
-     * time rather than on every request.
-     */
-    private void remember(String idKey) {
-        requestIds.put(idKey, clock);
-        long forgetAt = (clock + dedupWindowMs) / FORGET_BUCKET_MS * FORGET_BUCKET_MS + FORGET_BUCKET_MS;
-        deadlines.add(forgetAt, DeadlineIndex.Kind.FORGET_ID, idKey);
-    }
-
-    /** Rule 10: final terms from the plan history as it is now, then the original invoice set; terms freeze. */
-    private void close(MonthLedger ledger, String ledgerKey) {
-        ZoneId zone = ZoneId.of(ledger.getTimeZone());
-        YearMonth month = YearMonth.parse(ledger.getBillingMonth());
-        ValueAndTimestamp<PlanHistory> history = plans.get(ledger.getAccountId());
-        PlanTimeline timeline = PlanTimeline.of(history == null ? null : history.value().getVersions());
-        Ledgers.setTerms(ledger, timeline.termsFor(month, zone));
-        Instant closedAt = Instant.ofEpochMilli(ledger.getCloseAt());
-        emitOverageChange(ledger, closedAt);
-        emitAlerts(ledger, closedAt, null);
-        emitInvoiceSet(ledger);
-        ledger.setClosed(true);
-        long purgeAt = Math.max(ledger.getCloseAt(), BillingCalendar.end(month, zone) + dedupWindowMs);
-        deadlines.add(purgeAt, DeadlineIndex.Kind.PURGE, ledgerKey);
-        monthsClosed.record();
-    }
-
-    private void emitOverageChange(MonthLedger ledger, Instant asOf) {
-        Settlement settlement = Ledgers.settlement(ledger);
-        long due = settlement.overageDue();
-        if (due == ledger.getOverageNanos()) {
-            return;
-        }
-        OverageUpdate update = OverageUpdate.newBuilder()
-                .setAccountId(ledger.getAccountId())
-                .setBillingMonth(ledger.getBillingMonth())
-                .setUsageUsd(Money.toUsd(settlement.usageNanos()))
-                .setIncludedCreditUsd(Money.toUsd(ledger.getCreditNanos()))
-                .setSpendCeilingUsd(ledger.getCeilingNanos() == null ? null : Money.toUsd(ledger.getCeilingNanos()))
-                .setOverageUsd(Money.toUsd(due))
-                .setOverageDeltaUsd(Money.toUsd(due - ledger.getOverageNanos()))
-                .setAsOf(asOf)
-                .build();
-        ledger.setOverageNanos(due);
-        forward(monthKey(ledger), update);
-        OutputCounts.overageUpdated();
-    }
-
-    private void emitAlerts(MonthLedger ledger, Instant at, String requestId) {
-        long usage = Ledgers.usageNanos(ledger.getLanes());
-        for (AlertRules.Crossing crossing : AlertRules.newlyReached(ledger.getAlertsFired(), usage, Ledgers.terms(ledger))) {
-            ledger.setAlertsFired(ledger.getAlertsFired() | crossing.alert().bit());
-            forward(monthKey(ledger), SpendAlert.newBuilder()
-                    .setAccountId(ledger.getAccountId())
-                    .setBillingMonth(ledger.getBillingMonth())
-                    .setAlert(crossing.alert().name())
-                    .setUsageUsd(Money.toUsd(usage))
-                    .setThresholdUsd(Money.toUsd(crossing.thresholdNanos()))
-                    .setAt(at)
-                    .setRequestId(requestId)
-                    .build());
-            OutputCounts.alertFired(crossing.alert());
+        MeterStep.Late late = step.late();
+        if (late != null) {
+            lateRequests.record();
             if (LOG.isDebugEnabled()) {
-                debug(ledger.getAccountId(), requestId, "Spend alert {} for {}: usage {} USD", crossing.alert(),
-                        ledger.getBillingMonth(), Money.toUsd(usage).toPlainString());
+                debug(late.accountId(), late.requestId(), "Late request for closed month {}: supplemental "
+                        + "invoice set {}", late.billingMonth(), late.invoiceSet());
             }
         }
     }
@@ -304,44 +212,32 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         }
     }
 
-    private void emitInvoiceSet(MonthLedger ledger) {
-        List<InvoiceLine> lines = InvoiceBuilder.lines(ledger.getAccountId(), ledger.getBillingMonth(),
-                ledger.getLanes(), ledger.getInvoicedLanes(), Ledgers.terms(ledger), ledger.getInvoiceSets());
-        AccountMonthKey key = monthKey(ledger);
-        lines.forEach(line -> forward(key, line));
-        ledger.setInvoicedLanes(Ledgers.copy(ledger.getLanes()));
-        ledger.setInvoiceSets(ledger.getInvoiceSets() + 1);
-    }
+    /** The transition's read-only view of this task's stores. */
+    private final class StoreState implements MeterState {
+        @Override
+        public long clock() {
+            return clock;
+        }
 
-    private static PricedRequest priced(PricedCandidate candidate, YearMonth month) {
-        RoutedRequest request = candidate.request();
-        var cost = Money.toUsd(candidate.price().totalNanos());
-        return PricedRequest.newBuilder()
-                .setRequestId(request.getRequestId())
-                .setAccountId(request.getAccountId())
-                .setRequestedModel(request.getRequestedModel())
-                .setServedModel(request.getServedModel())
-                .setLane(candidate.lane().name())
-                .setLaneSource(candidate.laneFromCatalog() ? "CATALOG" : "ROUTER")
-                .setClaimedLane(request.getLane())
-                .setInputTokens(request.getInputTokens())
-                .setOutputTokens(request.getOutputTokens())
-                .setCompletedAt(request.getCompletedAt())
-                .setQuotedCostUsd(request.getQuotedCostUsd())
-                .setBillingMonth(month.toString())
-                .setInputCostUsd(Money.toUsd(candidate.price().inputNanos()))
-                .setOutputCostUsd(Money.toUsd(candidate.price().outputNanos()))
-                .setCostUsd(cost)
-                .setRateEffectiveFrom(Instant.ofEpochMilli(candidate.rate().effectiveFrom()))
-                .setQuoteMismatch(request.getQuotedCostUsd() != null && request.getQuotedCostUsd().compareTo(cost) != 0)
-                .build();
-    }
+        @Override
+        public Long acceptedAt(String idKey) {
+            return requestIds.get(idKey);
+        }
 
-    private static AccountMonthKey monthKey(MonthLedger ledger) {
-        return new AccountMonthKey(ledger.getAccountId(), ledger.getBillingMonth());
-    }
+        @Override
+        public MonthLedger ledger(String ledgerKey) {
+            return months.get(ledgerKey);
+        }
 
-    private void forward(Object key, SpecificRecord value) {
-        context.forward(new Record<>(key, value, outputTimestamp));
+        @Override
+        public List<Deadline> due(long upTo) {
+            return deadlines.due(upTo);
+        }
+
+        @Override
+        public PlanTimeline plans(String accountId) {
+            ValueAndTimestamp<PlanHistory> history = plans.get(accountId);
+            return PlanTimeline.of(history == null ? null : history.value().getVersions());
+        }
     }
 }

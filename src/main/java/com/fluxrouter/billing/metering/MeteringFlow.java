@@ -47,7 +47,7 @@ public final class MeteringFlow {
 
     /** Key of an account-month in the {@value #MONTHS_STORE} store. */
     public static String ledgerKey(String accountId, String month) {
-        return MeterProcessor.ledgerKey(accountId, month);
+        return MeterTransition.ledgerKey(accountId, month);
     }
 
     /** A new meter processor; replay drives it directly. */

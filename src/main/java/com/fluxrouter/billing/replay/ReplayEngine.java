@@ -4,6 +4,7 @@ import com.fluxrouter.billing.catalog.CatalogRules;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.errors.Reason;
 import com.fluxrouter.billing.errors.Rejections;
+import com.fluxrouter.billing.errors.WriteFailedException;
 import com.fluxrouter.billing.intake.PricedCandidate;
 import com.fluxrouter.billing.intake.RequestPricing;
 import com.fluxrouter.billing.intake.RequestRules;
@@ -203,6 +204,9 @@ final class ReplayEngine {
                 case Topics.PLANS -> plan(input.key(), input.value(), timestamp);
                 default -> throw new IllegalArgumentException("not an input topic: " + topic);
             }
+        } catch (WriteFailedException notTheRecordsFault) {
+            // Live, the task fails and the record is processed again; replay has nothing to retry on: it stops.
+            throw notTheRecordsFault;
         } catch (Malformed malformed) {
             reject(Reason.MALFORMED, Rejections.describe(malformed.getCause()), topic, partition, offset, timestamp,
                     input.key(), input.value());

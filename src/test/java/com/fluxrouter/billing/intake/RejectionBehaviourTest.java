@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -669,45 +670,100 @@ class RejectionBehaviourTest extends PipelineTest {
         assertThat(priced()).extracting(PricedRequest::getRequestId).endsWith(late.getRequestId());
     }
 
-    // ---- PROCESSING_ERROR
+    // ---- ACCOUNT_MONTH_LIMIT (rule 7: an account-month holds at most $9,000,000,000 of usage)
 
-    /**
-     * The largest valid rate and token counts cost $20,000,000 a request; a month holds 461 of them in a long of
-     * nano-dollars. Sends 462 and returns the rejection of the last one.
-     */
-    private RejectedRecord overflowAMonth() {
+    /** The largest valid request: 10,000,000 tokens each way at the largest valid rate, $1,000,000 per 1M tokens. */
+    private static final BigDecimal LARGEST_COST = new BigDecimal("1000000").multiply(new BigDecimal("20000000"))
+            .movePointLeft(6);
+    private static final BigDecimal MONTH_LIMIT = new BigDecimal("9000000000");
+
+    private void publishLargestExpressRate() {
         publishRate(rate(Lane.EXPRESS, "1000000", "1000000", "2026-11-01T00:00:00Z"));
+    }
+
+    private RoutedRequest largest(int i) {
+        return request("acme", Lane.EXPRESS, 10_000_000, 10_000_000, AROUND.plusSeconds(i).toString())
+                .setRequestId("req-big-" + i).build();
+    }
+
+    /** How many of the largest requests fill a month exactly to the limit: 450. */
+    private static int largestThatFit() {
+        return MONTH_LIMIT.divide(LARGEST_COST).intValueExact();
+    }
+
+    @Test
+    void requestsAtTheAllowedMaximaFillAMonthToItsLimitAndTheRestAreRejectedAsAccountMonthLimitNotProcessingError() {
+        publishLargestExpressRate();
         for (int i = 0; i < 462; i++) {
-            send(request("acme", Lane.EXPRESS, 10_000_000, 10_000_000, AROUND.plusSeconds(i).toString())
-                    .setRequestId("req-big-" + i));
+            send(largest(i));
         }
-        assertThat(priced()).hasSize(461).allSatisfy(p -> assertThat(p.getCostUsd()).isEqualTo(usd("20000000")));
+
+        List<PricedRequest> priced = priced();
+        assertThat(priced).hasSize(largestThatFit()).allSatisfy(p -> assertThat(p.getCostUsd()).isEqualTo(LARGEST_COST.setScale(9)));
+        assertThat(overage()).extracting(OverageUpdate::getUsageUsd).last().isEqualTo(MONTH_LIMIT.setScale(9));
         List<RejectedRecord> rejected = rejected();
-        assertThat(rejected).hasSize(1);
-        return rejected.get(0);
+        assertThat(rejected).hasSize(462 - largestThatFit()).allSatisfy(r -> {
+            assertThat(r.getReason()).isEqualTo(Reason.ACCOUNT_MONTH_LIMIT.name());
+            assertThat(r.getDetail()).contains("2026-11").contains("9000000000");
+            assertThat(r.getSourceTopic()).isEqualTo(Topics.ROUTED);
+        });
+        assertThat(rejected.get(0).getSourceOffset()).isEqualTo(largestThatFit());
+        assertThat(bytes(rejected.get(0).getOriginalValue())).isEqualTo(bytesOf(largest(largestThatFit())));
+        assertThat(priced).extracting(PricedRequest::getRequestId)
+                .doesNotContainAnyElementsOf(rejected.stream().map(r -> requestIdOf(r)).toList());
     }
 
     @Test
-    void monthUsageThatWouldOverflowNanoDollarsIsRejectedAsProcessingErrorNotWrapped() {
-        RejectedRecord record = overflowAMonth();
+    void aMonthAtItsLimitRejectsOneMoreNanoDollarButPricesAFreeRequestAndOtherMonthsAreUnaffected() {
+        publishLargestExpressRate();
+        // $0.001 per 1M tokens: one token costs one nano-dollar
+        publishRate(rate(Lane.DAILY_DRIVER, "0.001", "0.001", "2026-11-01T00:00:00Z"));
+        for (int i = 0; i < largestThatFit(); i++) {
+            send(largest(i));
+        }
+        assertThat(priced()).hasSize(largestThatFit());
+        overage();
 
-        assertThat(record.getReason()).isEqualTo(Reason.PROCESSING_ERROR.name());
-        assertThat(record.getDetail()).contains("ArithmeticException");
-        assertThat(record.getSourceTopic()).isEqualTo(Topics.ROUTED);
-        assertThat(record.getSourceOffset()).isEqualTo(461L);
-        assertThat(bytes(record.getOriginalValue())).isNotEmpty();
-        assertThat(overage()).extracting(OverageUpdate::getUsageUsd).last().isEqualTo(usd("9220000000"));
+        RoutedRequest oneNano = request("acme", Lane.DAILY_DRIVER, 1, 0, AROUND.plusSeconds(500).toString()).build();
+        send(oneNano);
+        RoutedRequest free = request("acme", Lane.DAILY_DRIVER, 0, 0, AROUND.plusSeconds(501).toString()).build();
+        send(free);
+        RoutedRequest december = request("acme", Lane.EXPRESS, 10_000_000, 10_000_000, "2026-12-02T00:00:00Z").build();
+        send(december);
+
+        assertThat(rejected()).singleElement().satisfies(r -> {
+            assertThat(r.getReason()).isEqualTo(Reason.ACCOUNT_MONTH_LIMIT.name());
+            assertThat(requestIdOf(r)).isEqualTo(oneNano.getRequestId());
+        });
+        assertThat(priced()).extracting(PricedRequest::getRequestId, PricedRequest::getBillingMonth, PricedRequest::getCostUsd)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(free.getRequestId(), "2026-11", usd("0")),
+                        org.assertj.core.groups.Tuple.tuple(december.getRequestId(), "2026-12", LARGEST_COST.setScale(9)));
     }
 
     @Test
-    void requestRejectedAsAProcessingErrorLeavesNoTraceAndIsPricedOnceFixed() {
-        overflowAMonth();
+    void requestRejectedAtTheLimitLeavesNoTraceAndIsPricedOnceItFits() {
+        publishLargestExpressRate();
+        for (int i = 0; i <= largestThatFit(); i++) {
+            send(largest(i));
+        }
+        assertThat(rejected()).extracting(RejectedRecord::getReason).containsExactly(Reason.ACCOUNT_MONTH_LIMIT.name());
+        priced();
 
         // same request_id, fixed so that it fits: it was never accepted, so it is no duplicate
-        send(request("acme", Lane.EXPRESS, 0, 0, AROUND.plusSeconds(461).toString()).setRequestId("req-big-461"));
+        send(request("acme", Lane.EXPRESS, 0, 0, AROUND.plusSeconds(largestThatFit()).toString())
+                .setRequestId("req-big-" + largestThatFit()));
 
         assertThat(rejected()).isEmpty();
-        assertThat(priced()).extracting(PricedRequest::getRequestId).containsExactly("req-big-461");
+        assertThat(priced()).extracting(PricedRequest::getRequestId).containsExactly("req-big-" + largestThatFit());
+    }
+
+    private RoutedRequest decoded(RejectedRecord record) {
+        return serdes.avro(RoutedRequest.class).deserializer().deserialize(Topics.ROUTED, bytes(record.getOriginalValue()));
+    }
+
+    private String requestIdOf(RejectedRecord record) {
+        return decoded(record).getRequestId();
     }
 
     // ---- a rejected request leaves no trace

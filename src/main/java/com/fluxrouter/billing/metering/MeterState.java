@@ -1,0 +1,27 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.schema.state.MonthLedger;
+
+import java.util.List;
+
+/**
+ * What {@link MeterTransition} reads of one partition's metering state, read-only and without Kafka: the billing
+ * clock, the accepted request ids, the account-months, the deadlines and the plan histories. {@code MeterProcessor}
+ * answers from its stores; tests answer from maps.
+ */
+interface MeterState {
+    /** The billing clock (epoch ms): latest accepted completed_at or idle wall clock; Long.MIN_VALUE before any. */
+    long clock();
+
+    /** The billing clock when the id key (see {@link MeterTransition#idKey}) was accepted; null if not remembered. */
+    Long acceptedAt(String idKey);
+
+    /** The account-month under a ledger key (see {@link MeterTransition#ledgerKey}); null if none. */
+    MonthLedger ledger(String ledgerKey);
+
+    /** Every deadline due at or before the instant (epoch ms), oldest first. */
+    List<Deadline> due(long upTo);
+
+    /** The account's plan versions as the plan-history store holds them now (empty when it has none). */
+    PlanTimeline plans(String accountId);
+}

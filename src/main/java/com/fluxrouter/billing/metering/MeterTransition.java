@@ -1,0 +1,285 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.alerts.AlertRules;
+import com.fluxrouter.billing.errors.Reason;
+import com.fluxrouter.billing.errors.RejectedException;
+import com.fluxrouter.billing.intake.PricedCandidate;
+import com.fluxrouter.billing.invoicing.InvoiceBuilder;
+import com.fluxrouter.billing.pricing.Money;
+import com.fluxrouter.billing.schema.AccountMonthKey;
+import com.fluxrouter.billing.schema.OverageUpdate;
+import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.state.MonthLedger;
+
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+
+/**
+ * Metering as a pure transition (rules 3, 5 to 11): from the state a request touches to the {@link MeterStep} that
+ * bills it, computed completely before anything is written or forwarded. It reads only through {@link MeterState}
+ * and changes nothing there, so a failure while computing (a rejection, or a bug) leaves no trace: the caller
+ * simply has no step to apply. No Kafka here; {@code MeterProcessor} applies the step.
+ */
+final class MeterTransition {
+    /** The test seam; production leaves it at {@link FaultPoint#NONE}. */
+    static volatile FaultPoint faultPoint = FaultPoint.NONE;
+
+    private static final char SEPARATOR = '\u001F';
+    private static final long FORGET_BUCKET_MS = 3_600_000L;
+
+    private final long dedupWindowMs;
+    private final long graceMs;
+
+    /**
+     * @param dedupWindowMs the deduplication window on the billing clock, ms (rule 3)
+     * @param graceMs       how long after its end, ms, a month closes (rule 10)
+     */
+    MeterTransition(long dedupWindowMs, long graceMs) {
+        this.dedupWindowMs = dedupWindowMs;
+        this.graceMs = graceMs;
+    }
+
+    /** Ids never hold control characters (RequestRules), so the separator cannot be forged. */
+    static String ledgerKey(String accountId, String month) {
+        return accountId + SEPARATOR + month;
+    }
+
+    /** Rule 3: the idempotency key of a request. */
+    static String idKey(String accountId, String requestId) {
+        return accountId + SEPARATOR + requestId;
+    }
+
+    /**
+     * Meters one priced request: a duplicate gives an empty step marked duplicate; otherwise the clock moves to its
+     * completed_at if later (closing what falls due first), and the request is added to its account-month and
+     * priced, with its overage change, alerts and, for a closed month, a supplemental invoice set.
+     *
+     * @param state     the partition's state before the request
+     * @param planned   the priced request and its account's plan history
+     * @param timestamp record timestamp (epoch ms) given to every output
+     * @throws RejectedException TOO_LATE (rule 3) or ACCOUNT_MONTH_LIMIT (rule 7); any other exception is a bug
+     */
+    MeterStep meter(MeterState state, PlannedRequest planned, long timestamp) {
+        MeterStep step = new MeterStep(state, timestamp);
+        PricedCandidate candidate = planned.candidate();
+        RoutedRequest request = candidate.request();
+        long at = request.getCompletedAt().toEpochMilli();
+        reach(FaultPoint.Step.DEDUPLICATE);
+        if (state.clock() != Long.MIN_VALUE && at < state.clock() - dedupWindowMs) {
+            throw new RejectedException(Reason.TOO_LATE, "completed_at " + request.getCompletedAt()
+                    + " is more than the deduplication window behind the billing clock " + Instant.ofEpochMilli(state.clock()));
+        }
+        String idKey = idKey(request.getAccountId(), request.getRequestId());
+        if (seen(state, idKey)) {
+            return step.markDuplicate();
+        }
+        PlanTimeline timeline = PlanTimeline.of(planned.plans() == null ? null : planned.plans().getVersions());
+        ZoneId zone = timeline.zoneAt(at);
+        YearMonth month = BillingCalendar.monthOf(at, zone);
+        String ledgerKey = ledgerKey(request.getAccountId(), month.toString());
+
+        reach(FaultPoint.Step.ADVANCE_CLOCK);
+        long clockBefore = step.clock();
+        advanceClock(state, step, at);
+
+        reach(FaultPoint.Step.OPEN_MONTH);
+        MonthLedger ledger = step.ledger(ledgerKey);
+        if (ledger == null) {
+            ledger = Ledgers.open(request.getAccountId(), month.toString(), zone.getId(),
+                    BillingCalendar.end(month, zone) + graceMs, timeline.termsFor(month, zone));
+            if (ledger.getCloseAt() > step.clock()) {
+                step.addDeadline(new Deadline(ledger.getCloseAt(), Deadline.Kind.CLOSE, ledgerKey));
+            }
+        }
+
+        reach(FaultPoint.Step.REMEMBER_ID);
+        remember(step, idKey);
+
+        reach(FaultPoint.Step.ADD_USAGE);
+        Ledgers.checkLimits(ledger, request.getInputTokens(), request.getOutputTokens(), candidate.price());
+        Ledgers.add(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
+        if (!ledger.getClosed()) {
+            // The month keeps the zone it was opened in, even if the plan's zone changed since.
+            Ledgers.setTerms(ledger, timeline.termsFor(month, ZoneId.of(ledger.getTimeZone())));
+        }
+
+        reach(FaultPoint.Step.PRICE);
+        step.emit(request.getAccountId(), priced(candidate, month));
+        step.markPriced(step.clock() > clockBefore);
+
+        reach(FaultPoint.Step.OVERAGE);
+        emitOverageChange(step, ledger, request.getCompletedAt());
+
+        reach(FaultPoint.Step.ALERTS);
+        emitAlerts(step, ledger, request.getCompletedAt(), request.getRequestId());
+
+        if (ledger.getClosed()) {
+            reach(FaultPoint.Step.INVOICE);
+            step.markLate(new MeterStep.Late(request.getAccountId(), request.getRequestId(), ledger.getBillingMonth(),
+                    ledger.getInvoiceSets()));
+            emitInvoiceSet(step, ledger);
+        } else if (ledger.getCloseAt() <= step.clock()) {
+            close(state, step, ledger, ledgerKey);
+        }
+        step.putLedger(ledgerKey, ledger);
+        return step;
+    }
+
+    /**
+     * An idle partition's clock follows the wall clock (rule 10): moves it to {@code now} if later and handles what
+     * falls due, every output stamped {@code now}.
+     *
+     * @param now wall-clock time, epoch ms
+     */
+    MeterStep advance(MeterState state, long now) {
+        MeterStep step = new MeterStep(state, now);
+        reach(FaultPoint.Step.ADVANCE_CLOCK);
+        advanceClock(state, step, now);
+        return step;
+    }
+
+    private boolean seen(MeterState state, String idKey) {
+        if (state.clock() == Long.MIN_VALUE) {
+            return false;
+        }
+        Long acceptedAt = state.acceptedAt(idKey);
+        return acceptedAt != null && acceptedAt >= state.clock() - dedupWindowMs;
+    }
+
+    /** Moves the clock forward and handles, oldest first, what fell due. */
+    private void advanceClock(MeterState state, MeterStep step, long to) {
+        if (to <= step.clock()) {
+            return;
+        }
+        step.moveClock(to);
+        for (Deadline deadline : state.due(to)) {
+            onDeadline(state, step, deadline);
+            step.removeDeadline(deadline);
+        }
+        step.checked(to);
+    }
+
+    private void onDeadline(MeterState state, MeterStep step, Deadline deadline) {
+        switch (deadline.kind()) {
+            case FORGET_ID -> step.forget(deadline.subject());
+            case PURGE -> step.deleteLedger(deadline.subject());
+            case CLOSE -> {
+                MonthLedger ledger = step.ledger(deadline.subject());
+                if (ledger != null && !ledger.getClosed()) {
+                    close(state, step, ledger, deadline.subject());
+                    step.putLedger(deadline.subject(), ledger);
+                }
+            }
+        }
+    }
+
+    /**
+     * Remembers an accepted id until strictly after the window has passed on the billing clock; by then any copy
+     * of it is TOO_LATE. Expiries are grouped by the hour, so the index is consulted about once an hour of event
+     * time rather than on every request.
+     */
+    private void remember(MeterStep step, String idKey) {
+        step.remember(idKey, step.clock());
+        long forgetAt = (step.clock() + dedupWindowMs) / FORGET_BUCKET_MS * FORGET_BUCKET_MS + FORGET_BUCKET_MS;
+        step.addDeadline(new Deadline(forgetAt, Deadline.Kind.FORGET_ID, idKey));
+    }
+
+    /** Rule 10: final terms from the plan history as it is now, then the original invoice set; terms freeze. */
+    private void close(MeterState state, MeterStep step, MonthLedger ledger, String ledgerKey) {
+        reach(FaultPoint.Step.CLOSE);
+        ZoneId zone = ZoneId.of(ledger.getTimeZone());
+        YearMonth month = YearMonth.parse(ledger.getBillingMonth());
+        Ledgers.setTerms(ledger, state.plans(ledger.getAccountId()).termsFor(month, zone));
+        Instant closedAt = Instant.ofEpochMilli(ledger.getCloseAt());
+        emitOverageChange(step, ledger, closedAt);
+        emitAlerts(step, ledger, closedAt, null);
+        emitInvoiceSet(step, ledger);
+        ledger.setClosed(true);
+        long purgeAt = Math.max(ledger.getCloseAt(), BillingCalendar.end(month, zone) + dedupWindowMs);
+        step.addDeadline(new Deadline(purgeAt, Deadline.Kind.PURGE, ledgerKey));
+        step.markClosed();
+    }
+
+    /** Rule 8. */
+    private static void emitOverageChange(MeterStep step, MonthLedger ledger, Instant asOf) {
+        Settlement settlement = Ledgers.settlement(ledger);
+        long due = settlement.overageDue();
+        if (due == ledger.getOverageNanos()) {
+            return;
+        }
+        OverageUpdate update = OverageUpdate.newBuilder()
+                .setAccountId(ledger.getAccountId())
+                .setBillingMonth(ledger.getBillingMonth())
+                .setUsageUsd(Money.toUsd(settlement.usageNanos()))
+                .setIncludedCreditUsd(Money.toUsd(ledger.getCreditNanos()))
+                .setSpendCeilingUsd(ledger.getCeilingNanos() == null ? null : Money.toUsd(ledger.getCeilingNanos()))
+                .setOverageUsd(Money.toUsd(due))
+                .setOverageDeltaUsd(Money.toUsd(due - ledger.getOverageNanos()))
+                .setAsOf(asOf)
+                .build();
+        ledger.setOverageNanos(due);
+        step.emit(monthKey(ledger), update);
+    }
+
+    /** Rule 9; {@code requestId} is null when no request caused it (a month's close). */
+    private static void emitAlerts(MeterStep step, MonthLedger ledger, Instant at, String requestId) {
+        long usage = Ledgers.usageNanos(ledger.getLanes());
+        for (AlertRules.Crossing crossing : AlertRules.newlyReached(ledger.getAlertsFired(), usage, Ledgers.terms(ledger))) {
+            ledger.setAlertsFired(ledger.getAlertsFired() | crossing.alert().bit());
+            step.emit(monthKey(ledger), SpendAlert.newBuilder()
+                    .setAccountId(ledger.getAccountId())
+                    .setBillingMonth(ledger.getBillingMonth())
+                    .setAlert(crossing.alert().name())
+                    .setUsageUsd(Money.toUsd(usage))
+                    .setThresholdUsd(Money.toUsd(crossing.thresholdNanos()))
+                    .setAt(at)
+                    .setRequestId(requestId)
+                    .build());
+        }
+    }
+
+    /** Rules 10 and 11: the lines since the previous set. */
+    private static void emitInvoiceSet(MeterStep step, MonthLedger ledger) {
+        AccountMonthKey key = monthKey(ledger);
+        InvoiceBuilder.lines(ledger.getAccountId(), ledger.getBillingMonth(), ledger.getLanes(),
+                ledger.getInvoicedLanes(), Ledgers.terms(ledger), ledger.getInvoiceSets()).forEach(line -> step.emit(key, line));
+        ledger.setInvoicedLanes(Ledgers.copy(ledger.getLanes()));
+        ledger.setInvoiceSets(ledger.getInvoiceSets() + 1);
+    }
+
+    /** Rules 1, 2 and 5: the priced request record. */
+    private static PricedRequest priced(PricedCandidate candidate, YearMonth month) {
+        RoutedRequest request = candidate.request();
+        var cost = Money.toUsd(candidate.price().totalNanos());
+        return PricedRequest.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setAccountId(request.getAccountId())
+                .setRequestedModel(request.getRequestedModel())
+                .setServedModel(request.getServedModel())
+                .setLane(candidate.lane().name())
+                .setLaneSource(candidate.laneFromCatalog() ? "CATALOG" : "ROUTER")
+                .setClaimedLane(request.getLane())
+                .setInputTokens(request.getInputTokens())
+                .setOutputTokens(request.getOutputTokens())
+                .setCompletedAt(request.getCompletedAt())
+                .setQuotedCostUsd(request.getQuotedCostUsd())
+                .setBillingMonth(month.toString())
+                .setInputCostUsd(Money.toUsd(candidate.price().inputNanos()))
+                .setOutputCostUsd(Money.toUsd(candidate.price().outputNanos()))
+                .setCostUsd(cost)
+                .setRateEffectiveFrom(Instant.ofEpochMilli(candidate.rate().effectiveFrom()))
+                .setQuoteMismatch(request.getQuotedCostUsd() != null && request.getQuotedCostUsd().compareTo(cost) != 0)
+                .build();
+    }
+
+    private static AccountMonthKey monthKey(MonthLedger ledger) {
+        return new AccountMonthKey(ledger.getAccountId(), ledger.getBillingMonth());
+    }
+
+    private static void reach(FaultPoint.Step step) {
+        faultPoint.reached(step);
+    }
+}

@@ -1,0 +1,240 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.PipelineTest;
+import com.fluxrouter.billing.errors.Reason;
+import com.fluxrouter.billing.pricing.Lane;
+import com.fluxrouter.billing.schema.InvoiceLine;
+import com.fluxrouter.billing.schema.OverageUpdate;
+import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.RejectedRecord;
+import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.state.MonthLedger;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 10, atomic billing step, on the production topology: a fault injected at any step of computing a request's
+ * result leaves no trace of it (not priced, id not remembered, clock not moved, no overage, alert or invoice line; on
+ * the rejected topic as PROCESSING_ERROR only), and the same request sent again once the fault is gone is priced
+ * once with the right money. A fault while writing is never a rejection. Invariant after every send: no request id
+ * among that send's outputs is both priced and rejected, and no id priced before a fault is ever rejected.
+ *
+ * <p>acme has $1 of included credit; every request is $2 of Express ($1 per 1M tokens, 2M tokens).
+ */
+class AtomicMeteringStepTest extends PipelineTest {
+    private static final BigDecimal TWO_DOLLARS = new BigDecimal("1").multiply(BigDecimal.valueOf(2_000_000))
+            .movePointLeft(6);
+    private final Set<String> pricedIds = new HashSet<>();
+    private final Set<String> rejectedIds = new HashSet<>();
+
+    @BeforeEach
+    void acmeUsedTwoDollarsInOctober() {
+        publishPlan(plan("acme", "Starter", "1", null, null, "2026-01-01T00:00:00Z"));
+        sendAndCheck(twoDollars("r-october", "2026-10-10T12:00:00Z"));
+        drainAll();
+    }
+
+    @AfterEach
+    void noFaultLeftBehind() {
+        MeterTransition.faultPoint = FaultPoint.NONE;
+    }
+
+    private RoutedRequest twoDollars(String requestId, String completedAt) {
+        return request("acme", Lane.EXPRESS, 1_500_000, 500_000, completedAt).setRequestId(requestId).build();
+    }
+
+    /** Sends and checks the invariant on what this send produced; returns the priced requests. */
+    private Outputs sendAndCheck(RoutedRequest request) {
+        send(request);
+        Outputs outputs = new Outputs(priced(), overage(), alerts(), invoiceLines(), rejected());
+        Set<String> priced = new HashSet<>();
+        outputs.priced.forEach(p -> priced.add(p.getRequestId()));
+        List<String> rejected = outputs.rejected.stream().map(this::requestIdOf).toList();
+        assertThat(rejected).as("priced and rejected by one send").noneMatch(priced::contains);
+        assertThat(rejected).as("rejected after being priced").noneMatch(pricedIds::contains);
+        pricedIds.addAll(priced);
+        rejectedIds.addAll(rejected);
+        return outputs;
+    }
+
+    private record Outputs(List<PricedRequest> priced, List<OverageUpdate> overage,
+                           List<com.fluxrouter.billing.schema.SpendAlert> alerts, List<InvoiceLine> invoiceLines,
+                           List<RejectedRecord> rejected) {
+    }
+
+    private void drainAll() {
+        priced();
+        overage();
+        alerts();
+        invoiceLines();
+        assertThat(rejected()).isEmpty();
+    }
+
+    private String requestIdOf(RejectedRecord rejected) {
+        return valueOf(rejected).getRequestId();
+    }
+
+    private RoutedRequest valueOf(RejectedRecord rejected) {
+        ByteBuffer value = rejected.getOriginalValue().duplicate();
+        byte[] bytes = new byte[value.remaining()];
+        value.get(bytes);
+        return serdes.avro(RoutedRequest.class).deserializer().deserialize(Topics.ROUTED, bytes);
+    }
+
+    /** Everything the meter keeps: clock, ids, months and deadlines. */
+    private record Snapshot(Long clock, List<String> ids, List<KeyValue<String, MonthLedger>> months,
+                            List<Bytes> deadlines) {
+    }
+
+    private Snapshot snapshot() {
+        KeyValueStore<String, Long> clock = driver.getKeyValueStore(MeteringFlow.CLOCK_STORE);
+        return new Snapshot(clock.get("billing-clock"), keys(MeteringFlow.REQUEST_IDS_STORE), entries(MeteringFlow.MONTHS_STORE),
+                keys(MeteringFlow.DEADLINES_STORE));
+    }
+
+    private <K> List<K> keys(String store) {
+        List<K> keys = new ArrayList<>();
+        KeyValueStore<K, Object> kv = driver.getKeyValueStore(store);
+        try (KeyValueIterator<K, Object> all = kv.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
+    }
+
+    private <K, V> List<KeyValue<K, V>> entries(String store) {
+        List<KeyValue<K, V>> entries = new ArrayList<>();
+        KeyValueStore<K, V> kv = driver.getKeyValueStore(store);
+        try (KeyValueIterator<K, V> all = kv.all()) {
+            all.forEachRemaining(entries::add);
+        }
+        return entries;
+    }
+
+    /** The request fails at the step: rejected PROCESSING_ERROR with its bytes, nothing else out, state as before. */
+    private void assertFaultLeavesNoTrace(FaultPoint.Step step, RoutedRequest request) {
+        Snapshot before = snapshot();
+        Outputs outputs;
+        try (FaultInjection fault = FaultInjection.always(step)) {
+            outputs = sendAndCheck(request);
+            assertThat(fault.fired()).as("the fault at " + step + " was reached").isEqualTo(1);
+        }
+        assertThat(outputs.priced).isEmpty();
+        assertThat(outputs.overage).isEmpty();
+        assertThat(outputs.alerts).isEmpty();
+        assertThat(outputs.invoiceLines).isEmpty();
+        assertThat(outputs.rejected).singleElement().satisfies(rejected -> {
+            assertThat(rejected.getReason()).isEqualTo(Reason.PROCESSING_ERROR.name());
+            assertThat(rejected.getDetail()).contains("injected fault at " + step);
+            assertThat(valueOf(rejected)).isEqualTo(request);
+        });
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FaultPoint.Step.class, names = {"DEDUPLICATE", "ADVANCE_CLOCK", "CLOSE", "OPEN_MONTH",
+            "REMEMBER_ID", "ADD_USAGE", "PRICE", "OVERAGE", "ALERTS"})
+    void aFaultAtAnyStepOfARequestThatClosesAMonthLeavesNoTraceAndTheResentRequestIsPricedOnce(FaultPoint.Step step) {
+        RoutedRequest november = twoDollars("r-november", "2026-11-03T00:00:00Z");
+
+        assertFaultLeavesNoTrace(step, november);
+
+        Outputs resent = sendAndCheck(november);
+        assertThat(resent.priced).singleElement().satisfies(p -> {
+            assertThat(p.getRequestId()).isEqualTo("r-november");
+            assertThat(p.getBillingMonth()).isEqualTo("2026-11");
+            assertThat(p.getCostUsd()).isEqualTo(TWO_DOLLARS.setScale(9));
+        });
+        // October closes once, now: $2 of usage less $1 of credit
+        assertThat(resent.invoiceLines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> {
+                    assertThat(total.getBillingMonth()).isEqualTo("2026-10");
+                    assertThat(total.getAmountDueUsd()).isEqualTo(usd("1.00"));
+                    assertThat(total.getSupplemental()).isFalse();
+                });
+        assertThat(resent.overage).singleElement().satisfies(o -> {
+            assertThat(o.getBillingMonth()).isEqualTo("2026-11");
+            assertThat(o.getUsageUsd()).isEqualTo(TWO_DOLLARS.setScale(9));
+            assertThat(o.getOverageUsd()).isEqualTo(usd("1"));
+        });
+        assertThat(resent.rejected).isEmpty();
+
+        Outputs again = sendAndCheck(november);
+        assertThat(again.priced).as("a duplicate once priced").isEmpty();
+        assertThat(again.rejected).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FaultPoint.Step.class, names = {"DEDUPLICATE", "ADVANCE_CLOCK", "OPEN_MONTH", "REMEMBER_ID",
+            "ADD_USAGE", "PRICE", "OVERAGE", "ALERTS", "INVOICE"})
+    void aFaultAtAnyStepOfALateRequestLeavesNoTraceAndTheResentRequestGetsOneSupplementalSet(FaultPoint.Step step) {
+        sendAndCheck(twoDollars("r-november", "2026-11-03T00:00:00Z"));
+        RoutedRequest late = twoDollars("r-late", "2026-10-20T00:00:00Z");
+
+        assertFaultLeavesNoTrace(step, late);
+
+        Outputs resent = sendAndCheck(late);
+        assertThat(resent.priced).singleElement().satisfies(p -> {
+            assertThat(p.getBillingMonth()).isEqualTo("2026-10");
+            assertThat(p.getCostUsd()).isEqualTo(TWO_DOLLARS.setScale(9));
+        });
+        assertThat(resent.invoiceLines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> {
+                    assertThat(total.getInvoiceSet()).isEqualTo(1);
+                    assertThat(total.getSupplemental()).isTrue();
+                    assertThat(total.getAmountDueUsd()).isEqualTo(TWO_DOLLARS.setScale(9));
+                });
+        assertThat(sendAndCheck(late).priced).isEmpty();
+    }
+
+    @Test
+    void aFaultWhileComputingAnIdleCloseAppliesNothingAndTheNextCheckClosesTheMonthOnce() {
+        Snapshot before = snapshot();
+        try (FaultInjection fault = FaultInjection.always(FaultPoint.Step.CLOSE)) {
+            advanceWallClock(Duration.ofMinutes(6));
+            assertThat(fault.fired()).isPositive();
+        }
+        assertThat(invoiceLines()).isEmpty();
+        assertThat(overage()).isEmpty();
+        assertThat(rejected()).isEmpty();
+        assertThat(snapshot()).isEqualTo(before);
+
+        advanceWallClock(Duration.ofMinutes(1));
+
+        assertThat(invoiceLines()).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> assertThat(total.getAmountDueUsd()).isEqualTo(usd("1.00")));
+        advanceWallClock(Duration.ofMinutes(1));
+        assertThat(invoiceLines()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FaultPoint.Step.class, names = {"WRITE_STATE", "FORWARD"})
+    void aFaultWhileWritingFailsTheTaskAndIsNeverARejection(FaultPoint.Step step) {
+        try (FaultInjection fault = FaultInjection.always(step)) {
+            assertThatThrownBy(() -> send(twoDollars("r-november", "2026-11-03T00:00:00Z")))
+                    .isInstanceOf(StreamsException.class)
+                    .rootCause().hasMessage("injected fault at " + step);
+            assertThat(fault.fired()).isEqualTo(1);
+        }
+        assertThat(rejected()).isEmpty();
+    }
+}

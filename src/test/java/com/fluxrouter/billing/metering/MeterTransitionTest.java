@@ -1,0 +1,281 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.errors.Reason;
+import com.fluxrouter.billing.errors.RejectedException;
+import com.fluxrouter.billing.intake.PricedCandidate;
+import com.fluxrouter.billing.pricing.Lane;
+import com.fluxrouter.billing.pricing.Price;
+import com.fluxrouter.billing.pricing.Rate;
+import com.fluxrouter.billing.schema.AccountMonthKey;
+import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.schema.InvoiceLine;
+import com.fluxrouter.billing.schema.OverageUpdate;
+import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.state.LaneUsage;
+import com.fluxrouter.billing.schema.state.MonthLedger;
+import com.fluxrouter.billing.schema.state.PlanHistory;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The metering transition on its own, without Kafka: state in, (writes, ordered outputs) out, and the state it
+ * read left as it was. Money is expected from BigDecimal arithmetic on the rules' figures: $1 per 1M tokens, $1
+ * of included credit, a month closing 24 h after its end, ids remembered 35 days (rules 3, 6 to 11).
+ */
+class MeterTransitionTest {
+    private static final Duration WINDOW = Duration.ofDays(35);
+    private static final Duration GRACE = Duration.ofHours(24);
+    private static final BigDecimal ONE_DOLLAR_PER_MILLION = new BigDecimal("1");
+    private static final long NANOS_PER_TOKEN = ONE_DOLLAR_PER_MILLION.movePointRight(9)
+            .divide(BigDecimal.valueOf(1_000_000)).longValueExact();
+    private static final long TIMESTAMP = Instant.parse("2026-11-27T00:00:00Z").toEpochMilli();
+    private static final PlanHistory ONE_DOLLAR_CREDIT = new PlanHistory(List.of(new AccountPlan("acme", "Starter",
+            new BigDecimal("1.000000000"), null, null, Instant.parse("2026-01-01T00:00:00Z"))));
+
+    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis());
+    private final MapState state = new MapState();
+
+    MeterTransitionTest() {
+        state.plans.put("acme", ONE_DOLLAR_CREDIT.getVersions());
+    }
+
+    private static PlannedRequest request(String requestId, String completedAt, long inputTokens, long outputTokens) {
+        RoutedRequest request = RoutedRequest.newBuilder()
+                .setRequestId(requestId).setAccountId("acme").setRequestedModel("flux-auto").setServedModel("m")
+                .setLane(null).setInputTokens(inputTokens).setOutputTokens(outputTokens)
+                .setCompletedAt(Instant.parse(completedAt)).setQuotedCostUsd(null).build();
+        Rate rate = new Rate(Lane.EXPRESS, NANOS_PER_TOKEN, NANOS_PER_TOKEN, Instant.parse("2020-01-01T00:00:00Z").toEpochMilli());
+        Price price = new Price(inputTokens * NANOS_PER_TOKEN, outputTokens * NANOS_PER_TOKEN);
+        return new PlannedRequest(new PricedCandidate(request, Lane.EXPRESS, true, rate, price), ONE_DOLLAR_CREDIT);
+    }
+
+    private static BigDecimal usd(String amount) {
+        return new BigDecimal(amount).setScale(9);
+    }
+
+    private static long nanos(String usd) {
+        return new BigDecimal(usd).movePointRight(9).longValueExact();
+    }
+
+    private static long ms(String instant) {
+        return Instant.parse(instant).toEpochMilli();
+    }
+
+    private static String idKey(String requestId) {
+        return "acme\u001F" + requestId;
+    }
+
+    private static String ledgerKey(String month) {
+        return "acme\u001F" + month;
+    }
+
+    private static List<Object> values(MeterStep step) {
+        List<Object> values = new ArrayList<>();
+        step.outputs().forEach(output -> values.add(output.value()));
+        return values;
+    }
+
+    /** $2 of Express: 1.5M input and 0.5M output tokens at $1 per 1M. */
+    private static PlannedRequest twoDollars(String requestId, String completedAt) {
+        return request(requestId, completedAt, 1_500_000, 500_000);
+    }
+
+    @Test
+    void anAcceptedRequestBecomesItsStateWritesAndOrderedOutputsWhileTheStateItReadStaysAsItWas() {
+        state.clock = ms("2026-10-09T00:00:00Z");
+
+        MeterStep step = transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP);
+
+        assertThat(state.clock).isEqualTo(ms("2026-10-09T00:00:00Z"));
+        assertThat(state.ids).isEmpty();
+        assertThat(state.ledgers).isEmpty();
+        assertThat(state.deadlines).isEmpty();
+
+        long acceptedAt = ms("2026-10-10T12:00:00Z");
+        assertThat(step.clock()).isEqualTo(acceptedAt);
+        assertThat(step.clockMoved()).isTrue();
+        assertThat(step.clockMovedByRequest()).isTrue();
+        assertThat(step.priced()).isTrue();
+        assertThat(step.requestIdWrites()).containsExactly(java.util.Map.entry(idKey("r1"), acceptedAt));
+        MonthLedger october = step.monthWrites().get(ledgerKey("2026-10"));
+        assertThat(october.getLanes()).singleElement().satisfies(lane -> {
+            assertThat(lane.getLane()).isEqualTo("EXPRESS");
+            assertThat(lane.getRequests()).isEqualTo(1);
+            assertThat(lane.getInputTokens()).isEqualTo(1_500_000);
+            assertThat(lane.getOutputTokens()).isEqualTo(500_000);
+            assertThat(lane.getAmountNanos()).isEqualTo(nanos("2"));
+        });
+        assertThat(october.getOverageNanos()).isEqualTo(nanos("1"));
+        assertThat(october.getClosed()).isFalse();
+        long closeAt = Instant.parse("2026-11-01T00:00:00Z").plus(GRACE).toEpochMilli();
+        long forgetAt = Instant.parse("2026-10-10T12:00:00Z").plus(WINDOW).truncatedTo(ChronoUnit.HOURS)
+                .plus(Duration.ofHours(1)).toEpochMilli();
+        assertThat(step.deadlineWrites()).containsExactly(
+                new MeterStep.DeadlineWrite.Checked(acceptedAt),
+                new MeterStep.DeadlineWrite.Add(new Deadline(closeAt, Deadline.Kind.CLOSE, ledgerKey("2026-10"))),
+                new MeterStep.DeadlineWrite.Add(new Deadline(forgetAt, Deadline.Kind.FORGET_ID, idKey("r1"))));
+
+        assertThat(step.outputs()).allSatisfy(output -> assertThat(output.timestamp()).isEqualTo(TIMESTAMP));
+        assertThat(step.outputs().get(0).key()).isEqualTo("acme");
+        assertThat(step.outputs().subList(1, step.outputs().size()))
+                .allSatisfy(output -> assertThat(output.key()).isEqualTo(new AccountMonthKey("acme", "2026-10")));
+        List<Object> values = values(step);
+        assertThat(values).hasSize(5);
+        assertThat(values.get(0)).isInstanceOfSatisfying(PricedRequest.class, priced -> {
+            assertThat(priced.getRequestId()).isEqualTo("r1");
+            assertThat(priced.getBillingMonth()).isEqualTo("2026-10");
+            assertThat(priced.getCostUsd()).isEqualTo(usd("2"));
+        });
+        assertThat(values.get(1)).isInstanceOfSatisfying(OverageUpdate.class, overage -> {
+            assertThat(overage.getUsageUsd()).isEqualTo(usd("2"));
+            assertThat(overage.getOverageUsd()).isEqualTo(usd("1"));
+            assertThat(overage.getOverageDeltaUsd()).isEqualTo(usd("1"));
+        });
+        assertThat(values.subList(2, 5)).extracting(alert -> ((SpendAlert) alert).getAlert())
+                .containsExactly("CREDIT_50", "CREDIT_80", "CREDIT_100");
+    }
+
+    @Test
+    void computingTheSameRequestTwiceGivesTheSameStepAndNeverChangesTheLedgerItRead() {
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+        MonthLedger before = MonthLedger.newBuilder(state.ledgers.get(ledgerKey("2026-10"))).build();
+
+        MeterStep first = transition.meter(state, twoDollars("r2", "2026-10-11T12:00:00Z"), TIMESTAMP);
+        MeterStep second = transition.meter(state, twoDollars("r2", "2026-10-11T12:00:00Z"), TIMESTAMP);
+
+        assertThat(state.ledgers.get(ledgerKey("2026-10"))).isEqualTo(before);
+        assertThat(first.monthWrites()).isEqualTo(second.monthWrites());
+        assertThat(first.outputs()).isEqualTo(second.outputs());
+        assertThat(first.monthWrites().get(ledgerKey("2026-10")).getLanes().get(0).getAmountNanos())
+                .isEqualTo(nanos("4"));
+    }
+
+    @Test
+    void aRequestIdAcceptedWithinTheWindowIsAnEmptyStepMarkedDuplicate() {
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+
+        MeterStep step = transition.meter(state, twoDollars("r1", "2026-10-12T12:00:00Z"), TIMESTAMP);
+
+        assertThat(step.duplicate()).isTrue();
+        assertThat(step.priced()).isFalse();
+        assertThat(step.outputs()).isEmpty();
+        assertThat(step.requestIdWrites()).isEmpty();
+        assertThat(step.monthWrites()).isEmpty();
+        assertThat(step.deadlineWrites()).isEmpty();
+        assertThat(step.clockMoved()).isFalse();
+    }
+
+    @Test
+    void aRequestMoreThanTheWindowBehindTheClockIsRejectedTooLateWhileComputing() {
+        state.clock = ms("2026-11-20T00:00:00Z");
+
+        assertThatThrownBy(() -> transition.meter(state, twoDollars("r1", "2026-10-15T23:59:59.999Z"), TIMESTAMP))
+                .isInstanceOfSatisfying(RejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LATE));
+        assertThat(transition.meter(state, twoDollars("r2", "2026-10-16T00:00:00Z"), TIMESTAMP).priced()).isTrue();
+    }
+
+    @Test
+    void aRequestThatMovesTheClockPastAMonthsCloseClosesItFirstInTheSameStep() {
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+
+        MeterStep step = transition.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP);
+
+        List<Object> values = values(step);
+        assertThat(values.get(0)).isInstanceOfSatisfying(InvoiceLine.class,
+                line -> assertThat(line.getLineType()).isEqualTo("USAGE"));
+        InvoiceLine total = values.stream().filter(InvoiceLine.class::isInstance).map(InvoiceLine.class::cast)
+                .filter(line -> line.getLineType().equals("TOTAL")).findFirst().orElseThrow();
+        assertThat(total.getBillingMonth()).isEqualTo("2026-10");
+        assertThat(total.getAmountUsd()).isEqualTo(usd("1"));
+        assertThat(total.getAmountDueUsd()).isEqualTo(usd("1"));
+        int priced = values.indexOf(values.stream().filter(PricedRequest.class::isInstance).findFirst().orElseThrow());
+        assertThat(values.subList(0, priced)).allMatch(InvoiceLine.class::isInstance);
+        assertThat(((PricedRequest) values.get(priced)).getBillingMonth()).isEqualTo("2026-11");
+
+        MonthLedger october = step.monthWrites().get(ledgerKey("2026-10"));
+        assertThat(october.getClosed()).isTrue();
+        assertThat(october.getInvoiceSets()).isEqualTo(1);
+        long closeAt = Instant.parse("2026-11-02T00:00:00Z").toEpochMilli();
+        long purgeAt = Instant.parse("2026-11-01T00:00:00Z").plus(WINDOW).toEpochMilli();
+        assertThat(step.deadlineWrites()).startsWith(
+                new MeterStep.DeadlineWrite.Add(new Deadline(purgeAt, Deadline.Kind.PURGE, ledgerKey("2026-10"))),
+                new MeterStep.DeadlineWrite.Remove(new Deadline(closeAt, Deadline.Kind.CLOSE, ledgerKey("2026-10"))),
+                new MeterStep.DeadlineWrite.Checked(ms("2026-11-03T00:00:00Z")));
+        assertThat(step.monthsClosed()).isEqualTo(1);
+        assertThat(state.ledgers.get(ledgerKey("2026-10")).getClosed()).isFalse();
+    }
+
+    @Test
+    void aRequestForAClosedMonthIsPricedWithASupplementalSetOfItsChange() {
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+        state.apply(transition.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP));
+
+        MeterStep step = transition.meter(state, twoDollars("r3", "2026-10-20T00:00:00Z"), TIMESTAMP);
+
+        assertThat(step.late()).isEqualTo(new MeterStep.Late("acme", "r3", "2026-10", 1));
+        assertThat(step.clockMoved()).isFalse();
+        List<InvoiceLine> lines = values(step).stream().filter(InvoiceLine.class::isInstance).map(InvoiceLine.class::cast).toList();
+        assertThat(lines).allSatisfy(line -> {
+            assertThat(line.getSupplemental()).isTrue();
+            assertThat(line.getInvoiceSet()).isEqualTo(1);
+        });
+        assertThat(lines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> assertThat(total.getAmountDueUsd()).isEqualTo(usd("2")));
+    }
+
+    @Test
+    void anIdleAdvanceClosesWhatFellDueStampedWithTheWallClockAndPricesNothing() {
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+        long now = ms("2026-11-02T00:00:00Z");
+
+        MeterStep step = transition.advance(state, now);
+
+        assertThat(step.priced()).isFalse();
+        assertThat(step.clockMovedByRequest()).isFalse();
+        assertThat(step.clock()).isEqualTo(now);
+        assertThat(step.monthsClosed()).isEqualTo(1);
+        assertThat(step.outputs()).isNotEmpty().allSatisfy(output -> {
+            assertThat(output.timestamp()).isEqualTo(now);
+            assertThat(output.value()).isInstanceOf(InvoiceLine.class);
+        });
+        assertThat(transition.advance(state, ms("2026-10-01T00:00:00Z")).deadlineWrites()).isEmpty();
+    }
+
+    @Test
+    void aRequestThatWouldTakeItsMonthPastTheUsageLimitIsRejectedWhileComputingAndAFreeOneIsNot() {
+        MonthLedger full = Ledgers.open("acme", "2026-10", "Z", ms("2026-11-02T00:00:00Z"), PlanTerms.PAY_AS_YOU_GO);
+        full.getLanes().add(new LaneUsage("EXPRESS", 450L, 4_500_000_000L, 4_500_000_000L, nanos("9000000000")));
+        state.ledgers.put(ledgerKey("2026-10"), full);
+        state.clock = ms("2026-10-10T00:00:00Z");
+
+        // one token at $1 per 1M: $0.000001 past the limit
+        assertThatThrownBy(() -> transition.meter(state, request("one-token", "2026-10-10T12:00:00Z", 1, 0), TIMESTAMP))
+                .isInstanceOfSatisfying(RejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.ACCOUNT_MONTH_LIMIT));
+        assertThat(state.ledgers.get(ledgerKey("2026-10")).getLanes().get(0).getAmountNanos()).isEqualTo(nanos("9000000000"));
+        assertThat(transition.meter(state, request("free", "2026-10-10T12:00:00Z", 0, 0), TIMESTAMP).priced()).isTrue();
+    }
+
+    @Test
+    void theTransitionAndWhatItReadsAndWritesImportNothingOfKafka() throws IOException {
+        Path metering = Path.of("src/main/java/com/fluxrouter/billing/metering");
+        for (String pure : List.of("MeterTransition", "MeterStep", "MeterState", "Deadline", "FaultPoint", "Ledgers",
+                "PlanTimeline", "BillingCalendar", "Settlement", "PlanTerms")) {
+            assertThat(Files.readString(metering.resolve(pure + ".java"))).as(pure).doesNotContain("org.apache.kafka");
+        }
+    }
+}
