@@ -76,7 +76,8 @@ final class ChaosRun implements AutoCloseable {
         this.applicationId = "flux-billing-chaos-" + scenario.cliName();
         this.admin = cluster.admin();
         cluster.freshTraffic(size.partitions());
-        this.traffic = new Traffic(cluster.bootstrapServers(), workload.validRequests());
+        this.traffic = new Traffic(cluster.bootstrapServers(), workload.validRequests(),
+                scenario == Scenario.MISROUTED_PRODUCER);
         this.outputs = new Outputs(cluster.bootstrapServers(), serdes);
     }
 
@@ -117,6 +118,9 @@ final class ChaosRun implements AutoCloseable {
             verdict.problems.addAll(problems);
             if (scenario == Scenario.LATE_DATA && verdict.supplementalSets == 0) {
                 verdict.problems.add("no supplemental invoice set: no request arrived after its month closed");
+            }
+            if (scenario == Scenario.MISROUTED_PRODUCER && run.traffic.misrouted() == 0) {
+                verdict.problems.add("no request reached a partition other than its account's: nothing was misrouted");
             }
             if (run.traffic.failed() > 0) {
                 verdict.problems.add(run.traffic.failed() + " records could not be produced: " + run.traffic.firstFailure());
@@ -333,6 +337,11 @@ final class ChaosRun implements AutoCloseable {
         } catch (Exception unavailable) {
             return 0;
         }
+    }
+
+    /** Requests the misrouted producer sent off their account's partition. */
+    int misroutedSent() {
+        return traffic.misrouted();
     }
 
     /** Holds the traffic once {@code records} are sent, until {@link #releaseTraffic()}. */

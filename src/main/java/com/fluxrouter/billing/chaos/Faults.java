@@ -37,7 +37,7 @@ final class Faults {
                     case BROKER_RESTART -> brokerRestart();
                     case REBALANCE -> rebalance(first);
                     case STATE_LOSS -> stateLoss(first);
-                    case PRODUCER_RETRIES, LATE_DATA -> {
+                    case PRODUCER_RETRIES, LATE_DATA, MISROUTED_PRODUCER -> {
                         // The fault is in the traffic itself (Workload).
                     }
                 }
@@ -168,8 +168,12 @@ final class Faults {
             all.add(String.format(Locale.ROOT, "%,d requests delayed by 0.5-5 days of event time, %,d held back until "
                     + "every month closed; all out of order by up to 2 h", workload.delayed, workload.stragglers.size()));
         }
+        if (run.scenario == Scenario.MISROUTED_PRODUCER) {
+            all.add(String.format(Locale.ROOT, "%,d requests produced by CRC32 of the key to another partition than "
+                    + "murmur2's", run.misroutedSent()));
+        }
         all.add(String.format(Locale.ROOT, "%,d resent copies (%s of requests, up to %d s later)", workload.copies,
-                run.scenario == Scenario.PRODUCER_RETRIES ? "10 %" : "1 %", run.longestResendSeconds()));
+                Workload.resendShare(run.scenario) > 0.05 ? "10 %" : "1 %", run.longestResendSeconds()));
         all.add(String.format(Locale.ROOT, "%,d invalid records of 8 kinds", workload.invalid.size()));
         return String.join("; ", all);
     }

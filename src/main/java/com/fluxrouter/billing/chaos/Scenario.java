@@ -15,7 +15,12 @@ public enum Scenario {
     /** A second instance joins and leaves (cleanly, then by SIGKILL) mid-stream. */
     REBALANCE("rebalance under load"),
     /** An instance's local state directory is deleted before it restarts. */
-    STATE_LOSS("state loss");
+    STATE_LOSS("state loss"),
+    /**
+     * A third of the requests are produced with a partitioner that is not Kafka's default (CRC32 of the key, as
+     * librdkafka's {@code consistent_random}), their resent copies (10 %) through the default (rule 4a).
+     */
+    MISROUTED_PRODUCER("misrouted producer");
 
     private final String title;
 

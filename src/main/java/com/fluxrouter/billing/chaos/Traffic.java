@@ -3,12 +3,14 @@ package com.fluxrouter.billing.chaos;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import com.fluxrouter.billing.topology.Topics;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,7 +34,12 @@ final class Traffic implements AutoCloseable {
     /** Records sent before the producer waits for {@link #release()}: a fault is put in place meanwhile. */
     private volatile int holdAt = Integer.MAX_VALUE;
 
-    Traffic(String bootstrapServers, int validRequests) {
+    /** With a misrouted producer: every third request goes where CRC32 of its key says (librdkafka's consistent). */
+    private final boolean misrouteSome;
+    private final AtomicInteger misrouted = new AtomicInteger();
+
+    Traffic(String bootstrapServers, int validRequests, boolean misrouteSome) {
+        this.misrouteSome = misrouteSome;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -62,7 +69,8 @@ final class Traffic implements AutoCloseable {
             } else if (send.kind() == Workload.Kind.COPY && firstSentNanos[send.index()] >= 0) {
                 longestResendNanos = Math.max(longestResendNanos, System.nanoTime() - firstSentNanos[send.index()]);
             }
-            producer.send(new ProducerRecord<>(Topics.ROUTED, send.key(), send.value()), (metadata, exception) -> {
+            producer.send(new ProducerRecord<>(Topics.ROUTED, partitionOf(send), send.key(), send.value()),
+                    (metadata, exception) -> {
                 if (exception != null) {
                     failed.incrementAndGet();
                     firstFailure = exception.toString();
@@ -78,6 +86,30 @@ final class Traffic implements AutoCloseable {
             }
         }
         producer.flush();
+    }
+
+    /**
+     * Null (the producer's default partitioner, murmur2 of the key) except for every third first copy of a request
+     * with a misrouted producer: CRC32 of the key modulo the partitions, what librdkafka's default
+     * {@code consistent_random} does with a keyed record. Counts those that land off their murmur2 partition.
+     */
+    private Integer partitionOf(Workload.Send send) {
+        if (!misrouteSome || send.kind() != Workload.Kind.VALID || send.index() % 3 != 0 || send.key() == null) {
+            return null;
+        }
+        int partitions = producer.partitionsFor(Topics.ROUTED).size();
+        CRC32 crc = new CRC32();
+        crc.update(send.key());
+        int partition = (int) (crc.getValue() % partitions);
+        if (partition != Utils.toPositive(Utils.murmur2(send.key())) % partitions) {
+            misrouted.incrementAndGet();
+        }
+        return partition;
+    }
+
+    /** Requests sent to a partition other than the one Kafka's default partitioner gives their key. */
+    int misrouted() {
+        return misrouted.get();
     }
 
     /** Makes the producer wait, once it has sent {@code records}, until {@link #release()}. */

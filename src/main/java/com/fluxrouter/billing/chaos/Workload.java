@@ -94,7 +94,7 @@ final class Workload {
         RequestFactory factory = new RequestFactory(seed, tokens, size.accounts(), "chaos-" + scenario.cliName() + "-" + seed);
         Function<String, byte[]> key = account -> serdes.string().serializer().serialize(Topics.ROUTED, account);
         Function<RoutedRequest, byte[]> value = request -> serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request);
-        double resendShare = scenario == Scenario.PRODUCER_RETRIES ? 0.10 : 0.01;
+        double resendShare = resendShare(scenario);
         double perDay = n / (span / (double) Duration.ofDays(1).toMillis());
 
         for (int i = 0; i < n; i++) {
@@ -134,6 +134,14 @@ final class Workload {
         workload.stragglers.sort(Comparator.comparingDouble(Send::order));
         workload.expected = expectation.settled();
         return workload;
+    }
+
+    /**
+     * The share of requests sent twice: 10 % where resending is the fault (the misrouted producer's copies go the
+     * right way, so a request arrives on both paths), 1 % elsewhere.
+     */
+    static double resendShare(Scenario scenario) {
+        return scenario == Scenario.PRODUCER_RETRIES || scenario == Scenario.MISROUTED_PRODUCER ? 0.10 : 0.01;
     }
 
     private Send invalid(Reason reason, int i, RoutedRequest like, Instant now, Instant start, Random random,

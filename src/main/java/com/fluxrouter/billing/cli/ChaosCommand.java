@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         header = "Runs the fault suite and checks the billing invariant after each fault.",
         description = {
         "Runs the fault suite: each scenario (crash, broker-restart, producer-retries, late-data, rebalance,",
-        "state-loss) on a fresh local broker with the pipeline as child processes, then checks the invariant:",
+        "state-loss, misrouted-producer) on a fresh local broker with the pipeline as child processes, then checks the invariant:",
         "every distinct valid request priced once, every invalid record rejected with its reason, none both, and",
         "every account-month's invoice lines equal to the billing rules to the nano-dollar. Exit code 1 if a",
         "scenario fails. Reduced sizes by default (what CI runs); --full for the issue's sizes."})

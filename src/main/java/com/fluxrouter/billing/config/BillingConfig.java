@@ -1,5 +1,6 @@
 package com.fluxrouter.billing.config;
 
+import com.fluxrouter.billing.intake.MisroutedPolicy;
 import com.fluxrouter.billing.serde.WireFormat;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ public final class BillingConfig {
     public static final String CLOSE_CHECK_INTERVAL = "flux.billing.close-check-interval";
     public static final String IDLE_CLOSE_AFTER = "flux.billing.idle-close-after";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
+    public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
 
     /** Where state stores live: RocksDB on disk for the service, memory for replay and tests. */
     public enum StoreKind { ROCKSDB, IN_MEMORY }
@@ -119,6 +121,16 @@ public final class BillingConfig {
         return Instant.parse(settings.getOrDefault(EARLIEST_VALID_TIME, "2020-01-01T00:00:00Z"));
     }
 
+    /**
+     * What intake does with a request on a partition other than its account's (rule 4a): {@code route} (default)
+     * sends it to its account's partition, {@code reject} rejects it WRONG_PARTITION.
+     *
+     * @throws IllegalArgumentException if the setting is neither
+     */
+    public MisroutedPolicy misroutedPolicy() {
+        return MisroutedPolicy.parse(settings.getOrDefault(INTAKE_MISROUTED, MisroutedPolicy.ROUTE.configName()));
+    }
+
     public Map<String, String> settings() {
         return settings;
     }
@@ -140,6 +152,7 @@ public final class BillingConfig {
         }
         storeKind();
         earliestValidTime();
+        misroutedPolicy();
         for (String key : new String[] {GRACE, DEDUP_WINDOW, CLOSE_CHECK_INTERVAL, IDLE_CLOSE_AFTER}) {
             if (duration(key, "PT0S").isNegative()) {
                 throw new IllegalArgumentException(key + " must not be negative");

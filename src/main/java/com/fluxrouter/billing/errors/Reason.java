@@ -14,6 +14,11 @@ public enum Reason {
     INVALID_TOKENS,
     /** completed_at is more than 5 minutes after the record was produced. */
     FUTURE_TIMESTAMP,
+    /**
+     * The request arrived on a partition other than the one Kafka's default partitioner (murmur2 of the key) gives
+     * its account, and {@code flux.intake.misrouted=reject} (rule 4a).
+     */
+    WRONG_PARTITION,
     /** completed_at is before the configured earliest valid time. */
     INVALID_TIMESTAMP,
     /** completed_at is older than the deduplication window behind the billing clock. */

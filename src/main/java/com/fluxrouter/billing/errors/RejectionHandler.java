@@ -88,8 +88,12 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
             LOG.error("Unexpected failure in {} at {}-{}@{}; record rejected", context.processorNodeId(),
                     context.topic(), context.partition(), context.offset(), exception);
         }
-        RejectedRecord rejected = rejected(Rejections.reasonOf(exception), Rejections.detailOf(exception), context,
-                context.sourceRawKey(), context.sourceRawValue());
+        // A misrouted request rejected after its trip through the repartition topic names where it was produced.
+        Origin origin = Origin.of(record.headers())
+                .orElseGet(() -> new Origin(context.topic(), context.partition(), context.offset()));
+        RejectedRecord rejected = Rejections.record(Rejections.reasonOf(exception), Rejections.detailOf(exception),
+                origin.topic(), origin.partition(), origin.offset(), context.timestamp(), context.sourceRawKey(),
+                context.sourceRawValue());
         return ProcessingExceptionHandler.Response.resume(List.of(toProducerRecord(context.sourceRawKey(), rejected)));
     }
 

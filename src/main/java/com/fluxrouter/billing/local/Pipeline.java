@@ -33,6 +33,7 @@ public final class Pipeline implements AutoCloseable {
         prepareSchemas(config);
         Properties properties = new Properties();
         properties.putAll(StreamsSettings.of(config));
+        RequestPartitions.resolve(properties);
         this.streams = new KafkaStreams(BillingTopology.build(config), properties);
         // A failure outside record processing (records themselves are rejected, never fatal), or the schema
         // registry failing: start the thread again from the last committed state rather than stop billing.
