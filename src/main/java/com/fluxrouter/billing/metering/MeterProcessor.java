@@ -7,6 +7,7 @@ import com.fluxrouter.billing.errors.RejectedException;
 import com.fluxrouter.billing.intake.PricedCandidate;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
 import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.plans.PublishedPlans;
 import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.AccountMonthKey;
 import com.fluxrouter.billing.schema.InvoiceLine;
@@ -23,8 +24,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -62,7 +61,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private KeyValueStore<String, Long> requestIds;
     private KeyValueStore<String, MonthLedger> months;
     private KeyValueStore<String, Long> clockStore;
-    private TimestampedKeyValueStore<String, PlanHistory> plans;
+    private PublishedPlans plans;
     private DeadlineIndex deadlines;
     private Sensor pricedRequests;
     private Sensor duplicates;
@@ -88,7 +87,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         this.requestIds = context.getStateStore(MeteringFlow.REQUEST_IDS_STORE);
         this.months = context.getStateStore(MeteringFlow.MONTHS_STORE);
         this.clockStore = context.getStateStore(MeteringFlow.CLOCK_STORE);
-        this.plans = context.getStateStore(PlanFlow.STORE);
+        this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
         this.deadlines = new DeadlineIndex(context.getStateStore(MeteringFlow.DEADLINES_STORE));
         String task = context.taskId().toString();
         this.pricedRequests = sensor(task, "priced");
@@ -228,12 +227,16 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         deadlines.add(forgetAt, DeadlineIndex.Kind.FORGET_ID, idKey);
     }
 
-    /** Rule 10: final terms from the plan history as it is now, then the original invoice set; terms freeze. */
+    /**
+     * Rule 10: final terms from the plans published by the instant that closes the month (the record timestamp of
+     * the request that moved the clock, or the wall clock; rule 6, "Production order"), then the original invoice
+     * set; terms freeze.
+     */
     private void close(MonthLedger ledger, String ledgerKey) {
         ZoneId zone = ZoneId.of(ledger.getTimeZone());
         YearMonth month = YearMonth.parse(ledger.getBillingMonth());
-        ValueAndTimestamp<PlanHistory> history = plans.get(ledger.getAccountId());
-        PlanTimeline timeline = PlanTimeline.of(history == null ? null : history.value().getVersions());
+        PlanHistory history = plans.asOf(ledger.getAccountId(), outputTimestamp);
+        PlanTimeline timeline = PlanTimeline.of(history == null ? null : history.getVersions());
         Ledgers.setTerms(ledger, timeline.termsFor(month, zone));
         Instant closedAt = Instant.ofEpochMilli(ledger.getCloseAt());
         emitOverageChange(ledger, closedAt);

@@ -10,7 +10,7 @@ import com.fluxrouter.billing.intake.RequestRules;
 import com.fluxrouter.billing.metering.MeteringFlow;
 import com.fluxrouter.billing.metering.PlannedRequest;
 import com.fluxrouter.billing.plans.PlanFlow;
-import com.fluxrouter.billing.plans.PlanHistories;
+import com.fluxrouter.billing.plans.PlanPublishing;
 import com.fluxrouter.billing.plans.PlanRules;
 import com.fluxrouter.billing.pricing.Rate;
 import com.fluxrouter.billing.schema.AccountPlan;
@@ -20,6 +20,7 @@ import com.fluxrouter.billing.schema.LaneRateKey;
 import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.state.PlanHistory;
+import com.fluxrouter.billing.schema.state.PlanPublications;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.Topics;
@@ -33,8 +34,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -50,8 +50,8 @@ import java.util.Properties;
 /**
  * Replay's runtime: the pipeline's own rules and processors without the Kafka Streams runtime around them. Each
  * input record takes the path it takes in the topology: catalog and plan records are validated and kept (the
- * topology's global stores and plan history), requests are validated, priced, joined with their plan history and
- * handed to the very {@code MeterProcessor} the topology runs, with the same stores; failures become rejected
+ * topology's global stores; plan versions with their publication time), requests are validated, priced, given
+ * their plans as published by then and handed to the very {@code MeterProcessor} the topology runs, with the same stores; failures become rejected
  * records built as the exception handlers build them. One partition, records in file order, each produced at
  * {@code now}. {@code ReplayEngineTest} holds it to byte-identical output with the topology on TopologyTestDriver.
  */
@@ -66,7 +66,7 @@ final class ReplayEngine {
     private final List<StateStore> stores = new ArrayList<>();
     private MockProcessorContext<Object, SpecificRecord> context;
     private Processor<String, PlannedRequest, Object, SpecificRecord> meter;
-    private final TimestampedKeyValueStore<String, PlanHistory> plans;
+    private final KeyValueStore<String, PlanPublications> plans;
     private final Map<String, ModelLane> models = new HashMap<>();
     private final Map<LaneRateKey, LaneRate> rates = new LinkedHashMap<>();
     private final Map<String, Long> offsets = new HashMap<>();
@@ -89,15 +89,15 @@ final class ReplayEngine {
         properties.putAll(StreamsSettings.of(config));
         this.context = newContext();
         List<StoreBuilder<?>> builders = new ArrayList<>(MeteringFlow.stores(config, serdes));
-        builders.add(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.STORE),
-                serdes.string(), serdes.internal(PlanHistory.class)).withLoggingDisabled());
+        builders.add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.PUBLICATIONS_STORE),
+                serdes.string(), serdes.internal(PlanPublications.class)).withLoggingDisabled());
         for (StoreBuilder<?> builder : builders) {
             StateStore store = builder.build();
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
             stores.add(store);
         }
-        this.plans = context.getStateStore(PlanFlow.STORE);
+        this.plans = context.getStateStore(PlanFlow.PUBLICATIONS_STORE);
         this.meter = MeteringFlow.meter(config);
         meter.init(context);
     }
@@ -157,8 +157,8 @@ final class ReplayEngine {
         RoutedRequest request = decode(serdes.avro(RoutedRequest.class).deserializer(), Topics.ROUTED, value);
         RequestRules.check(account, request, now, earliest);
         PricedCandidate priced = RequestPricing.price(request, models.get(request.getServedModel()), rateVersions);
-        ValueAndTimestamp<PlanHistory> history = plans.get(account);
-        meter.process(new Record<>(account, new PlannedRequest(priced, history == null ? null : history.value()), now));
+        PlanHistory history = PlanPublishing.asOf(plans.get(account), now);
+        meter.process(new Record<>(account, new PlannedRequest(priced, history), now));
     }
 
     private void model(byte[] key, byte[] value) {
@@ -192,9 +192,8 @@ final class ReplayEngine {
         AccountPlanKey version = decode(serdes.avro(AccountPlanKey.class).deserializer(), Topics.PLANS, key);
         AccountPlan plan = decode(serdes.avro(AccountPlan.class).deserializer(), Topics.PLANS, value);
         PlanRules.check(version, plan);
-        ValueAndTimestamp<PlanHistory> history = plans.get(plan.getAccountId());
-        PlanHistory updated = PlanHistories.with(history == null ? PlanHistories.empty() : history.value(), plan);
-        plans.put(plan.getAccountId(), ValueAndTimestamp.make(updated, now));
+        // The topology copies the version to the plans' valid topic and folds it into the global store.
+        plans.put(plan.getAccountId(), PlanPublishing.with(plans.get(plan.getAccountId()), plan, now));
     }
 
     private static <T> T decode(Deserializer<T> deserializer, String topic, byte[] bytes) {
