@@ -23,6 +23,7 @@ import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,7 +60,8 @@ import static org.awaitility.Awaitility.await;
  * downgrades and zone changes published (some in force from before requests already metered), then the rest of
  * October and November up to the 20th, so October closes. Every invoice line, alert, overage update and priced
  * request is recorded; {@code reset}; the second run over the same topics must give the very same outputs, per
- * account-month in order. Before the fix the second run metered requests under versions published after them (or
+ * account-month in order; and so must a new deployment's first start over the same topics, once its copy of the
+ * valid plans is empty. Before the fix the second run metered requests under versions published after them (or
  * before the plans had come through), so alerts, months' zones and invoices differed.
  */
 class ReprocessingIT {
@@ -132,15 +134,39 @@ class ReprocessingIT {
             assertThat(new CommandLine(new FluxBilling()).execute("reset", "--bootstrap-servers",
                     kafka.bootstrapServers(), "--config", config.toString())).isZero();
 
+            Outputs second;
             try (Service ignored = Service.start(settings)) {
                 awaitPriced(kafka, 2 * requestCount);
-                Outputs second = Outputs.read(kafka, serdes, first.endOffsets);
-                assertThat(second.priced).as("priced requests of the re-run").isEqualTo(first.priced);
-                assertThat(second.invoiceLines).as("invoice lines of the re-run").isEqualTo(first.invoiceLines);
-                assertThat(second.alerts).as("alerts of the re-run").isEqualTo(first.alerts);
-                assertThat(second.overage).as("overage updates of the re-run").isEqualTo(first.overage);
+                second = Outputs.read(kafka, serdes, first.endOffsets);
+            }
+            assertSameOutputs("the re-run after reset", second, first);
+
+            // A first start over topics that hold the whole history: a new deployment, whose copy of the valid
+            // plans is still empty (emptied here), so the start fills it before processing.
+            // (Compacted topics refuse deleteRecords: the copy is deleted and created again, empty.)
+            try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
+                admin.deleteTopics(List.of(Topics.PLANS_VALID)).all().get();
+                await().atMost(TIMEOUT).until(() -> !admin.listTopics().names().get().contains(Topics.PLANS_VALID));
+            }
+            await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+                kafka.createPipelineTopics(2);
+                return true;
+            });
+            Map<String, String> fresh = new HashMap<>(settings);
+            fresh.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID + "-fresh");
+            fresh.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("fresh-state").toString());
+            try (Service ignored = Service.start(fresh)) {
+                awaitPriced(kafka, 3 * requestCount);
+                assertSameOutputs("the first start over the history", Outputs.read(kafka, serdes, second.endOffsets), first);
             }
         }
+    }
+
+    private static void assertSameOutputs(String run, Outputs actual, Outputs expected) {
+        assertThat(actual.priced).as("priced requests of " + run).isEqualTo(expected.priced);
+        assertThat(actual.invoiceLines).as("invoice lines of " + run).isEqualTo(expected.invoiceLines);
+        assertThat(actual.alerts).as("alerts of " + run).isEqualTo(expected.alerts);
+        assertThat(actual.overage).as("overage updates of " + run).isEqualTo(expected.overage);
     }
 
     // ---- the scenario
