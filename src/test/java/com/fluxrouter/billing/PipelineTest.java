@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public abstract class PipelineTest {
     /** The driver's wall clock at start; tests move it with {@link #advanceWallClock}. */
     protected static final Instant WALL_CLOCK_START = Instant.parse("2026-11-27T00:00:00Z");
+    /** Record timestamp of {@link #publishPlan(AccountPlan)}: before any request a test sends. */
+    protected static final Instant PLANS_PUBLISHED_AT = Instant.parse("2020-01-01T00:00:00Z");
 
     @TempDir
     Path stateDir;
@@ -118,8 +120,18 @@ public abstract class PipelineTest {
         return new LaneRate(lane.name(), usd(inputPerMillion), usd(outputPerMillion), Instant.parse(effectiveFrom));
     }
 
+    /**
+     * Publishes a plan version before every request of the test. A request is metered under the versions published
+     * by its record timestamp (rule 6, production order); the driver meters records in the order they are piped, so
+     * with this instant a version applies to every request piped after it, the order the tests are written in.
+     */
     protected void publishPlan(AccountPlan plan) {
-        plans.pipeInput(new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom()), plan, WALL_CLOCK_START);
+        publishPlan(plan, PLANS_PUBLISHED_AT);
+    }
+
+    /** Publishes a plan version with the record timestamp {@code publishedAt}: when it was published. */
+    protected void publishPlan(AccountPlan plan, Instant publishedAt) {
+        plans.pipeInput(new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom()), plan, publishedAt);
     }
 
     /** A plan version; {@code ceiling} and {@code zone} may be null. */

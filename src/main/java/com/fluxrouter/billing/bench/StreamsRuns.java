@@ -135,7 +135,7 @@ final class StreamsRuns {
         try {
             pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY);
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), READY);
-            pipeline.awaitEntries(PlanFlow.STORE, plans.size(), READY);
+            pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, plans.size(), READY);
         } catch (RuntimeException | InterruptedException notReady) {
             pipeline.close();
             throw notReady;

@@ -99,7 +99,7 @@ public final class Demo implements AutoCloseable {
         Pipeline pipeline = service.pipeline();
         pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY_TIMEOUT);
         pipeline.awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), READY_TIMEOUT);
-        pipeline.awaitEntries(PlanFlow.STORE, plans.size(), READY_TIMEOUT);
+        pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, plans.size(), READY_TIMEOUT);
         LiveView view = new LiveView(broker.bootstrapServers(), serdes, plans, options.out());
         Demo demo = new Demo(broker, service, producer, view);
         options.out().printf("Kafka broker on %s, data in %s; the pipeline runs with exactly_once_v2.%n",

@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.local;
 
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.plans.PlanCopySeed;
 import com.fluxrouter.billing.errors.Rejections;
 import com.fluxrouter.billing.serde.SchemaRegistration;
 import com.fluxrouter.billing.serde.SchemaRegistryClient;
@@ -11,6 +12,7 @@ import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.TopicSchemas;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -27,11 +29,13 @@ import java.util.Properties;
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final KafkaStreams streams;
+    private final BillingConfig config;
+    private final Properties properties = new Properties();
     private final RestartBackoff restarts = new RestartBackoff(System::nanoTime);
 
     public Pipeline(BillingConfig config) {
         prepareSchemas(config);
-        Properties properties = new Properties();
+        this.config = config;
         properties.putAll(StreamsSettings.of(config));
         RequestPartitions.resolve(properties);
         this.streams = new KafkaStreams(BillingTopology.build(config), properties);
@@ -90,7 +94,14 @@ public final class Pipeline implements AutoCloseable {
         return state.isShuttingDown() || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR;
     }
 
+    /**
+     * Starts processing, after filling the plans' valid copy if it is empty (first start over a plans topic with
+     * history, or the upgrade that added it: {@link PlanCopySeed}), so the global plan store starts complete.
+     *
+     * @throws IllegalStateException when the plans' topics cannot be read (missing, unreachable)
+     */
     public Pipeline start() {
+        PlanCopySeed.seedIfEmpty(new StreamsConfig(properties), Serdes.of(config));
         streams.start();
         return this;
     }

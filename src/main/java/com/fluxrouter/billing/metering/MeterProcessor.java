@@ -4,6 +4,7 @@ import com.fluxrouter.billing.alerts.Alert;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.errors.WritePhase;
 import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.plans.PublishedPlans;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.schema.state.MonthLedger;
@@ -15,8 +16,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,7 +52,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private KeyValueStore<String, Long> requestIds;
     private KeyValueStore<String, MonthLedger> months;
     private KeyValueStore<String, Long> clockStore;
-    private TimestampedKeyValueStore<String, PlanHistory> plans;
+    private PublishedPlans plans;
     private DeadlineIndex deadlines;
     private Sensor pricedRequests;
     private Sensor duplicates;
@@ -78,7 +77,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         this.requestIds = context.getStateStore(MeteringFlow.REQUEST_IDS_STORE);
         this.months = context.getStateStore(MeteringFlow.MONTHS_STORE);
         this.clockStore = context.getStateStore(MeteringFlow.CLOCK_STORE);
-        this.plans = context.getStateStore(PlanFlow.STORE);
+        this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
         this.deadlines = new DeadlineIndex(context.getStateStore(MeteringFlow.DEADLINES_STORE));
         String task = context.taskId().toString();
         this.pricedRequests = sensor(task, "priced");
@@ -235,9 +234,9 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         }
 
         @Override
-        public PlanTimeline plans(String accountId) {
-            ValueAndTimestamp<PlanHistory> history = plans.get(accountId);
-            return PlanTimeline.of(history == null ? null : history.value().getVersions());
+        public PlanTimeline plans(String accountId, long asOfMs) {
+            PlanHistory history = plans.asOf(accountId, asOfMs);
+            return PlanTimeline.of(history == null ? null : history.getVersions());
         }
     }
 }

@@ -22,6 +22,11 @@ interface MeterState {
     /** Every deadline due at or before the instant (epoch ms), oldest first. */
     List<Deadline> due(long upTo);
 
-    /** The account's plan versions as the plan-history store holds them now (empty when it has none). */
-    PlanTimeline plans(String accountId);
+    /**
+     * The account's plan versions as published by an instant (rule 6, "Production order"; empty when none was).
+     *
+     * @param asOfMs epoch ms whose knowledge counts: the record timestamp of the request, or the wall-clock instant
+     *               of an idle close
+     */
+    PlanTimeline plans(String accountId, long asOfMs);
 }

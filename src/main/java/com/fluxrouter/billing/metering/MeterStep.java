@@ -64,6 +64,11 @@ final class MeterStep {
 
     // ---- the step's view while it is computed
 
+    /** The instant (epoch ms) the step happens at: its record's timestamp, or the wall clock of an idle close. */
+    long outputTimestamp() {
+        return outputTimestamp;
+    }
+
     long clock() {
         return clock;
     }

@@ -187,12 +187,16 @@ final class MeterTransition {
         step.addDeadline(new Deadline(forgetAt, Deadline.Kind.FORGET_ID, idKey));
     }
 
-    /** Rule 10: final terms from the plan history as it is now, then the original invoice set; terms freeze. */
+    /**
+     * Rule 10: final terms from the plans published by the instant that closes the month (the record timestamp of
+     * the request that moved the clock, or the wall clock of an idle close; rule 6, "Production order"), then the
+     * original invoice set; terms freeze.
+     */
     private void close(MeterState state, MeterStep step, MonthLedger ledger, String ledgerKey) {
         reach(FaultPoint.Step.CLOSE);
         ZoneId zone = ZoneId.of(ledger.getTimeZone());
         YearMonth month = YearMonth.parse(ledger.getBillingMonth());
-        Ledgers.setTerms(ledger, state.plans(ledger.getAccountId()).termsFor(month, zone));
+        Ledgers.setTerms(ledger, state.plans(ledger.getAccountId(), step.outputTimestamp()).termsFor(month, zone));
         Instant closedAt = Instant.ofEpochMilli(ledger.getCloseAt());
         emitOverageChange(step, ledger, closedAt);
         emitAlerts(step, ledger, closedAt, null);

@@ -2,7 +2,6 @@ package com.fluxrouter.billing.metering;
 
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.intake.PricedCandidate;
-import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.schema.state.PlanHistory;
 import com.fluxrouter.billing.serde.Serdes;
@@ -36,13 +35,18 @@ public final class MeteringFlow {
     private MeteringFlow() {
     }
 
-    /** Returns every output of the processor: priced requests, overage updates, alerts and invoice lines. */
+    /**
+     * Returns every output of the processor: priced requests, overage updates, alerts and invoice lines. The join
+     * with the current plan history keeps that table co-partitioned with the requests; the plans each request is
+     * metered under are those published by its record timestamp ({@link PlansAsPublished}, rule 6).
+     */
     public static KStream<Object, SpecificRecord> build(KStream<String, PricedCandidate> priced,
                                                         KTable<String, PlanHistory> plans,
                                                         Serdes serdes, BillingConfig config) {
         return priced
                 .leftJoin(plans, PlannedRequest::new, Joined.as("requests-join-plans"))
-                .process(new Supplier(config, serdes), Named.as("meter"), PlanFlow.STORE);
+                .processValues(PlansAsPublished::new, Named.as("requests-plans-as-published"))
+                .process(new Supplier(config, serdes), Named.as("meter"));
     }
 
     /** Key of an account-month in the {@value #MONTHS_STORE} store. */
@@ -55,7 +59,7 @@ public final class MeteringFlow {
         return new MeterProcessor(config);
     }
 
-    /** The meter's own stores (the plan history is the plans sub-flow's). */
+    /** The meter's own stores (the plans are the plans sub-flow's global store). */
     public static Set<StoreBuilder<?>> stores(BillingConfig config, Serdes serdes) {
         // Ordered, so that the topology description lists the stores the same way on every run.
         Set<StoreBuilder<?>> stores = new LinkedHashSet<>();

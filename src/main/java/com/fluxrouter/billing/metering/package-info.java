@@ -1,5 +1,7 @@
 /**
- * Metering: account-months against their plans. Consumed: priced requests joined with their plan history.
+ * Metering: account-months against their plans. Consumed: priced requests with the plan versions published by
+ * their record timestamp ({@code PlansAsPublished}, rule 6, production order); a month closes under those published
+ * by the instant that closes it.
  * Produced: {@code flux.requests.priced}, {@code flux.usage.overage}, {@code flux.spend.alerts} and
  * {@code flux.invoice.lines}; rejections TOO_LATE and ACCOUNT_MONTH_LIMIT. Calendar and plan arithmetic
  * ({@code BillingCalendar}, {@code PlanTimeline}, {@code Settlement}, {@code Ledgers}) and the metering transition

@@ -11,7 +11,7 @@ import com.fluxrouter.billing.intake.RequestRules;
 import com.fluxrouter.billing.metering.MeteringFlow;
 import com.fluxrouter.billing.metering.PlannedRequest;
 import com.fluxrouter.billing.plans.PlanFlow;
-import com.fluxrouter.billing.plans.PlanHistories;
+import com.fluxrouter.billing.plans.PlanPublishing;
 import com.fluxrouter.billing.plans.PlanRules;
 import com.fluxrouter.billing.pricing.Rate;
 import com.fluxrouter.billing.schema.AccountPlan;
@@ -21,6 +21,7 @@ import com.fluxrouter.billing.schema.LaneRateKey;
 import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.state.PlanHistory;
+import com.fluxrouter.billing.schema.state.PlanPublications;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.Topics;
@@ -35,8 +36,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -52,8 +52,9 @@ import java.util.Properties;
 /**
  * Replay's runtime: the pipeline's own rules and processors without the Kafka Streams runtime around them. Each
  * input record takes the path it takes in the topology: catalog and plan records are validated and kept (the
- * topology's global stores and plan history), requests are validated, priced, joined with their plan history and
- * handed to the very {@code MeterProcessor} the topology runs, with the same stores; failures become rejected
+ * topology's global stores; plan versions with their publication time), requests are validated, priced, given
+ * their plans as published by their record timestamp and handed to the very {@code MeterProcessor} the topology
+ * runs, with the same stores; failures become rejected
  * records built as the exception handlers build them. {@code ReplayEngineTest} holds it to byte-identical output
  * with the topology on TopologyTestDriver.
  *
@@ -71,7 +72,7 @@ final class ReplayEngine {
     private final BillingConfig config;
     private final Properties properties = new Properties();
     private final File stateDir;
-    private final TimestampedKeyValueStore<String, PlanHistory> plans;
+    private final KeyValueStore<String, PlanPublications> plans;
     private final List<Task> tasks = new ArrayList<>();
     private final Map<String, ModelLane> models = new HashMap<>();
     private final Map<LaneRateKey, LaneRate> rates = new LinkedHashMap<>();
@@ -102,7 +103,7 @@ final class ReplayEngine {
                 context.addStateStore(store);
                 stores.add(store);
             }
-            // Plan histories are per account and accounts never share a partition: one store serves every task.
+            // The plan publications are a global store: one store serves every task.
             context.addStateStore(planStore);
             stores.add(planStore);
             this.meter = MeteringFlow.meter(config);
@@ -163,15 +164,15 @@ final class ReplayEngine {
         this.config = config;
         this.stateDir = stateDir.toFile();
         properties.putAll(StreamsSettings.of(config));
-        StateStore planStore = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.STORE),
-                serdes.string(), serdes.internal(PlanHistory.class)).withLoggingDisabled().build();
+        StateStore planStore = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.PUBLICATIONS_STORE),
+                serdes.string(), serdes.internal(PlanPublications.class)).withLoggingDisabled().build();
         MockProcessorContext<Object, SpecificRecord> planContext =
                 new MockProcessorContext<>(properties, new TaskId(0, 0), this.stateDir);
         planStore.init(planContext.getStateStoreContext(), planStore);
         for (int partition = 0; partition < partitions; partition++) {
             tasks.add(new Task(partition, planStore));
         }
-        this.plans = tasks.get(0).context.getStateStore(PlanFlow.STORE);
+        this.plans = tasks.get(0).context.getStateStore(PlanFlow.PUBLICATIONS_STORE);
     }
 
     /**
@@ -246,9 +247,8 @@ final class ReplayEngine {
         RoutedRequest request = decode(serdes.avro(RoutedRequest.class).deserializer(), Topics.ROUTED, value);
         RequestRules.check(account, request, timestamp, earliest);
         PricedCandidate priced = RequestPricing.price(request, models.get(request.getServedModel()), rateVersions);
-        ValueAndTimestamp<PlanHistory> history = plans.get(account);
-        task.meter.process(new Record<>(account, new PlannedRequest(priced, history == null ? null : history.value()),
-                timestamp));
+        PlanHistory history = PlanPublishing.asOf(plans.get(account), timestamp);
+        task.meter.process(new Record<>(account, new PlannedRequest(priced, history), timestamp));
     }
 
     private void model(byte[] key, byte[] value) {
@@ -282,9 +282,8 @@ final class ReplayEngine {
         AccountPlanKey version = decode(serdes.avro(AccountPlanKey.class).deserializer(), Topics.PLANS, key);
         AccountPlan plan = decode(serdes.avro(AccountPlan.class).deserializer(), Topics.PLANS, value);
         PlanRules.check(version, plan);
-        ValueAndTimestamp<PlanHistory> history = plans.get(plan.getAccountId());
-        PlanHistory updated = PlanHistories.with(history == null ? PlanHistories.empty() : history.value(), plan);
-        plans.put(plan.getAccountId(), ValueAndTimestamp.make(updated, timestamp));
+        // The topology copies the version to the plans' valid topic and folds it into the global store.
+        plans.put(plan.getAccountId(), PlanPublishing.with(plans.get(plan.getAccountId()), plan, timestamp));
     }
 
     private static <T> T decode(Deserializer<T> deserializer, String topic, byte[] bytes) {

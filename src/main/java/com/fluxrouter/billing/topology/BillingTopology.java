@@ -43,6 +43,7 @@ public final class BillingTopology {
         KStream<String, PricedCandidate> priced = IntakeFlow.build(builder, serdes, config);
         KStream<Object, SpecificRecord> outputs = MeteringFlow.build(priced, plans, serdes, config);
         route(outputs, serdes);
+        PlanFlow.buildPublications(builder, serdes, config);
         return builder.build();
     }
 

@@ -36,7 +36,7 @@ public final class TopicSpecs {
      */
     public static List<NewTopic> all(int partitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
-        for (String topic : List.of(Topics.ROUTED, Topics.PLANS, Topics.PRICED, Topics.OVERAGE, Topics.ALERTS,
+        for (String topic : List.of(Topics.ROUTED, Topics.PLANS, Topics.PLANS_VALID, Topics.PRICED, Topics.OVERAGE, Topics.ALERTS,
                 Topics.INVOICE_LINES, Topics.REJECTED)) {
             topics.add(topic(topic, partitions, replication));
         }

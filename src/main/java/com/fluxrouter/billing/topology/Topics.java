@@ -17,9 +17,14 @@ public final class Topics {
     /** Owned by the pipeline: catalog records that passed validation, read back into global stores. */
     public static final String MODELS_VALID = "flux-billing.catalog.models.valid";
     public static final String RATES_VALID = "flux-billing.catalog.rates.valid";
+    /**
+     * Owned by the pipeline: plan versions that passed validation, each with its original record timestamp (when
+     * it was published), read back into the global store plan-publications.
+     */
+    public static final String PLANS_VALID = "flux-billing.accounts.plans.valid";
 
     /** Compacted topics: the latest record per key is the truth. */
-    public static final List<String> COMPACTED = List.of(MODELS, RATES, PLANS, MODELS_VALID, RATES_VALID);
+    public static final List<String> COMPACTED = List.of(MODELS, RATES, PLANS, MODELS_VALID, RATES_VALID, PLANS_VALID);
     public static final List<String> INPUTS = List.of(ROUTED, MODELS, RATES, PLANS);
     public static final List<String> OUTPUTS = List.of(PRICED, OVERAGE, ALERTS, INVOICE_LINES, REJECTED);
 

@@ -82,7 +82,7 @@ class BrokerPipelineIT {
             // Requests priced before the catalog reached the global stores would be rejected: wait for it.
             pipeline.awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
-            pipeline.awaitEntries(PlanFlow.STORE, 3, TIMEOUT);
+            pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, 3, TIMEOUT);
             requests.forEach(producer::send);
             producer.flush();
 

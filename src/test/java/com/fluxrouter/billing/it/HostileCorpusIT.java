@@ -83,7 +83,7 @@ class HostileCorpusIT {
             // Requests priced before the catalog and plans reach their stores would be rejected or billed in UTC.
             pipeline.awaitEntries(CatalogFlow.MODELS_STORE, corpus.validModels(), TIMEOUT);
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, corpus.validRates(), TIMEOUT);
-            pipeline.awaitEntries(PlanFlow.STORE, corpus.accountsWithPlans(), TIMEOUT);
+            pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, corpus.accountsWithPlans(), TIMEOUT);
             send(producer, corpus.requests());
             assertProducerRefusesARecordOverItsLimit(producer);
 

@@ -132,7 +132,7 @@ class RegistryPipelineIT {
             producer.flush();
             pipeline.awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
-            pipeline.awaitEntries(PlanFlow.STORE, 3, TIMEOUT);
+            pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, 3, TIMEOUT);
             requests.forEach(producer::send);
             producer.flush();
 

@@ -129,7 +129,7 @@ class RegistryOutageTest {
                 new BigDecimal("50.000000000"), null, planFrom);
         driver.createInputTopic(Topics.PLANS, serdes.avro(AccountPlanKey.class).serializer(),
                         serdes.avro(AccountPlan.class).serializer())
-                .pipeInput(new AccountPlanKey(ACCOUNT, planFrom), plan, NOW);
+                .pipeInput(new AccountPlanKey(ACCOUNT, planFrom), plan, planFrom); // published before the requests
         requests = driver.createInputTopic(Topics.ROUTED, serdes.string().serializer(),
                 serdes.avro(RoutedRequest.class).serializer());
         // The input subjects are registered (and their ids known) while the registry is up, as the router fleet's;

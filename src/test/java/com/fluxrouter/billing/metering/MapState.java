@@ -45,7 +45,7 @@ final class MapState implements MeterState {
     }
 
     @Override
-    public PlanTimeline plans(String accountId) {
+    public PlanTimeline plans(String accountId, long asOfMs) {
         return PlanTimeline.of(plans.get(accountId));
     }
 

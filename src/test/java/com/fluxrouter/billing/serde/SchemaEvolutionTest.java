@@ -73,7 +73,8 @@ class SchemaEvolutionTest {
     @Test
     void theInternalFolderHoldsOnlyStateRecords() throws IOException {
         assertThat(avsc(INTERNAL)).extracting(file -> file.getFileName().toString())
-                .containsExactlyInAnyOrder("LaneUsage.avsc", "MonthLedger.avsc", "PlanHistory.avsc");
+                .containsExactlyInAnyOrder("LaneUsage.avsc", "MonthLedger.avsc", "PlanHistory.avsc",
+                        "PlanPublications.avsc");
         assertThat(avsc(INTERNAL)).allSatisfy(file -> assertThat(isState(schemaOf(file, current())))
                 .as("%s is in the state namespace", file).isTrue());
     }
@@ -83,7 +84,7 @@ class SchemaEvolutionTest {
     @Test
     void everySchemaHasItsReleasedVersionsKeptAsV1ToVnWithoutGaps() throws IOException {
         Map<String, Schema> current = current();
-        assertThat(current).hasSize(15);
+        assertThat(current).hasSize(16);
         for (String name : current.keySet()) {
             Path folder = HISTORY.resolve(name);
             assertThat(folder).as("kept versions of %s", name).isDirectory();

@@ -1,0 +1,84 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.PipelineTest;
+import com.fluxrouter.billing.schema.InvoiceLine;
+import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.SpendAlert;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rule 6, production order: a request is metered, and a month closed, under the plan versions published by the
+ * record timestamp of the request (the request that closes the month), whatever order the pipeline receives them
+ * in. Each test pipes a version published later than a request before that request, as a re-run after
+ * {@code reset} does when it reads every plan first. Requests are produced a second after they complete.
+ */
+class ProductionOrderBehaviourTest extends PipelineTest {
+    private static final String ACCOUNT = "acct-order";
+    private static final String LONG_AGO = "2020-01-01T00:00:00Z";
+
+    @Test
+    void aVersionPublishedAfterARequestDoesNotApplyToItEvenWhenReceivedFirst() {
+        publishPlan(plan(ACCOUNT, "Starter", "5", null, null, LONG_AGO));
+        // An upgrade for the whole of October (rule 6: in force at an instant of the month), published on the 10th.
+        publishPlan(plan(ACCOUNT, "Team", "20", null, null, "2026-10-01T00:00:00Z"), Instant.parse("2026-10-10T00:00:00Z"));
+
+        spend(ACCOUNT, "8", "2026-10-05T00:00:00Z");
+        // Rule 7 on the $5 credit then in force: overage = 8 - 5.
+        assertThat(overage()).singleElement().satisfies(update -> {
+            assertThat(update.getIncludedCreditUsd()).isEqualByComparingTo("5");
+            assertThat(update.getOverageUsd()).isEqualByComparingTo(new BigDecimal("8").subtract(new BigDecimal("5")));
+        });
+        assertThat(alerts()).extracting(SpendAlert::getAlert).containsExactly("CREDIT_50", "CREDIT_80", "CREDIT_100");
+
+        spend(ACCOUNT, "1", "2026-10-12T00:00:00Z");
+        // Published by now: the $20 credit covers the $9 used, and the $3 overage is taken back.
+        assertThat(overage()).singleElement().satisfies(update -> {
+            assertThat(update.getIncludedCreditUsd()).isEqualByComparingTo("20");
+            assertThat(update.getOverageUsd()).isEqualByComparingTo("0");
+            assertThat(update.getOverageDeltaUsd()).isEqualByComparingTo("-3");
+        });
+    }
+
+    @Test
+    void aMonthClosesUnderTheVersionsPublishedByTheRequestThatClosesIt() {
+        publishPlan(plan(ACCOUNT, "Starter", "5", null, null, LONG_AGO));
+        spend(ACCOUNT, "8", "2026-10-05T00:00:00Z");
+        overage();
+        // An upgrade in force from October 20th, published after October closed (rule 6: it does not re-bill it).
+        publishPlan(plan(ACCOUNT, "Team", "20", null, null, "2026-10-20T00:00:00Z"), Instant.parse("2026-11-03T00:00:00Z"));
+
+        spend(ACCOUNT, "0.01", "2026-11-02T00:00:00Z"); // the clock reaches October's end + 24 h grace
+        assertThat(overage()).as("no change of terms at the close").isEmpty();
+        List<InvoiceLine> october = invoiceLines();
+        assertThat(october).extracting(InvoiceLine::getLineType).containsExactly("USAGE", "INCLUDED_CREDIT", "TOTAL");
+        assertThat(october.get(1).getAmountUsd()).isEqualByComparingTo("-5");
+        assertThat(october.get(2).getAmountDueUsd()).isEqualByComparingTo("3.00");
+    }
+
+    @Test
+    void aMonthTakesTheZoneOfTheVersionsPublishedByItsFirstRequest() {
+        publishPlan(plan(ACCOUNT, "Team", "5", null, null, LONG_AGO));
+        // Los Angeles time since September, but only published on October 20th.
+        publishPlan(plan(ACCOUNT, "Team", "5", null, "America/Los_Angeles", "2026-09-01T00:00:00Z"),
+                Instant.parse("2026-10-20T00:00:00Z"));
+
+        spend(ACCOUNT, "1", "2026-10-05T00:00:00Z"); // opens October in UTC
+        // Published by now: 03:00Z on November 1st is October 31st, 20:00 in Los Angeles, so October.
+        spend(ACCOUNT, "1", "2026-11-01T03:00:00Z");
+        assertThat(priced()).extracting(PricedRequest::getBillingMonth).containsExactly("2026-10", "2026-10");
+        assertThat(invoiceLines()).isEmpty();
+
+        // October opened in UTC closes at November 2nd, 00:00Z (+ 24 h grace); in Los Angeles time it would be 07:00Z.
+        spend(ACCOUNT, "1", "2026-11-02T03:00:00Z");
+        List<InvoiceLine> lines = invoiceLines();
+        assertThat(lines).extracting(InvoiceLine::getBillingMonth).containsOnly("2026-10");
+        assertThat(lines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> assertThat(total.getRequests()).isEqualTo(2));
+    }
+}
