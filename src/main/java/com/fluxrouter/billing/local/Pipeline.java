@@ -9,7 +9,11 @@ import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.BillingTopology;
 import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.TopicSchemas;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -21,18 +25,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /** The billing topology running on a cluster: one Kafka Streams instance of the application. */
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final KafkaStreams streams;
+    private final Map<String, Object> settings;
+    private final String applicationId;
     private final RestartBackoff restarts = new RestartBackoff(System::nanoTime);
 
+    /**
+     * @param config the pipeline's settings, checked by {@link StreamsSettings#live}
+     * @throws org.apache.kafka.common.config.ConfigException without bootstrap servers, or for a setting that can lose
+     *                                                        or double-count usage without flux.unsafe.allow=true
+     */
     public Pipeline(BillingConfig config) {
+        this.settings = StreamsSettings.live(config);
+        this.applicationId = StreamsSettings.applicationId(config);
         prepareSchemas(config);
         Properties properties = new Properties();
-        properties.putAll(StreamsSettings.of(config));
+        properties.putAll(settings);
         this.streams = new KafkaStreams(BillingTopology.build(config), properties);
         // A failure outside record processing (records themselves are rejected, never fatal), or the schema
         // registry failing: start the thread again from the last committed state rather than stop billing.
@@ -89,9 +106,39 @@ public final class Pipeline implements AutoCloseable {
         return state.isShuttingDown() || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR;
     }
 
+    /**
+     * Creates the application's own catalog topics if they are missing (as Kafka Streams creates its internal
+     * topics), then starts processing.
+     *
+     * @throws IllegalStateException when the topics cannot be listed or created
+     */
     public Pipeline start() {
+        ensureOwnTopics();
         streams.start();
         return this;
+    }
+
+    private void ensureOwnTopics() {
+        Map<String, Object> admin = new HashMap<>();
+        settings.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                admin.put(key, value);
+            }
+        });
+        Optional<Short> replication = Optional.ofNullable(settings.get(StreamsConfig.REPLICATION_FACTOR_CONFIG))
+                .map(value -> Short.parseShort(value.toString())).filter(factor -> factor > 0);
+        try (Admin client = Admin.create(admin)) {
+            List<String> created = TopicSetup.ensureOwned(client, applicationId, replication);
+            if (!created.isEmpty()) {
+                LOG.info("Created the pipeline's own topics {}", created);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the pipeline's own topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the pipeline's own topics " + Topics.owned(applicationId)
+                    + " (create them with the topics command): " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -31,7 +31,9 @@ public final class Replay {
     }
 
     public Replay(BillingConfig config, Instant now) {
-        this.config = config.with(BillingConfig.STATE_STORES, "in_memory").with(BillingConfig.STATE_CHANGELOGS, "false");
+        // State lives only as long as the run: memory, no changelogs (unsafe for run, hence said so).
+        this.config = config.with(BillingConfig.STATE_STORES, "in_memory").with(BillingConfig.STATE_CHANGELOGS, "false")
+                .with(BillingConfig.UNSAFE_ALLOW, "true");
         this.now = now;
     }
 
