@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
@@ -59,7 +60,16 @@ public final class TopicSetup {
             }
         }
         if (!missing.isEmpty()) {
-            admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            // Another instance of the same application may create them at the same moment: that is success too.
+            for (var created : admin.createTopics(missing).values().values()) {
+                try {
+                    created.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
         }
         List<String> names = specs.stream().map(NewTopic::name).toList();
         awaitLeaders(admin, names);

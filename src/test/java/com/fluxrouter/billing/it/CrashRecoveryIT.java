@@ -57,7 +57,7 @@ class CrashRecoveryIT {
     @BeforeAll
     static void startBroker() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createPipelineTopics(2);
+        kafka.createPipelineTopics(2, APPLICATION_ID);
     }
 
     @AfterAll
