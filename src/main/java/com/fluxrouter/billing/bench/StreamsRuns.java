@@ -159,6 +159,8 @@ final class StreamsRuns {
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        // A benchmark may measure what run refuses (in-memory stores, no changelogs, another guarantee) on purpose.
+        settings.put(BillingConfig.UNSAFE_ALLOW, "true");
         settings.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateRoot.resolve(appId)).toString());
         return settings;
     }

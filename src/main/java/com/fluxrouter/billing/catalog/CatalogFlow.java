@@ -37,18 +37,24 @@ public final class CatalogFlow {
         }
     }
 
-    public static void build(StreamsBuilder builder, Serdes serdes) {
+    /**
+     * @param applicationId names the pipeline's own topics, {@code <applicationId>.catalog.models.valid} and
+     *                      {@code <applicationId>.catalog.rates.valid} ({@link Topics#modelsValid})
+     */
+    public static void build(StreamsBuilder builder, Serdes serdes, String applicationId) {
+        String modelsValid = Topics.modelsValid(applicationId);
+        String ratesValid = Topics.ratesValid(applicationId);
         builder.stream(Topics.MODELS, Consumed.with(serdes.string(), serdes.avro(ModelLane.class)).withName("models-source"))
                 .processValues(() -> new Check<String, ModelLane>(CatalogFlow::checkModel), Named.as("models-validate"))
-                .to(Topics.MODELS_VALID, Produced.with(serdes.string(), serdes.internal(ModelLane.class)).withName("models-valid-sink"));
+                .to(modelsValid, Produced.with(serdes.string(), serdes.internal(ModelLane.class)).withName("models-valid-sink"));
         builder.stream(Topics.RATES, Consumed.with(serdes.avro(LaneRateKey.class), serdes.avro(LaneRate.class)).withName("rates-source"))
                 .processValues(() -> new Check<LaneRateKey, LaneRate>(CatalogFlow::checkRate), Named.as("rates-validate"))
-                .to(Topics.RATES_VALID, Produced.with(serdes.internal(LaneRateKey.class), serdes.internal(LaneRate.class)).withName("rates-valid-sink"));
+                .to(ratesValid, Produced.with(serdes.internal(LaneRateKey.class), serdes.internal(LaneRate.class)).withName("rates-valid-sink"));
 
-        builder.globalTable(Topics.MODELS_VALID,
+        builder.globalTable(modelsValid,
                 Consumed.with(serdes.string(), serdes.internal(ModelLane.class)).withName("catalog-models"),
                 Materialized.as(MODELS_STORE));
-        builder.globalTable(Topics.RATES_VALID,
+        builder.globalTable(ratesValid,
                 Consumed.with(serdes.internal(LaneRateKey.class), serdes.internal(LaneRate.class)).withName("catalog-rates"),
                 Materialized.as(RATES_STORE));
     }

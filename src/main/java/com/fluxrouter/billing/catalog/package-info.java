@@ -1,7 +1,8 @@
 /**
  * The model and rate catalog. Consumed: {@code flux.catalog.models} (model_id to ModelLane) and
  * {@code flux.catalog.rates} (LaneRateKey to LaneRate), both compacted. Produced: the validated copies
- * {@code flux-billing.catalog.models.valid} and {@code flux-billing.catalog.rates.valid}, read back as the global
+ * {@code <application.id>.catalog.models.valid} and {@code <application.id>.catalog.rates.valid} (with the default
+ * application id {@code flux-billing.catalog.models.valid} and {@code flux-billing.catalog.rates.valid}), read back as the global
  * stores {@code catalog-models} and {@code catalog-rates}; rejections INVALID_MODEL and INVALID_RATE.
  *
  * <p>Guarantees: pricing never sees an invalid catalog record; a tombstone removes an entry; every instance prices

@@ -89,6 +89,8 @@ final class ChaosRun implements AutoCloseable {
         Files.createDirectories(dir);
         try (ChaosRun run = new ChaosRun(scenario, size, workload, cluster, dir, log)) {
             run.log("fresh topics");
+            cluster.seedCatalog(run.applicationId, dir.resolve("state-seed"));
+            run.log("catalog validated into the application's own topics");
             Instance first = run.startInstance("a");
             run.awaitPlans();
             run.log("plans taken in");

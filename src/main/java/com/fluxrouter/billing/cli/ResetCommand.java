@@ -34,7 +34,7 @@ final class ResetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BillingConfig billing = BillingConfig.of(cluster.settings());
-        Map<String, Object> streams = StreamsSettings.of(billing);
+        Map<String, Object> streams = StreamsSettings.requireBootstrap(StreamsSettings.of(billing));
         List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-server", String.valueOf(streams.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)),
                 "--application-id", String.valueOf(streams.get(StreamsConfig.APPLICATION_ID_CONFIG)),

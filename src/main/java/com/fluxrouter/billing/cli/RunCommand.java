@@ -18,6 +18,10 @@ import java.util.concurrent.CountDownLatch;
         description = {
         "Runs the pipeline against an existing Kafka cluster until stopped (SIGTERM or Ctrl-C close it cleanly).",
         "Settings: --config FILE (Java properties), then KAFKA_* and FLUX_* environment variables, then the options.",
+        "The cluster must be given (--bootstrap-servers, the file or KAFKA_BOOTSTRAP_SERVERS). Refused at start, exit 2:",
+        "an unknown or malformed flux.* setting, and processing.guarantee other than exactly_once_v2,",
+        "flux.state.changelogs=false or flux.state.stores=in_memory without flux.unsafe.allow=true.",
+        "Every setting: docs/operations.md, Configuration reference.",
         "The HTTP API listens on flux.http.host:flux.http.port (default 127.0.0.1:8080)."})
 final class RunCommand implements Callable<Integer> {
     @Mixin

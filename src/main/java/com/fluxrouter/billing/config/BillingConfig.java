@@ -2,18 +2,31 @@ package com.fluxrouter.billing.config;
 
 import com.fluxrouter.billing.intake.MisroutedPolicy;
 import com.fluxrouter.billing.serde.WireFormat;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 
 /**
- * The pipeline's own settings ({@code flux.*}); everything else in the same properties goes to Kafka Streams.
- * Defaults are the billing rules' defaults.
+ * The pipeline's own settings ({@code flux.*}), defined once in {@link #DEFINITION} (Kafka's {@link ConfigDef}) and
+ * validated when the config is built: an unknown {@code flux.*} key, a boolean other than {@code true}/{@code false},
+ * a malformed or out-of-range duration, instant or number each fail with a {@link ConfigException} naming the key.
+ * Every other key in the same settings (Kafka Streams and client settings) is kept as given, unchecked here, and goes
+ * to Kafka Streams. Defaults are the billing rules' defaults (docs/billing-rules.md); the reference table of every
+ * setting is docs/operations.md, "Configuration reference", checked against this definition by a test.
  */
-public final class BillingConfig {
+public final class BillingConfig extends AbstractConfig {
     public static final String WIRE_FORMAT = "flux.serde.format";
     public static final String SCHEMA_REGISTRY_URL = "flux.schema-registry.url";
     public static final String SCHEMA_REGISTRY_AUTO_REGISTER = "flux.schema-registry.auto-register";
@@ -27,6 +40,90 @@ public final class BillingConfig {
     public static final String IDLE_CLOSE_AFTER = "flux.billing.idle-close-after";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
+    public static final String HTTP_HOST = "flux.http.host";
+    public static final String HTTP_PORT = "flux.http.port";
+    public static final String HTTP_ADVERTISED_HOST = "flux.http.advertised-host";
+    public static final String HTTP_READY_MAX_LAG = "flux.http.ready-max-lag";
+    public static final String HTTP_TOKEN = "flux.http.token";
+    public static final String HTTP_ACCOUNT_TOKENS = "flux.http.account-tokens";
+    public static final String HEALTH_MAX_THREAD_REPLACEMENTS = "flux.health.max-thread-replacements";
+    public static final String HEALTH_REPLACEMENT_WINDOW = "flux.health.replacement-window";
+    public static final String UNSAFE_ALLOW = "flux.unsafe.allow";
+    /** Read by log4j2.xml (from FLUX_LOG_FORMAT or the system property), defined here so that a typo is caught. */
+    public static final String LOG_FORMAT = "flux.log.format";
+    public static final String LOG_LEVEL = "flux.log.level";
+
+    /** The prefix of the pipeline's own settings: a key with it must be one of {@link #DEFINITION}'s. */
+    public static final String PREFIX = "flux.";
+
+    /** Every {@code flux.*} setting: its type, default, check and meaning (the meaning is docs' "meaning" column). */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(GRACE, Type.STRING, "PT24H", DurationValidator.atLeastZero(), Importance.HIGH,
+                    "how long after a month's end (in the account's zone) it stays open (rule 10)")
+            .define(DEDUP_WINDOW, Type.STRING, "P35D", DurationValidator.positive(), Importance.HIGH,
+                    "how long an accepted request id is remembered, on the billing clock (rule 3); a request older "
+                            + "than this is rejected TOO_LATE")
+            .define(IDLE_CLOSE_AFTER, Type.STRING, "PT5M", DurationValidator.atLeastZero(), Importance.MEDIUM,
+                    "a partition without requests for this long lets its billing clock follow the wall clock")
+            .define(CLOSE_CHECK_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,
+                    "how often the wall clock is checked for months of quiet partitions")
+            .define(EARLIEST_VALID_TIME, Type.STRING, "2020-01-01T00:00:00Z", new InstantValidator(), Importance.LOW,
+                    "older completed_at is rejected INVALID_TIMESTAMP (rule 4)")
+            .define(WIRE_FORMAT, Type.STRING, WireFormat.SINGLE_OBJECT.configName(),
+                    ConfigDef.ValidString.in(WireFormat.SINGLE_OBJECT.configName(), WireFormat.REGISTRY.configName()),
+                    Importance.HIGH, "wire format of Avro keys and values: single-object or registry")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, null, Importance.MEDIUM,
+                    "the registry's Confluent-compatible REST root, required by the registry format: "
+                            + "http://host:8081 (Confluent, Karapace, Redpanda), http://host:8080/apis/ccompat/v7 (Apicurio)")
+            .define(SCHEMA_REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "whether the pipeline registers its output schemas itself; false: they must be registered first "
+                            + "(schemas), else the start fails naming the missing subjects")
+            .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
+                    "user:password for the registry's HTTP basic authentication")
+            .define(SCHEMA_REGISTRY_TIMEOUT, Type.STRING, "PT10S", DurationValidator.positive(), Importance.LOW,
+                    "longest registry request; past it the registry counts as unavailable")
+            .define(INTAKE_MISROUTED, Type.STRING, MisroutedPolicy.ROUTE.configName(),
+                    ConfigDef.ValidString.in(MisroutedPolicy.ROUTE.configName(), MisroutedPolicy.REJECT.configName()),
+                    Importance.HIGH, "a request on another partition of flux.requests.routed than Kafka's default "
+                            + "partitioner (murmur2 of the key) gives its account: route sends it to its account's "
+                            + "partition through <application.id>-requests-misrouted-repartition (only such requests "
+                            + "take that topic), reject rejects it WRONG_PARTITION (rule 4a)")
+            .define(STATE_STORES, Type.STRING, "rocksdb", ConfigDef.ValidString.in("rocksdb", "in_memory"),
+                    Importance.HIGH, "rocksdb or in_memory; run refuses in_memory without flux.unsafe.allow")
+            .define(STATE_CHANGELOGS, Type.BOOLEAN, true, Importance.HIGH,
+                    "changelogs for the stores; run refuses false without flux.unsafe.allow (replay turns them off)")
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "where the HTTP API listens; off loopback it needs tokens")
+            .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
+                    "the HTTP API's port (0 for any free port)")
+            .define(HTTP_ADVERTISED_HOST, Type.STRING, null, Importance.MEDIUM,
+                    "the host other instances forward to (application.server); defaults to the listen host, "
+                            + "required when listening on 0.0.0.0")
+            .define(HTTP_READY_MAX_LAG, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
+                    "/ready is 503 while an input partition is more records than this behind")
+            .define(HTTP_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
+                    "operator bearer token of the API: reads every account")
+            .define(HTTP_ACCOUNT_TOKENS, Type.PASSWORD, null, Importance.MEDIUM,
+                    "account bearer tokens of the API, account=token,account=token: each reads its account only")
+            // Five: a persistent failure is replaced after 0, 1, 2, 4 and 8 s of backoff (RestartBackoff), so it
+            // exceeds five within about 15 s and the pod is restarted; a registry blip costs one or two.
+            .define(HEALTH_MAX_THREAD_REPLACEMENTS, Type.INT, 5, Range.atLeast(0), Importance.MEDIUM,
+                    "/health turns 503 when stream threads were replaced more often than this within "
+                            + "flux.health.replacement-window")
+            // Ten minutes: longer than the backoff's 5-minute quiet period, so a loop slowed to one failure a
+            // minute still counts up, while one failure a day never does.
+            .define(HEALTH_REPLACEMENT_WINDOW, Type.STRING, "PT10M", DurationValidator.positive(), Importance.MEDIUM,
+                    "the window in which thread replacements are counted for /health")
+            .define(UNSAFE_ALLOW, Type.BOOLEAN, false, Importance.HIGH,
+                    "lets run use settings that can lose or double-count usage: a processing.guarantee other than "
+                            + "exactly_once_v2, flux.state.changelogs=false, flux.state.stores=in_memory (bench, "
+                            + "replay and tests only)")
+            .define(LOG_FORMAT, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"), Importance.LOW,
+                    "FLUX_LOG_FORMAT (environment): json writes one JSON object per log line (the image's default)")
+            .define(LOG_LEVEL, Type.STRING, "INFO",
+                    ConfigDef.ValidString.in("ERROR", "WARN", "INFO", "DEBUG", "TRACE"), Importance.LOW,
+                    "FLUX_LOG_LEVEL (environment): the pipeline's log level; DEBUG adds a line per rejection, late "
+                            + "request and alert with account_id and request_id");
 
     /** Where state stores live: RocksDB on disk for the service, memory for replay and tests. */
     public enum StoreKind { ROCKSDB, IN_MEMORY }
@@ -34,26 +131,37 @@ public final class BillingConfig {
     private final Map<String, String> settings;
 
     private BillingConfig(Map<String, String> settings) {
+        super(DEFINITION, settings, false);
         this.settings = settings;
     }
 
+    /** The defaults of every setting. */
     public static BillingConfig defaults() {
         return of(Map.of());
     }
 
+    /**
+     * Validates and wraps settings: the {@code flux.*} ones are checked against {@link #DEFINITION}, the rest kept as
+     * they are for Kafka Streams.
+     *
+     * @throws ConfigException naming the key: an unknown {@code flux.*} key (the message lists the known ones), a
+     *                         value of the wrong type or out of range, or the registry format without its URL
+     */
     public static BillingConfig of(Map<String, String> settings) {
+        refuseUnknown(settings);
         BillingConfig config = new BillingConfig(Map.copyOf(settings));
         config.validate();
         return config;
     }
 
+    /** {@link #of(Map)} for properties (string properties only). */
     public static BillingConfig of(Properties properties) {
         Map<String, String> map = new HashMap<>();
         properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
         return of(map);
     }
 
-    /** A copy with one setting changed. */
+    /** A copy with one setting changed, validated again. */
     public BillingConfig with(String key, String value) {
         Map<String, String> copy = new HashMap<>(settings);
         copy.put(key, value);
@@ -61,31 +169,31 @@ public final class BillingConfig {
     }
 
     public WireFormat wireFormat() {
-        return WireFormat.parse(settings.getOrDefault(WIRE_FORMAT, WireFormat.SINGLE_OBJECT.configName()));
+        return WireFormat.parse(getString(WIRE_FORMAT));
     }
 
     /** The schema registry's REST root (Confluent API; Apicurio's under /apis/ccompat/v7); required by the registry format. */
     public String schemaRegistryUrl() {
-        return settings.get(SCHEMA_REGISTRY_URL);
+        return getString(SCHEMA_REGISTRY_URL);
     }
 
     /** Whether the pipeline may register its schemas itself; off, they must be registered before it starts. */
     public boolean autoRegister() {
-        return Boolean.parseBoolean(settings.getOrDefault(SCHEMA_REGISTRY_AUTO_REGISTER, "true"));
+        return getBoolean(SCHEMA_REGISTRY_AUTO_REGISTER);
     }
 
     /** {@code user:password} for the registry's HTTP basic authentication, or null. */
     public String schemaRegistryUserInfo() {
-        return settings.get(SCHEMA_REGISTRY_USER_INFO);
+        return secret(SCHEMA_REGISTRY_USER_INFO);
     }
 
     /** How long one registry request may take before it counts as the registry being unavailable. */
     public Duration schemaRegistryTimeout() {
-        return duration(SCHEMA_REGISTRY_TIMEOUT, "PT10S");
+        return duration(SCHEMA_REGISTRY_TIMEOUT);
     }
 
     public StoreKind storeKind() {
-        return StoreKind.valueOf(settings.getOrDefault(STATE_STORES, "rocksdb").toUpperCase().replace('-', '_'));
+        return StoreKind.valueOf(getString(STATE_STORES).toUpperCase(Locale.ROOT));
     }
 
     /**
@@ -93,32 +201,32 @@ public final class BillingConfig {
      * state lives only as long as the run, turns them off.
      */
     public boolean changelogs() {
-        return Boolean.parseBoolean(settings.getOrDefault(STATE_CHANGELOGS, "true"));
+        return getBoolean(STATE_CHANGELOGS);
     }
 
     /** How long after a month's end requests may still arrive before the month closes (rule 10). */
     public Duration grace() {
-        return duration(GRACE, "PT24H");
+        return duration(GRACE);
     }
 
-    /** How long an accepted request_id is remembered (rule 3). */
+    /** How long an accepted request_id is remembered (rule 3); always positive. */
     public Duration dedupWindow() {
-        return duration(DEDUP_WINDOW, "P35D");
+        return duration(DEDUP_WINDOW);
     }
 
-    /** How often live operation checks the wall clock for months of quiet partitions. */
+    /** How often live operation checks the wall clock for months of quiet partitions; always positive. */
     public Duration closeCheckInterval() {
-        return duration(CLOSE_CHECK_INTERVAL, "PT1M");
+        return duration(CLOSE_CHECK_INTERVAL);
     }
 
     /** A partition with no request for this long is quiet: its billing clock follows the wall clock. */
     public Duration idleCloseAfter() {
-        return duration(IDLE_CLOSE_AFTER, "PT5M");
+        return duration(IDLE_CLOSE_AFTER);
     }
 
-    /** Requests completed before this instant are rejected as INVALID_TIMESTAMP. */
+    /** Requests completed before this instant are rejected as INVALID_TIMESTAMP (rule 4). */
     public Instant earliestValidTime() {
-        return Instant.parse(settings.getOrDefault(EARLIEST_VALID_TIME, "2020-01-01T00:00:00Z"));
+        return Instant.parse(getString(EARLIEST_VALID_TIME));
     }
 
     /**
@@ -128,38 +236,79 @@ public final class BillingConfig {
      * @throws IllegalArgumentException if the setting is neither
      */
     public MisroutedPolicy misroutedPolicy() {
-        return MisroutedPolicy.parse(settings.getOrDefault(INTAKE_MISROUTED, MisroutedPolicy.ROUTE.configName()));
+        return MisroutedPolicy.parse(getString(INTAKE_MISROUTED));
     }
 
+    /** The HTTP API's listen address ({@code 127.0.0.1} by default). */
+    public String httpHost() {
+        return getString(HTTP_HOST);
+    }
+
+    /** The HTTP API's port, 0 to 65535; 0 means any free port. */
+    public int httpPort() {
+        return getInt(HTTP_PORT);
+    }
+
+    /** The host other instances reach this one's API at, or null for the listen host. */
+    public String httpAdvertisedHost() {
+        return getString(HTTP_ADVERTISED_HOST);
+    }
+
+    /** Records an input partition may lag, at most, for {@code /ready} to answer 200. */
+    public long readyMaxLag() {
+        return getLong(HTTP_READY_MAX_LAG);
+    }
+
+    /**
+     * Stream-thread replacements allowed within {@link #healthReplacementWindow()} before {@code /health} turns 503
+     * (issue 10, item 3). Default 5.
+     */
+    public int healthMaxThreadReplacements() {
+        return getInt(HEALTH_MAX_THREAD_REPLACEMENTS);
+    }
+
+    /** The sliding window in which thread replacements are counted for {@code /health}; positive, default 10 min. */
+    public Duration healthReplacementWindow() {
+        return duration(HEALTH_REPLACEMENT_WINDOW);
+    }
+
+    /**
+     * Whether settings that can lose or double-count usage are allowed on a live cluster: a processing guarantee
+     * other than exactly_once_v2, no changelogs, in-memory stores. False by default; bench and tests set it.
+     */
+    public boolean unsafeAllowed() {
+        return getBoolean(UNSAFE_ALLOW);
+    }
+
+    /** Every setting as given (flux.* and the rest), for Kafka Streams and the handlers it configures. */
     public Map<String, String> settings() {
         return settings;
     }
 
-    private Duration duration(String key, String fallback) {
-        return Duration.parse(settings.getOrDefault(key, fallback));
+    private Duration duration(String key) {
+        return Duration.parse(getString(key));
     }
 
+    private String secret(String key) {
+        Password password = getPassword(key);
+        return password == null ? null : password.value();
+    }
+
+    private static void refuseUnknown(Map<String, String> settings) {
+        TreeSet<String> unknown = new TreeSet<>();
+        settings.keySet().stream().filter(key -> key.startsWith(PREFIX) && !DEFINITION.names().contains(key))
+                .forEach(unknown::add);
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown setting" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                    + " (a typo would be ignored silently); the known flux.* settings are: "
+                    + String.join(", ", new TreeSet<>(DEFINITION.names())));
+        }
+    }
+
+    /** Checks across settings, which the per-key validators cannot see. */
     private void validate() {
         if (wireFormat() == WireFormat.REGISTRY && (schemaRegistryUrl() == null || schemaRegistryUrl().isBlank())) {
-            throw new IllegalArgumentException(WIRE_FORMAT + "=registry needs " + SCHEMA_REGISTRY_URL);
-        }
-        String autoRegister = settings.getOrDefault(SCHEMA_REGISTRY_AUTO_REGISTER, "true");
-        if (!autoRegister.equals("true") && !autoRegister.equals("false")) {
-            throw new IllegalArgumentException(SCHEMA_REGISTRY_AUTO_REGISTER + " must be true or false: " + autoRegister);
-        }
-        if (schemaRegistryTimeout().isNegative() || schemaRegistryTimeout().isZero()) {
-            throw new IllegalArgumentException(SCHEMA_REGISTRY_TIMEOUT + " must be positive");
-        }
-        storeKind();
-        earliestValidTime();
-        misroutedPolicy();
-        for (String key : new String[] {GRACE, DEDUP_WINDOW, CLOSE_CHECK_INTERVAL, IDLE_CLOSE_AFTER}) {
-            if (duration(key, "PT0S").isNegative()) {
-                throw new IllegalArgumentException(key + " must not be negative");
-            }
-        }
-        if (closeCheckInterval().isZero()) {
-            throw new IllegalArgumentException(CLOSE_CHECK_INTERVAL + " must be positive");
+            throw new ConfigException(WIRE_FORMAT + "=registry needs " + SCHEMA_REGISTRY_URL);
         }
     }
 }

@@ -24,9 +24,10 @@ public final class IntakeFlow {
     public static final String MISROUTED = "requests-misrouted";
     /**
      * Application setting holding the partition count of {@code flux.requests.routed}; set by the live pipeline
-     * from the topic's metadata when it starts, absent on TopologyTestDriver (one partition).
+     * from the topic's metadata when it starts, absent on TopologyTestDriver (one partition). Not a {@code flux.*}
+     * key: nobody sets it by hand, and BillingConfig refuses {@code flux.*} keys it does not define.
      */
-    public static final String REQUEST_PARTITIONS = "flux.intake.request-partitions";
+    public static final String REQUEST_PARTITIONS = "flux-billing.internal.request-partitions";
 
     private IntakeFlow() {
     }

@@ -45,6 +45,8 @@ public final class Demo implements AutoCloseable {
     }
 
     private static final int PARTITIONS = 3;
+    /** Its own application, so its catalog topics are {@code flux-billing-demo.catalog.*.valid}. */
+    private static final String APPLICATION_ID = "flux-billing-demo";
     private static final int TICKS_PER_SECOND = 10;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
@@ -79,11 +81,11 @@ public final class Demo implements AutoCloseable {
     public static Demo start(Options options) throws Exception {
         LocalBroker broker = LocalBroker.start(options.dataDir(), options.port());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicSetup.ensure(admin, PARTITIONS, (short) 1);
+            TopicSetup.ensure(admin, APPLICATION_ID, PARTITIONS, (short) 1);
         }
         Map<String, String> settings = Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-demo",
+                StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID,
                 StreamsConfig.STATE_DIR_CONFIG, options.dataDir().resolve("state").toString(),
                 Service.HTTP_PORT, Integer.toString(options.httpPort()));
         Serdes serdes = Serdes.of(BillingConfig.of(settings));

@@ -10,6 +10,9 @@ import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.BillingTopology;
 import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.TopicSchemas;
+import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,6 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /** The billing topology running on a cluster: one Kafka Streams instance of the application. */
@@ -31,12 +38,21 @@ public final class Pipeline implements AutoCloseable {
     private final KafkaStreams streams;
     private final BillingConfig config;
     private final Properties properties = new Properties();
+    private final Map<String, Object> settings;
+    private final String applicationId;
     private final RestartBackoff restarts = new RestartBackoff(System::nanoTime);
 
+    /**
+     * @param config the pipeline's settings, checked by {@link StreamsSettings#live}
+     * @throws org.apache.kafka.common.config.ConfigException without bootstrap servers, or for a setting that can lose
+     *                                                        or double-count usage without flux.unsafe.allow=true
+     */
     public Pipeline(BillingConfig config) {
+        this.settings = StreamsSettings.live(config);
+        this.applicationId = StreamsSettings.applicationId(config);
         prepareSchemas(config);
         this.config = config;
-        properties.putAll(StreamsSettings.of(config));
+        properties.putAll(settings);
         RequestPartitions.resolve(properties);
         this.streams = new KafkaStreams(BillingTopology.build(config), properties);
         // A failure outside record processing (records themselves are rejected, never fatal), or the schema
@@ -95,15 +111,40 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Starts processing, after filling the plans' valid copy if it is empty (first start over a plans topic with
-     * history, or the upgrade that added it: {@link PlanCopySeed}), so the global plan store starts complete.
+     * Creates the application's own topics if they are missing (as Kafka Streams creates its internal topics),
+     * fills the plans' valid copy if it is empty (first start over a plans topic with history, or the upgrade that
+     * added it: {@link PlanCopySeed}), so the global plan store starts complete, then starts processing.
      *
-     * @throws IllegalStateException when the plans' topics cannot be read (missing, unreachable)
+     * @throws IllegalStateException when the topics cannot be listed, created or read (missing, unreachable)
      */
     public Pipeline start() {
+        ensureOwnTopics();
         PlanCopySeed.seedIfEmpty(new StreamsConfig(properties), Serdes.of(config));
         streams.start();
         return this;
+    }
+
+    private void ensureOwnTopics() {
+        Map<String, Object> admin = new HashMap<>();
+        settings.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                admin.put(key, value);
+            }
+        });
+        Optional<Short> replication = Optional.ofNullable(settings.get(StreamsConfig.REPLICATION_FACTOR_CONFIG))
+                .map(value -> Short.parseShort(value.toString())).filter(factor -> factor > 0);
+        try (Admin client = Admin.create(admin)) {
+            List<String> created = TopicSetup.ensureOwned(client, applicationId, replication);
+            if (!created.isEmpty()) {
+                LOG.info("Created the pipeline's own topics {}", created);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the pipeline's own topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the pipeline's own topics " + Topics.owned(applicationId)
+                    + " (create them with the topics command): " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -16,10 +16,10 @@ import java.util.Map;
  * {@code application.server}, so every instance can forward a query to the instance that owns the account.
  */
 public final class Service implements AutoCloseable {
-    public static final String HTTP_HOST = "flux.http.host";
-    public static final String HTTP_PORT = "flux.http.port";
-    public static final String HTTP_ADVERTISED_HOST = "flux.http.advertised-host";
-    public static final String READY_MAX_LAG = "flux.http.ready-max-lag";
+    public static final String HTTP_HOST = BillingConfig.HTTP_HOST;
+    public static final String HTTP_PORT = BillingConfig.HTTP_PORT;
+    public static final String HTTP_ADVERTISED_HOST = BillingConfig.HTTP_ADVERTISED_HOST;
+    public static final String READY_MAX_LAG = BillingConfig.HTTP_READY_MAX_LAG;
 
     private final Pipeline pipeline;
     private final ApiServer api;
@@ -31,14 +31,22 @@ public final class Service implements AutoCloseable {
         this.self = self;
     }
 
-    /** Starts the pipeline and its API from settings ({@code flux.http.*} among them). */
+    /**
+     * Starts the pipeline and its API from settings ({@code flux.http.*} among them), all checked by
+     * {@link BillingConfig} and, for the pipeline, {@link com.fluxrouter.billing.topology.StreamsSettings#live}.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException for a bad or unsafe setting, or no bootstrap servers
+     * @throws IllegalArgumentException when listening on a wildcard address without an advertised host
+     * @throws IOException when the API cannot listen
+     */
     public static Service start(Map<String, String> settings) throws IOException {
-        String host = settings.getOrDefault(HTTP_HOST, "127.0.0.1");
-        int port = Integer.parseInt(settings.getOrDefault(HTTP_PORT, "8080"));
+        BillingConfig config = BillingConfig.of(settings);
+        String host = config.httpHost();
+        int port = config.httpPort();
         if (port == 0) {
             port = Ports.free();
         }
-        String advertised = settings.get(HTTP_ADVERTISED_HOST);
+        String advertised = config.httpAdvertisedHost();
         if (advertised == null) {
             if (host.equals("0.0.0.0") || host.equals("::")) {
                 throw new IllegalArgumentException("listening on " + host + " needs " + HTTP_ADVERTISED_HOST
@@ -53,13 +61,19 @@ public final class Service implements AutoCloseable {
         ApiServer api;
         try {
             api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self,
-                    Long.parseLong(settings.getOrDefault(READY_MAX_LAG, "10000"))));
+                    config.readyMaxLag()));
         } catch (IOException | RuntimeException e) {
             pipeline.close();
             throw new IOException("cannot serve the HTTP API on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another port (" + HTTP_PORT + ", demo --http-port)", e);
         }
-        pipeline.start();
+        try {
+            pipeline.start();
+        } catch (RuntimeException e) {
+            api.close();
+            pipeline.close();
+            throw e;
+        }
         return new Service(pipeline, api, self);
     }
 

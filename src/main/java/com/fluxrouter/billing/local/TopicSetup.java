@@ -1,5 +1,6 @@
 package com.fluxrouter.billing.local;
 
+import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.TopicSpecs;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -8,12 +9,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,26 +26,66 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
-    /** @return the topics it created */
+    /** {@link #ensure(Admin, String, int, short)} for the default application id. */
     public static List<String> ensure(Admin admin, int partitions, short replication) throws Exception {
+        return ensure(admin, StreamsSettings.DEFAULT_APPLICATION_ID, partitions, replication);
+    }
+
+    /**
+     * Creates the contract topics and the application's own catalog topics that are missing, and waits for leaders.
+     *
+     * @return the topics it created
+     */
+    public static List<String> ensure(Admin admin, String applicationId, int partitions, short replication)
+            throws Exception {
+        return create(admin, TopicSpecs.all(applicationId, partitions, replication));
+    }
+
+    /**
+     * Creates the application's own catalog topics ({@code <application.id>.catalog.*.valid}) if missing, with the
+     * given replication or the broker's default, as Kafka Streams does with its internal topics: a pipeline under a
+     * new application id starts without a separate {@code topics} run.
+     *
+     * @return the topics it created
+     */
+    public static List<String> ensureOwned(Admin admin, String applicationId, Optional<Short> replication)
+            throws Exception {
+        return create(admin, TopicSpecs.owned(applicationId, replication));
+    }
+
+    private static List<String> create(Admin admin, List<NewTopic> specs) throws Exception {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
-        for (NewTopic topic : TopicSpecs.all(partitions, replication)) {
+        for (NewTopic topic : specs) {
             if (!existing.contains(topic.name())) {
                 missing.add(topic);
             }
         }
         if (!missing.isEmpty()) {
-            admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            // Another instance of the same application may create them at the same moment: that is success too.
+            for (var created : admin.createTopics(missing).values().values()) {
+                try {
+                    created.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
         }
-        List<String> names = TopicSpecs.all(partitions, replication).stream().map(NewTopic::name).toList();
+        List<String> names = specs.stream().map(NewTopic::name).toList();
         awaitLeaders(admin, names);
         return missing.stream().map(NewTopic::name).toList();
     }
 
-    /** Differences between the existing topics and the specification: partitions and the specified configs. */
+    /** {@link #check(Admin, String, int)} for the default application id. */
     public static List<String> check(Admin admin, int partitions) throws Exception {
-        List<NewTopic> specs = TopicSpecs.all(partitions, (short) 1);
+        return check(admin, StreamsSettings.DEFAULT_APPLICATION_ID, partitions);
+    }
+
+    /** Differences between the existing topics and the specification: partitions and the specified configs. */
+    public static List<String> check(Admin admin, String applicationId, int partitions) throws Exception {
+        List<NewTopic> specs = TopicSpecs.all(applicationId, partitions, (short) 1);
         List<String> names = specs.stream().map(NewTopic::name).toList();
         Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
         List<ConfigResource> resources = names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();

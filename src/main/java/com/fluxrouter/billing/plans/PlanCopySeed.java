@@ -56,11 +56,11 @@ public final class PlanCopySeed {
         List<ProducerRecord<byte[], byte[]>> copies = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfigs, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            if (!read(consumer, Topics.PLANS_VALID, 1).isEmpty()) {
+            if (!read(consumer, Topics.plansValid(applicationId), 1).isEmpty()) {
                 return 0;
             }
             for (ConsumerRecord<byte[], byte[]> record : read(consumer, Topics.PLANS, Integer.MAX_VALUE)) {
-                ProducerRecord<byte[], byte[]> copy = copyOf(record, serdes);
+                ProducerRecord<byte[], byte[]> copy = copyOf(record, serdes, Topics.plansValid(applicationId));
                 if (copy != null) {
                     copies.add(copy);
                 }
@@ -78,12 +78,14 @@ public final class PlanCopySeed {
             copies.forEach(producer::send);
             producer.commitTransaction();
         }
-        LOG.info("Copied {} valid plan versions from {} to the empty {}", copies.size(), Topics.PLANS, Topics.PLANS_VALID);
+        LOG.info("Copied {} valid plan versions from {} to the empty {}", copies.size(), Topics.PLANS,
+                Topics.plansValid(applicationId));
         return copies.size();
     }
 
     /** The copy plans-validate would write for the record, or null if it would reject it. */
-    private static ProducerRecord<byte[], byte[]> copyOf(ConsumerRecord<byte[], byte[]> record, Serdes serdes) {
+    private static ProducerRecord<byte[], byte[]> copyOf(ConsumerRecord<byte[], byte[]> record, Serdes serdes,
+                                                          String copyTopic) {
         AccountPlanKey key;
         AccountPlan plan;
         try {
@@ -94,9 +96,9 @@ public final class PlanCopySeed {
                  | org.apache.avro.AvroRuntimeException | IllegalArgumentException | IndexOutOfBoundsException invalid) {
             return null;
         }
-        return new ProducerRecord<>(Topics.PLANS_VALID, null, record.timestamp(),
-                serdes.internal(AccountPlanKey.class).serializer().serialize(Topics.PLANS_VALID, key),
-                serdes.internal(AccountPlan.class).serializer().serialize(Topics.PLANS_VALID, plan));
+        return new ProducerRecord<>(copyTopic, null, record.timestamp(),
+                serdes.internal(AccountPlanKey.class).serializer().serialize(copyTopic, key),
+                serdes.internal(AccountPlan.class).serializer().serialize(copyTopic, plan));
     }
 
     /** Up to {@code limit} committed records of the topic, from its beginning to its end as of now. */

@@ -49,7 +49,8 @@ public final class PlanFlow {
      *
      * @return the current plan history per account (store {@value #STORE})
      */
-    public static KTable<String, PlanHistory> build(StreamsBuilder builder, Serdes serdes, BillingConfig config) {
+    public static KTable<String, PlanHistory> build(StreamsBuilder builder, Serdes serdes, BillingConfig config,
+                                                  String applicationId) {
         Materialized<String, PlanHistory, KeyValueStore<Bytes, byte[]>> store =
                 Materialized.<String, PlanHistory, KeyValueStore<Bytes, byte[]>>as(STORE)
                         .withKeySerde(serdes.string())
@@ -59,7 +60,7 @@ public final class PlanFlow {
                                 .withName("plans-source"))
                 .processValues(() -> new Check<AccountPlanKey, AccountPlan>(PlanRules::check), Named.as("plans-validate"));
         // The copy keeps each record's timestamp: the time the version was published.
-        valid.to(Topics.PLANS_VALID, Produced.with(serdes.internal(AccountPlanKey.class), serdes.internal(AccountPlan.class))
+        valid.to(Topics.plansValid(applicationId), Produced.with(serdes.internal(AccountPlanKey.class), serdes.internal(AccountPlan.class))
                 .withName("plans-valid-sink"));
         return valid
                 .groupBy((key, plan) -> plan.getAccountId(),
@@ -75,8 +76,9 @@ public final class PlanFlow {
      * after the request flow, so that the sub-topologies that existed before it keep their numbers (task ids, and
      * with them the local state directories, stay the same on upgrade).
      */
-    public static void buildPublications(StreamsBuilder builder, Serdes serdes, BillingConfig config) {
-        builder.addGlobalStore(publications(config, serdes), Topics.PLANS_VALID,
+    public static void buildPublications(StreamsBuilder builder, Serdes serdes, BillingConfig config,
+                                         String applicationId) {
+        builder.addGlobalStore(publications(config, serdes), Topics.plansValid(applicationId),
                 Consumed.with(serdes.internal(AccountPlanKey.class), serdes.internal(AccountPlan.class))
                         .withName(PUBLICATIONS_STORE),
                 PublicationFold::new);

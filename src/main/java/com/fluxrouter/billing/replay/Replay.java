@@ -53,7 +53,9 @@ public final class Replay {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
         }
-        this.config = config.with(BillingConfig.STATE_STORES, "in_memory").with(BillingConfig.STATE_CHANGELOGS, "false");
+        // State lives only as long as the run: memory, no changelogs (unsafe for run, hence said so).
+        this.config = config.with(BillingConfig.STATE_STORES, "in_memory").with(BillingConfig.STATE_CHANGELOGS, "false")
+                .with(BillingConfig.UNSAFE_ALLOW, "true");
         this.now = now;
         this.partitions = partitions;
     }

@@ -25,6 +25,9 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
+import java.util.HashMap;
+import java.util.Map;
+
 
 /**
  * The whole pipeline, assembled from its named sub-flows: catalog, plans, intake, metering and outputs. The same
@@ -34,16 +37,23 @@ public final class BillingTopology {
     private BillingTopology() {
     }
 
+    /**
+     * @param config the pipeline's settings; its {@code application.id} names the pipeline's own catalog topics
+     * @return the topology, not yet running
+     */
     public static Topology build(BillingConfig config) {
         Serdes serdes = Serdes.of(config);
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsSettings.of(config))));
+        Map<String, Object> settings = new HashMap<>(StreamsSettings.of(config));
+        // Building connects to nothing, but StreamsConfig insists on a cluster: a placeholder if none is given.
+        settings.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "topology-only:9092");
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings)));
 
-        CatalogFlow.build(builder, serdes);
-        KTable<String, PlanHistory> plans = PlanFlow.build(builder, serdes, config);
+        CatalogFlow.build(builder, serdes, StreamsSettings.applicationId(config));
+        KTable<String, PlanHistory> plans = PlanFlow.build(builder, serdes, config, StreamsSettings.applicationId(config));
         KStream<String, PricedCandidate> priced = IntakeFlow.build(builder, serdes, config);
         KStream<Object, SpecificRecord> outputs = MeteringFlow.build(priced, plans, serdes, config);
         route(outputs, serdes);
-        PlanFlow.buildPublications(builder, serdes, config);
+        PlanFlow.buildPublications(builder, serdes, config, StreamsSettings.applicationId(config));
         return builder.build();
     }
 

@@ -3,23 +3,67 @@ package com.fluxrouter.billing.topology;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.errors.RejectionHandler;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Kafka Streams settings: the user's, over the pipeline's defaults, under the settings billing cannot do without. */
 public final class StreamsSettings {
     public static final String DEFAULT_APPLICATION_ID = "flux-billing";
 
+    /**
+     * One row of the configuration reference (docs/operations.md) for a Kafka Streams setting the pipeline sets:
+     * {@code forced} ones cannot be overridden, the others are defaults.
+     */
+    public record Documented(String name, String type, String value, boolean forced, String meaning) {
+    }
+
+    /** Every Kafka Streams setting the pipeline sets or forces, as the configuration reference lists them. */
+    public static final List<Documented> DOCUMENTED = List.of(
+            new Documented(StreamsConfig.APPLICATION_ID_CONFIG, "string", DEFAULT_APPLICATION_ID, false,
+                    "the consumer group, the prefix of internal topics, and of the pipeline's own topics "
+                            + "{application.id}.catalog.models.valid and {application.id}.catalog.rates.valid"),
+            new Documented(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "list", "none: required", false,
+                    "the Kafka cluster; run refuses to start without it (--bootstrap-servers, the file or "
+                            + "KAFKA_BOOTSTRAP_SERVERS)"),
+            new Documented(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "string", StreamsConfig.EXACTLY_ONCE_V2, false,
+                    "run refuses any other value without flux.unsafe.allow=true"),
+            new Documented(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), "int",
+                    Integer.toString(TopicSpecs.REJECTED_MAX_BYTES), false,
+                    "room for the rejection of the largest input record"),
+            new Documented(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "boolean", "true", true,
+                    "every store and internal topic has a name of ours (renames are visible, see topology/)"),
+            new Documented(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "class",
+                    RejectionHandler.class.getName(), true, "unreadable records go to flux.requests.rejected"),
+            new Documented(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "class",
+                    RejectionHandler.class.getName(), true, "records failing a rule go to flux.requests.rejected"),
+            new Documented(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "boolean", "true", true,
+                    "the processing exception handler also covers the global catalog stores"),
+            new Documented(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, "class",
+                    ProducedAtExtractor.class.getName(), true, "event time of every input record"),
+            new Documented(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, "class",
+                    "in-memory suppliers when flux.state.stores=in_memory", true, "follows flux.state.stores"),
+            new Documented(StreamsConfig.APPLICATION_SERVER_CONFIG, "host:port",
+                    "flux.http.advertised-host:flux.http.port", true,
+                    "where other instances forward usage queries (run and demo)"));
+
     private StreamsSettings() {
     }
 
+    /**
+     * The Streams settings for a topology, without the checks of {@link #live}: replay and TopologyTestDriver use
+     * these. No bootstrap servers are filled in: a live run must be given them.
+     *
+     * @return the pipeline's defaults, overridden by every setting of {@code config}, overridden by {@link #required}
+     */
     public static Map<String, Object> of(BillingConfig config) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // The rejection of the largest input record must fit in a produce request (TopicSpecs.REJECTED_MAX_BYTES).
         settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpecs.REJECTED_MAX_BYTES);
@@ -30,6 +74,60 @@ public final class StreamsSettings {
             settings.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
         }
         return settings;
+    }
+
+    /**
+     * The Streams settings for a pipeline on a live cluster (run, demo, and every {@code Pipeline}): {@link #of}, after
+     * checking that nothing in them can silently lose or double-count usage.
+     *
+     * @throws ConfigException without bootstrap servers; and, unless {@value BillingConfig#UNSAFE_ALLOW}=true, for a
+     *                         {@code processing.guarantee} other than exactly_once_v2, for
+     *                         {@code flux.state.changelogs=false} or for {@code flux.state.stores=in_memory}
+     */
+    public static Map<String, Object> live(BillingConfig config) {
+        Map<String, Object> settings = requireBootstrap(of(config));
+        List<String> unsafe = unsafe(config, settings);
+        if (!unsafe.isEmpty() && !config.unsafeAllowed()) {
+            throw new ConfigException("refusing settings that can lose or double-count usage: "
+                    + String.join("; ", unsafe) + ". Set " + BillingConfig.UNSAFE_ALLOW
+                    + "=true only for benchmarks and tests");
+        }
+        return settings;
+    }
+
+    /**
+     * @return {@code settings}, once they name a cluster
+     * @throws ConfigException when {@code bootstrap.servers} is missing or blank: no silent local default
+     */
+    public static Map<String, Object> requireBootstrap(Map<String, Object> settings) {
+        Object bootstrap = settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        if (bootstrap == null || bootstrap.toString().isBlank()) {
+            throw new ConfigException("no Kafka cluster given: set " + StreamsConfig.BOOTSTRAP_SERVERS_CONFIG
+                    + " (--bootstrap-servers, the --config file, or KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        return settings;
+    }
+
+    /** The settings that would make a live run unsafe, each with why. */
+    private static List<String> unsafe(BillingConfig config, Map<String, Object> settings) {
+        List<String> unsafe = new ArrayList<>();
+        Object guarantee = settings.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(guarantee))) {
+            unsafe.add(StreamsConfig.PROCESSING_GUARANTEE_CONFIG + "=" + guarantee
+                    + " (a crash can count a request twice or lose it; needs " + StreamsConfig.EXACTLY_ONCE_V2 + ")");
+        }
+        if (!config.changelogs()) {
+            unsafe.add(BillingConfig.STATE_CHANGELOGS + "=false (a lost state directory loses open months)");
+        }
+        if (config.storeKind() == BillingConfig.StoreKind.IN_MEMORY) {
+            unsafe.add(BillingConfig.STATE_STORES + "=in_memory (every restart restores all state)");
+        }
+        return unsafe;
+    }
+
+    /** The application id of these settings: {@code application.id}, or {@value #DEFAULT_APPLICATION_ID}. */
+    public static String applicationId(BillingConfig config) {
+        return config.settings().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     }
 
     /**

@@ -29,21 +29,40 @@ public final class TopicSpecs {
     private TopicSpecs() {
     }
 
-    /**
-     * @param partitions   partitions of the request-keyed topics (requests, plans and every output); the number
-     *                     of pipeline instances that can share the work
-     * @param replication  replication factor (1 on a single local broker)
-     */
+    /** {@link #all(String, int, short)} for the default application id. */
     public static List<NewTopic> all(int partitions, short replication) {
+        return all(StreamsSettings.DEFAULT_APPLICATION_ID, partitions, replication);
+    }
+
+    /**
+     * @param applicationId the application whose own catalog topics to include ({@link Topics#owned})
+     * @param partitions    partitions of the request-keyed topics (requests, plans and every output); the number
+     *                      of pipeline instances that can share the work
+     * @param replication   replication factor (1 on a single local broker)
+     * @return the contract topics and the application's own topics, with their partitions and configs
+     */
+    public static List<NewTopic> all(String applicationId, int partitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
-        for (String topic : List.of(Topics.ROUTED, Topics.PLANS, Topics.PLANS_VALID, Topics.PRICED, Topics.OVERAGE, Topics.ALERTS,
+        for (String topic : List.of(Topics.ROUTED, Topics.PLANS, Topics.PRICED, Topics.OVERAGE, Topics.ALERTS,
                 Topics.INVOICE_LINES, Topics.REJECTED)) {
             topics.add(topic(topic, partitions, replication));
         }
-        for (String topic : List.of(Topics.MODELS, Topics.RATES, Topics.MODELS_VALID, Topics.RATES_VALID)) {
+        for (String topic : List.of(Topics.MODELS, Topics.RATES)) {
             topics.add(topic(topic, CATALOG_PARTITIONS, replication));
         }
+        topics.addAll(owned(applicationId, Optional.of(replication)));
         return topics;
+    }
+
+    /**
+     * The application's own catalog topics ({@link Topics#owned}), compacted, one partition each.
+     *
+     * @param replication the replication factor, or empty for the broker's default
+     */
+    public static List<NewTopic> owned(String applicationId, Optional<Short> replication) {
+        return Topics.owned(applicationId).stream()
+                .map(name -> new NewTopic(name, Optional.of(CATALOG_PARTITIONS), replication).configs(configs(name)))
+                .toList();
     }
 
     private static NewTopic topic(String name, int partitions, short replication) {
@@ -56,7 +75,7 @@ public final class TopicSpecs {
      */
     public static Map<String, String> configs(String name) {
         Map<String, String> configs = new HashMap<>();
-        if (Topics.COMPACTED.contains(name)) {
+        if (Topics.isCompacted(name)) {
             configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         } else {
             configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);

@@ -99,7 +99,9 @@ class DeployManifestsTest {
     void kafkaTopicsAreTheTopicSpecsWithTheirPartitionsAndConfigs() throws IOException {
         Map<String, KafkaTopic> topics = Manifests.all(KafkaTopic.class).stream()
                 .collect(Collectors.toMap(topic -> topic.getMetadata().getName(), topic -> topic));
-        List<NewTopic> specs = TopicSpecs.all(MANIFEST_PARTITIONS, (short) 3);
+        // The pipeline's own catalog topics are named after the application id the pods run with.
+        String applicationId = Manifests.one(ConfigMap.class, "flux-billing").getData().get("KAFKA_APPLICATION_ID");
+        List<NewTopic> specs = TopicSpecs.all(applicationId, MANIFEST_PARTITIONS, (short) 3);
         assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(specs.stream().map(NewTopic::name).toList());
         for (NewTopic spec : specs) {
             KafkaTopic topic = topics.get(spec.name());
@@ -141,7 +143,7 @@ class DeployManifestsTest {
         String applicationId = Manifests.one(ConfigMap.class, "flux-billing").getData().get("KAFKA_APPLICATION_ID");
         assertThat(applicationId).startsWith(prefixes.get("group")).startsWith(prefixes.get("transactionalId"))
                 .startsWith(prefixes.get("topic"));
-        for (NewTopic topic : TopicSpecs.all(1, (short) 1)) {
+        for (NewTopic topic : TopicSpecs.all(applicationId, 1, (short) 1)) {
             assertThat(topic.name()).startsWith(prefixes.get("topic"));
         }
         // The secret the User Operator writes is the one the pods read.

@@ -1,9 +1,7 @@
 package com.fluxrouter.billing.deploy;
 
-import com.fluxrouter.billing.api.ApiAccess;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.config.Settings;
-import com.fluxrouter.billing.local.Service;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -11,8 +9,6 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -23,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * Whether an environment variable becomes a setting something reads: KAFKA_* a Kafka Streams or client config,
- * FLUX_* a flux.* setting the code names as a constant, or one log4j2.xml reads.
+ * FLUX_* a flux.* setting of BillingConfig.DEFINITION, or one log4j2.xml reads.
  */
 final class KnownSettings {
     private static final Pattern LOG4J_VARIABLE = Pattern.compile("env:(FLUX_[A-Z_]+)");
@@ -53,21 +49,8 @@ final class KnownSettings {
     }
 
     private static Set<String> flux() {
-        Set<String> names = new HashSet<String>();
-        for (Class<?> type : new Class<?>[] {BillingConfig.class, Service.class, ApiAccess.class}) {
-            for (Field field : type.getFields()) {
-                if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-                    try {
-                        String value = (String) field.get(null);
-                        if (value.startsWith("flux.")) {
-                            names.add(value);
-                        }
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-        }
+        // The one definition of the pipeline's settings: BillingConfig refuses any other flux.* key at start.
+        Set<String> names = new HashSet<>(BillingConfig.DEFINITION.names());
         try {
             Matcher matcher = LOG4J_VARIABLE.matcher(Files.readString(Path.of("src/main/resources/log4j2.xml")));
             while (matcher.find()) {

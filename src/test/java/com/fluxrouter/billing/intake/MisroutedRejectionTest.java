@@ -52,6 +52,6 @@ class MisroutedRejectionTest extends PipelineTest {
     @Test
     void anUnknownPolicyIsRefused() {
         assertThatThrownBy(() -> BillingConfig.defaults().with(BillingConfig.INTAKE_MISROUTED, "drop"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flux.intake.misrouted");
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class).hasMessageContaining("flux.intake.misrouted");
     }
 }

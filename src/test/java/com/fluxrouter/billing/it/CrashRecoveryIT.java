@@ -45,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the closed month's invoices hold exactly their cost, once per account.
  */
 class CrashRecoveryIT {
+    /** Its catalog topics are named after it: {@code flux-billing-it-crash.catalog.*.valid}. */
+    private static final String APPLICATION_ID = "flux-billing-it-crash";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final int REQUESTS = 2_000;
     private static EmbeddedKafka kafka;
@@ -55,7 +57,7 @@ class CrashRecoveryIT {
     @BeforeAll
     static void startBroker() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createPipelineTopics(2);
+        kafka.createPipelineTopics(2, APPLICATION_ID);
     }
 
     @AfterAll
@@ -101,8 +103,8 @@ class CrashRecoveryIT {
             // The first instance validates the catalog into the pipeline's own topics and is killed while idle;
             // every later start restores its global catalog stores from those topics before pricing anything.
             Process first = startPipeline("catalog");
-            awaitCommitted(Topics.MODELS_VALID, PublishedPriceList.models().size());
-            awaitCommitted(Topics.RATES_VALID, PublishedPriceList.rates().size());
+            awaitCommitted(Topics.modelsValid(APPLICATION_ID), PublishedPriceList.models().size());
+            awaitCommitted(Topics.ratesValid(APPLICATION_ID), PublishedPriceList.rates().size());
             first.destroyForcibly().waitFor();
             first = startPipeline("first");
             Random random = new Random(5);
@@ -172,7 +174,7 @@ class CrashRecoveryIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 FluxBilling.class.getName(), "run", "--bootstrap-servers", kafka.bootstrapServers());
-        builder.environment().put("KAFKA_APPLICATION_ID", "flux-billing-it-crash");
+        builder.environment().put("KAFKA_APPLICATION_ID", APPLICATION_ID);
         builder.environment().put("KAFKA_STATE_DIR", tmp.resolve("state").toString());
         builder.environment().put("KAFKA_COMMIT_INTERVAL_MS", "100");
         // The killed instance never leaves the group: let the broker notice within seconds.

@@ -112,6 +112,13 @@ final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** The same, with the own catalog topics of that application id ({@code topics} with its application.id). */
+    void createPipelineTopics(int partitions, String applicationId) throws Exception {
+        try (Admin admin = Admin.create(clientSettings(Map.of()))) {
+            TopicSetup.ensure(admin, applicationId, partitions, (short) 1);
+        }
+    }
+
     KafkaProducer<byte[], byte[]> producer() {
         return new KafkaProducer<>(clientSettings(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
