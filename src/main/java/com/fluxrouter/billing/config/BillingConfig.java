@@ -25,6 +25,8 @@ public final class BillingConfig {
     public static final String CLOSE_CHECK_INTERVAL = "flux.billing.close-check-interval";
     public static final String IDLE_CLOSE_AFTER = "flux.billing.idle-close-after";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
+    public static final String HEALTH_MAX_THREAD_REPLACEMENTS = "flux.health.max-thread-replacements";
+    public static final String HEALTH_REPLACEMENT_WINDOW = "flux.health.replacement-window";
 
     /** Where state stores live: RocksDB on disk for the service, memory for replay and tests. */
     public enum StoreKind { ROCKSDB, IN_MEMORY }
@@ -117,6 +119,19 @@ public final class BillingConfig {
     /** Requests completed before this instant are rejected as INVALID_TIMESTAMP. */
     public Instant earliestValidTime() {
         return Instant.parse(settings.getOrDefault(EARLIEST_VALID_TIME, "2020-01-01T00:00:00Z"));
+    }
+
+    /**
+     * Stream-thread replacements within {@link #healthReplacementWindow()} that {@code /health} still answers 200 to
+     * (default 5; why: docs/operations.md).
+     */
+    public int healthMaxThreadReplacements() {
+        return Integer.parseInt(settings.getOrDefault(HEALTH_MAX_THREAD_REPLACEMENTS, "5"));
+    }
+
+    /** How far back {@code /health} counts stream-thread replacements (default PT10M; why: docs/operations.md). */
+    public Duration healthReplacementWindow() {
+        return duration(HEALTH_REPLACEMENT_WINDOW, "PT10M");
     }
 
     public Map<String, String> settings() {

@@ -53,7 +53,8 @@ public final class Service implements AutoCloseable {
         ApiServer api;
         try {
             api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self,
-                    Long.parseLong(settings.getOrDefault(READY_MAX_LAG, "10000"))));
+                    Long.parseLong(settings.getOrDefault(READY_MAX_LAG, "10000")), pipeline.replacements()::tooMany,
+                    pipeline.meters()::scrape));
         } catch (IOException | RuntimeException e) {
             pipeline.close();
             throw new IOException("cannot serve the HTTP API on " + host + ":" + port + " (" + e.getMessage()

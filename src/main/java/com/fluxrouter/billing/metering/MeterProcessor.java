@@ -6,6 +6,7 @@ import com.fluxrouter.billing.errors.Reason;
 import com.fluxrouter.billing.errors.RejectedException;
 import com.fluxrouter.billing.intake.PricedCandidate;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
+import com.fluxrouter.billing.observability.PipelineMeters;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.AccountMonthKey;
@@ -68,6 +69,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private Sensor duplicates;
     private Sensor lateRequests;
     private Sensor monthsClosed;
+    /** The pipeline instance's counters of alerts and overage updates (attempts: see PipelineMeters). */
+    private PipelineMeters meters;
 
     private long clock;
     /** Wall-clock time at which an accepted request last moved the clock: the partition is busy until idle. */
@@ -95,6 +98,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         this.duplicates = sensor(task, "duplicates");
         this.lateRequests = sensor(task, "late-requests");
         this.monthsClosed = sensor(task, "months-closed");
+        this.meters = PipelineMeters.from(context.appConfigs());
         Long stored = clockStore.get(CLOCK_KEY);
         this.clock = stored == null ? Long.MIN_VALUE : stored;
         this.lastClockMoveWallMs = context.currentSystemTimeMs();
@@ -263,7 +267,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
                 .build();
         ledger.setOverageNanos(due);
         forward(monthKey(ledger), update);
-        OutputCounts.overageUpdated();
+        meters.overageUpdated();
     }
 
     private void emitAlerts(MonthLedger ledger, Instant at, String requestId) {
@@ -279,7 +283,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
                     .setAt(at)
                     .setRequestId(requestId)
                     .build());
-            OutputCounts.alertFired(crossing.alert());
+            meters.alertFired(crossing.alert());
             if (LOG.isDebugEnabled()) {
                 debug(ledger.getAccountId(), requestId, "Spend alert {} for {}: usage {} USD", crossing.alert(),
                         ledger.getBillingMonth(), Money.toUsd(usage).toPlainString());
