@@ -60,7 +60,14 @@ public final class Service implements AutoCloseable {
             throw new IOException("cannot serve the HTTP API on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another port (" + HTTP_PORT + ", demo --http-port)", e);
         }
-        pipeline.start();
+        try {
+            pipeline.start();
+        } catch (RuntimeException e) {
+            // Kafka Streams refused to start (a global store's topic missing, say): nothing may stay open behind it.
+            api.close();
+            pipeline.close();
+            throw e;
+        }
         return new Service(pipeline, api, self);
     }
 
