@@ -11,6 +11,8 @@ import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,9 +38,11 @@ import java.util.regex.Pattern;
 /**
  * The pipeline's HTTP API: {@code GET /accounts/{account}/usage?month=YYYY-MM}, {@code /health}, {@code /ready}
  * and {@code /metrics}. Usage comes from the state stores; a request for an account owned by another instance is
- * forwarded to it, so any instance answers for any account.
+ * forwarded to it, so any instance answers for any account. {@code HEAD} on the probes answers as {@code GET} does,
+ * without a body. An unexpected failure answers 500 and is logged with its cause.
  */
 public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final Pattern USAGE = Pattern.compile("^/accounts/([^/]+)/usage$");
     private static final String FORWARDED = "X-Flux-Forwarded";
 
@@ -79,15 +83,18 @@ public final class ApiServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                error(exchange, 405, "only GET is served");
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getRawPath();
+            boolean probe = path.equals("/health") || path.equals("/ready");
+            if (!"GET".equals(method) && !("HEAD".equals(method) && probe)) {
+                exchange.getResponseHeaders().set("Allow", probe ? "GET, HEAD" : "GET");
+                error(exchange, 405, probe ? "only GET and HEAD are served" : "only GET is served");
                 return;
             }
-            String path = exchange.getRequestURI().getRawPath();
             switch (path) {
                 case "/health" -> status(exchange, backend.alive(), "UP", "DOWN");
                 case "/ready" -> status(exchange, backend.ready(), "READY", "NOT_READY");
-                case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4", backend.metrics());
+                case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", backend.metrics());
                 default -> {
                     Matcher usage = USAGE.matcher(path);
                     if (usage.matches()) {
@@ -98,6 +105,7 @@ public final class ApiServer implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
+            LOG.error("{} {} failed; answered 500", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             error(exchange, 500, e.getClass().getSimpleName());
         } finally {
             exchange.close();
@@ -236,6 +244,11 @@ public final class ApiServer implements AutoCloseable {
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
+        if ("HEAD".equals(exchange.getRequestMethod())) {
+            // No body: -1 is the JDK server's "no body" (a length on HEAD makes it log a warning).
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -1,10 +1,6 @@
 package com.fluxrouter.billing.api;
 
-import com.fluxrouter.billing.alerts.Alert;
-import com.fluxrouter.billing.errors.Reason;
-import com.fluxrouter.billing.errors.RejectionCounts;
 import com.fluxrouter.billing.metering.MeteringFlow;
-import com.fluxrouter.billing.metering.OutputCounts;
 import com.fluxrouter.billing.metering.PlanTimeline;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.state.MonthLedger;
@@ -26,29 +22,57 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** The API's view of a running Kafka Streams instance: ownership from its metadata, state through IQv2. */
+/**
+ * The API's view of a running Kafka Streams instance: ownership from its metadata, state through IQv2, health from
+ * its state and its recent thread replacements, metrics from the instance's registry.
+ */
 public final class StreamsBackend implements Backend {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final long readyMaxLag;
+    private final BooleanSupplier crashLooping;
+    private final Supplier<String> exposition;
     private final StringSerializer keys = new StringSerializer();
 
     /**
+     * For ownership and state queries only: never crash-looping, no metrics.
+     *
      * @param self        this instance's {@code application.server}
      * @param readyMaxLag most records an instance may be behind on its inputs and still be ready
      */
     public StreamsBackend(KafkaStreams streams, HostInfo self, long readyMaxLag) {
+        this(streams, self, readyMaxLag, () -> false, () -> "");
+    }
+
+    /**
+     * @param self         this instance's {@code application.server}
+     * @param readyMaxLag  most records an instance may be behind on its inputs and still be ready
+     * @param crashLooping true while stream threads are replaced too often to be healthy
+     *                     ({@code ThreadReplacements::tooMany})
+     * @param exposition   the Prometheus text of the instance's meters ({@code PipelineMeters::scrape})
+     */
+    public StreamsBackend(KafkaStreams streams, HostInfo self, long readyMaxLag, BooleanSupplier crashLooping,
+                          Supplier<String> exposition) {
         this.streams = streams;
         this.self = self;
         this.readyMaxLag = readyMaxLag;
+        this.crashLooping = crashLooping;
+        this.exposition = exposition;
     }
 
+    /**
+     * Not ERROR, PENDING_ERROR or NOT_RUNNING, and stream threads not replaced more than
+     * {@code flux.health.max-thread-replacements} times within {@code flux.health.replacement-window}: a crash loop
+     * is not alive, so the orchestrator restarts the instance.
+     */
     @Override
     public boolean alive() {
         KafkaStreams.State state = streams.state();
         return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
-                && state != KafkaStreams.State.NOT_RUNNING;
+                && state != KafkaStreams.State.NOT_RUNNING && !crashLooping.getAsBoolean();
     }
 
     /** RUNNING (state restored, partitions assigned) and caught up with its inputs. */
@@ -126,27 +150,9 @@ public final class StreamsBackend implements Backend {
         return metadata;
     }
 
-    /**
-     * Every Kafka Streams and client metric as a gauge {@code kafka_<group>_<name>{tags}} (the pipeline's sensors
-     * among them), then the pipeline's process-wide counters: rejections by reason, alerts by alert, overage updates.
-     * Every reason and alert is listed from zero, so a dashboard's series exist before the first event.
-     */
+    /** The instance's meters in the Prometheus text format (what is in it: PipelineMeters and the README). */
     @Override
     public String metrics() {
-        PrometheusText text = new PrometheusText();
-        for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
-            if (entry.getValue().metricValue() instanceof Number value) {
-                MetricName name = entry.getKey();
-                text.gauge("kafka_" + name.group() + "_" + name.name(), name.tags(), value.doubleValue());
-            }
-        }
-        for (Reason reason : Reason.values()) {
-            text.counter("flux_billing_rejected_total", Map.of("reason", reason.name()), RejectionCounts.of(reason));
-        }
-        for (Alert alert : Alert.values()) {
-            text.counter("flux_billing_alerts_total", Map.of("alert", alert.name()), OutputCounts.alerts(alert));
-        }
-        text.counter("flux_billing_overage_updates_total", Map.of(), OutputCounts.overageUpdates());
-        return text.render();
+        return exposition.get();
     }
 }

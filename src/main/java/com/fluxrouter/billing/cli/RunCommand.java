@@ -6,12 +6,12 @@ import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fluxrouter.billing.observability.StreamsLifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.util.HashMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "run", mixinStandardHelpOptions = true, version = FluxBilling.VERSION,
         header = "Runs the pipeline against an existing Kafka cluster until stopped.",
@@ -22,24 +22,34 @@ import java.util.concurrent.CountDownLatch;
         "an unknown or malformed flux.* setting, and processing.guarantee other than exactly_once_v2,",
         "flux.state.changelogs=false or flux.state.stores=in_memory without flux.unsafe.allow=true.",
         "Every setting: docs/operations.md, Configuration reference.",
-        "The HTTP API listens on flux.http.host:flux.http.port (default 127.0.0.1:8080)."})
+        "The HTTP API listens on flux.http.host:flux.http.port (default 127.0.0.1:8080).",
+        "Exits 1 when Kafka Streams stops on its own (ERROR), so a supervisor restarts it."})
 final class RunCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
+    /** 0 after a shutdown (SIGTERM, Ctrl-C); {@link StreamsLifecycle#STOPPED_ON_ITS_OWN} when Kafka Streams died. */
     @Override
     public Integer call() throws Exception {
         warnUnlessLogAppendTime();
-        CountDownLatch stopped = new CountDownLatch(1);
         Service service = Service.start(cluster.settings());
         System.out.println("flux-billing running; HTTP API on " + service.apiAddress());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "flux-billing-shutdown"));
-        stopped.await();
+        Thread hook = new Thread(service::close, "flux-billing-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int status = service.pipeline().lifecycle().awaitExitStatus(service::close);
+        if (status != 0) {
+            System.err.println("flux-billing: Kafka Streams stopped on its own (see the log); exiting " + status);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDownAlready) {
+                // The hook runs anyway; closing twice is harmless.
+            }
+            return status;
+        }
+        // Stopped by the shutdown hook: let it finish closing (the JVM waits for it anyway).
+        hook.join();
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.errors;
 
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.observability.PipelineMeters;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
@@ -36,6 +37,8 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
     private static final Logger LOG = LoggerFactory.getLogger(RejectionHandler.class);
 
     private Serializer<RejectedRecord> serializer;
+    /** The pipeline instance's rejection counters (attempts: see PipelineMeters). */
+    private PipelineMeters meters;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -46,6 +49,7 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
             }
         });
         serializer = Serdes.of(BillingConfig.of(flux)).avro(RejectedRecord.class).serializer();
+        meters = PipelineMeters.from(configs);
     }
 
     @Override
@@ -98,7 +102,7 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
     }
 
     private ProducerRecord<byte[], byte[]> toProducerRecord(byte[] key, RejectedRecord rejected) {
-        RejectionCounts.count(Reason.valueOf(rejected.getReason()));
+        meters.rejected(Reason.valueOf(rejected.getReason()));
         if (LOG.isDebugEnabled()) {
             logRejection(key, rejected);
         }

@@ -6,7 +6,7 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
 /**
  * The one place misrouted requests are counted (rule 4a), by the input partition they arrived on: a Kafka Streams
  * sensor of the task, so {@code /metrics} shows it as
- * {@code kafka_stream_flux_billing_metrics_misrouted_total{input_partition="N",...}} (and {@code _rate}), present
+ * {@code kafka_stream_flux_billing_misrouted_total{input_partition="N",...}} (and {@code _rate}), present
  * from zero for every partition this instance owns.
  */
 final class MisroutedCount {

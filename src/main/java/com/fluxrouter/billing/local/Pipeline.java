@@ -3,6 +3,10 @@ package com.fluxrouter.billing.local;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.plans.PlanCopySeed;
 import com.fluxrouter.billing.errors.Rejections;
+import com.fluxrouter.billing.observability.PipelineMeters;
+import com.fluxrouter.billing.observability.RestoreLog;
+import com.fluxrouter.billing.observability.StreamsLifecycle;
+import com.fluxrouter.billing.observability.ThreadReplacements;
 import com.fluxrouter.billing.serde.SchemaRegistration;
 import com.fluxrouter.billing.serde.SchemaRegistryClient;
 import com.fluxrouter.billing.serde.Serdes;
@@ -32,7 +36,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
-/** The billing topology running on a cluster: one Kafka Streams instance of the application. */
+/**
+ * The billing topology running on a cluster: one Kafka Streams instance of the application, with its own meters
+ * ({@link PipelineMeters}), its state changes, assignments and restorations logged at INFO, and its thread
+ * replacements counted for the health check.
+ */
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final KafkaStreams streams;
@@ -41,23 +49,36 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, Object> settings;
     private final String applicationId;
     private final RestartBackoff restarts = new RestartBackoff(System::nanoTime);
+    private final PipelineMeters meters;
+    private final ThreadReplacements replacements;
+    private final StreamsLifecycle lifecycle;
 
     /**
      * @param config the pipeline's settings, checked by {@link StreamsSettings#live}
      * @throws org.apache.kafka.common.config.ConfigException without bootstrap servers, or for a setting that can lose
      *                                                        or double-count usage without flux.unsafe.allow=true
+     * @throws com.fluxrouter.billing.serde.RegistryException in the registry format, when the output schemas cannot be
+     *                                                        registered or are missing
      */
     public Pipeline(BillingConfig config) {
         this.settings = StreamsSettings.live(config);
         this.applicationId = StreamsSettings.applicationId(config);
         prepareSchemas(config);
         this.config = config;
+        this.meters = PipelineMeters.prometheus();
         properties.putAll(settings);
         RequestPartitions.resolve(properties);
+        // The code Kafka Streams instantiates (processors, the rejection handler) counts into this instance's meters.
+        properties.put(PipelineMeters.CONFIG_KEY, meters);
+        this.replacements = new ThreadReplacements(config.healthMaxThreadReplacements(),
+                config.healthReplacementWindow(), System::nanoTime);
         this.streams = new KafkaStreams(BillingTopology.build(config), properties);
         // A failure outside record processing (records themselves are rejected, never fatal), or the schema
         // registry failing: start the thread again from the last committed state rather than stop billing.
         streams.setUncaughtExceptionHandler(this::replaceAfterBackoff);
+        this.lifecycle = StreamsLifecycle.watch(streams);
+        streams.setGlobalStateRestoreListener(new RestoreLog());
+        meters.bind(streams);
     }
 
     /**
@@ -65,6 +86,8 @@ public final class Pipeline implements AutoCloseable {
      * logged with its stack trace; the ones in a row after it, one line each.
      */
     private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse replaceAfterBackoff(Throwable exception) {
+        replacements.replaced();
+        meters.threadReplaced();
         int failures = restarts.failed();
         Duration wait = RestartBackoff.waitAfter(failures);
         if (failures == 1) {
@@ -182,6 +205,21 @@ public final class Pipeline implements AutoCloseable {
         return streams;
     }
 
+    /** This instance's meters: what its {@code /metrics} serves. */
+    public PipelineMeters meters() {
+        return meters;
+    }
+
+    /** Stream threads replaced recently: the health check's input. */
+    public ThreadReplacements replacements() {
+        return replacements;
+    }
+
+    /** The client's state changes, and whether it stopped on its own. */
+    public StreamsLifecycle lifecycle() {
+        return lifecycle;
+    }
+
     /**
      * Commits what was processed and leaves the group, so its partitions move at once rather than after the
      * session timeout (45 s without static membership): alerts must not stall that long. Nothing is lost, nothing
@@ -189,7 +227,9 @@ public final class Pipeline implements AutoCloseable {
      */
     @Override
     public void close() {
+        lifecycle.closing();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        meters.close();
     }
 }

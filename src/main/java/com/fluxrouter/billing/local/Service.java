@@ -61,7 +61,7 @@ public final class Service implements AutoCloseable {
         ApiServer api;
         try {
             api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self,
-                    config.readyMaxLag()));
+                    config.readyMaxLag(), pipeline.replacements()::tooMany, pipeline.meters()::scrape));
         } catch (IOException | RuntimeException e) {
             pipeline.close();
             throw new IOException("cannot serve the HTTP API on " + host + ":" + port + " (" + e.getMessage()
@@ -70,6 +70,7 @@ public final class Service implements AutoCloseable {
         try {
             pipeline.start();
         } catch (RuntimeException e) {
+            // Kafka Streams refused to start (a global store's topic missing, say): nothing may stay open behind it.
             api.close();
             pipeline.close();
             throw e;

@@ -3,6 +3,7 @@ package com.fluxrouter.billing.metering;
 import com.fluxrouter.billing.alerts.Alert;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.errors.WritePhase;
+import com.fluxrouter.billing.observability.PipelineMeters;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.plans.PublishedPlans;
 import com.fluxrouter.billing.schema.OverageUpdate;
@@ -58,6 +59,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private Sensor duplicates;
     private Sensor lateRequests;
     private Sensor monthsClosed;
+    /** The pipeline instance's counters of alerts and overage updates (attempts: see PipelineMeters). */
+    private PipelineMeters meters;
 
     /** The stored clock; changed only when a step's writes are applied. */
     private long clock;
@@ -84,6 +87,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         this.duplicates = sensor(task, "duplicates");
         this.lateRequests = sensor(task, "late-requests");
         this.monthsClosed = sensor(task, "months-closed");
+        this.meters = PipelineMeters.from(context.appConfigs());
         Long stored = clockStore.get(CLOCK_KEY);
         this.clock = stored == null ? Long.MIN_VALUE : stored;
         this.lastClockMoveWallMs = context.currentSystemTimeMs();
@@ -175,9 +179,9 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         }
         for (MeterStep.Output output : step.outputs()) {
             if (output.value() instanceof OverageUpdate) {
-                OutputCounts.overageUpdated();
+                meters.overageUpdated();
             } else if (output.value() instanceof SpendAlert alert) {
-                OutputCounts.alertFired(Alert.valueOf(alert.getAlert()));
+                meters.alertFired(Alert.valueOf(alert.getAlert()));
                 if (LOG.isDebugEnabled()) {
                     debug(alert.getAccountId(), alert.getRequestId(), "Spend alert {} for {}: usage {} USD",
                             alert.getAlert(), alert.getBillingMonth(), alert.getUsageUsd().toPlainString());

@@ -15,9 +15,11 @@ class DashboardTest {
         List<String> titles = new ArrayList<>();
         Dashboard.json().path("panels").forEach(panel -> titles.add(panel.path("title").asText().toLowerCase()));
         assertThat(titles).anyMatch(t -> t.contains("throughput")).anyMatch(t -> t.contains("lag"))
-                .anyMatch(t -> t.contains("rejected")).anyMatch(t -> t.contains("overage")).anyMatch(t -> t.contains("alerts"));
+                .anyMatch(t -> t.contains("rejected")).anyMatch(t -> t.contains("overage")).anyMatch(t -> t.contains("alerts"))
+                .anyMatch(t -> t.contains("thread replacements"));
         assertThat(Dashboard.metricNames()).contains("flux_billing_rejected_total", "flux_billing_overage_updates_total",
-                "flux_billing_alerts_total", "kafka_consumer_fetch_manager_metrics_records_lag");
+                "flux_billing_alerts_total", "flux_billing_stream_thread_replacements_total",
+                "kafka_consumer_fetch_manager_records_lag");
     }
 
     @Test
@@ -28,7 +30,7 @@ class DashboardTest {
         }
         for (String expression : Dashboard.expressions()) {
             assertThat(expression).containsPattern("\\b(kafka|flux_billing)_[a-z0-9_]+");
-            // Counters are rated; Kafka's own *_total values are exported as gauges and are not queried raw.
+            // Counters are rated, never queried raw: a restart starts them from zero.
             if (expression.matches(".*\\bflux_billing_.*")) {
                 assertThat(expression).containsPattern("(rate|increase)\\(flux_billing_[a-z_]+_total\\[");
             }
