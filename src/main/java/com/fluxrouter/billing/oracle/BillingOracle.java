@@ -142,7 +142,9 @@ public final class BillingOracle implements OracleOutputs.Sink {
             return "TOO_LATE";
         }
         Instant acceptedAt = acceptedIds.get(idKey(request));
-        if (acceptedAt != null && billingClock.isBefore(acceptedAt.plus(dedupWindow))) {
+        // remembered for the window on the billing clock, its end included: a request exactly the window behind
+        // the clock is not TOO_LATE (not *more* than the window), so its id must still be known (rule 3's Reading)
+        if (acceptedAt != null && !billingClock.isAfter(acceptedAt.plus(dedupWindow))) {
             return "DUPLICATE";
         }
         return null;
