@@ -15,9 +15,13 @@ import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +88,10 @@ class BrokerPipelineIT {
             pipeline.awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
             pipeline.awaitEntries(PlanFlow.STORE, 3, TIMEOUT);
+            // The requests carry CreateTime NOW, two days or more before this run: a LogAppendTime topic replaces
+            // it with the broker's clock, which is at or after sentAt.
+            Instant sentAt = Instant.now();
+            assertThat(NOW).as("the produce timestamp is before the run, so the two stamps differ").isBefore(sentAt);
             requests.forEach(producer::send);
             producer.flush();
 
@@ -92,7 +101,17 @@ class BrokerPipelineIT {
             assertSameRecords(expected, "invoice-lines.jsonl", Topics.INVOICE_LINES, InvoiceLine.class, serdes);
             List<String> rejected = assertSameRecords(expected, "rejected.jsonl", Topics.REJECTED, RejectedRecord.class, serdes);
             assertThat(rejected).anyMatch(line -> line.contains("\"reason\":\"MALFORMED\""));
-            assertThat(requestsAppendedAt).allSatisfy(at -> assertThat(at).isAfterOrEqualTo(NOW));
+            assertThat(requestsAppendedAt).as("rejected records' source timestamps are the broker's append time")
+                    .isNotEmpty().allSatisfy(at -> assertThat(at).isAfterOrEqualTo(sentAt.truncatedTo(ChronoUnit.MILLIS)));
+        }
+    }
+
+    @Test
+    void requestsTopicStampsLogAppendTime() throws Exception {
+        try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
+            ConfigResource routed = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ROUTED);
+            Config config = admin.describeConfigs(List.of(routed)).all().get().get(routed);
+            assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
         }
     }
 
