@@ -1,81 +1,72 @@
 package com.fluxrouter.billing.chaos;
 
-import com.fluxrouter.billing.catalog.CatalogRules;
 import com.fluxrouter.billing.catalog.PublishedPriceList;
-import com.fluxrouter.billing.intake.PricedCandidate;
-import com.fluxrouter.billing.intake.RequestPricing;
-import com.fluxrouter.billing.metering.BillingCalendar;
-import com.fluxrouter.billing.metering.PlanTimeline;
-import com.fluxrouter.billing.pricing.Rate;
+import com.fluxrouter.billing.oracle.BillingOracle;
+import com.fluxrouter.billing.oracle.OracleInputs;
+import com.fluxrouter.billing.oracle.OracleOutputs;
 import com.fluxrouter.billing.schema.AccountPlan;
-import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.RoutedRequest;
 
-import java.time.YearMonth;
-import java.time.ZoneId;
-import java.util.HashMap;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
- * The oracle: what the billing rules give for a set of distinct valid requests, computed without Kafka and without
- * the pipeline's stateful code (no MeterProcessor, no stores, no deduplication, no clock): each request is priced
- * with the published price list by the pure pricing rules (rules 1 and 2), put in its month by the account's plan
- * zone (rule 5), and each account-month is settled against its plan terms (rules 6 and 7) once, as if it closed
- * after every request was in. Fault-free and order-free by construction, so any difference from the pipeline's
- * invoice lines is the pipeline's.
+ * The expected side of the verdict: what the billing rules give for a set of distinct valid requests, computed by
+ * the independent oracle ({@link BillingOracle}, written from docs/billing-rules.md without the pipeline's pricing,
+ * metering or invoicing code), fed the published catalog models (inputs), the rules' published rates and the
+ * workload's plans. Order-free by construction: the oracle runs with a wall clock, deduplication window and grace
+ * no request reaches, so nothing is judged late or closed until {@link #settled()} closes every month once, as if
+ * it closed after every request was in; the pipeline's original plus supplemental sets must add up to that.
  */
 final class Expectation {
     /** What one valid request must be priced at. */
     record Priced(String accountMonth, long costNanos) {
     }
 
-    private final Map<String, ModelLane> models = PublishedPriceList.models().stream()
-            .collect(Collectors.toMap(ModelLane::getModelId, Function.identity()));
-    private final List<Rate> rates = PublishedPriceList.rates().stream().map(CatalogRules::toRate).toList();
-    private final Map<String, PlanTimeline> timelines = new HashMap<>();
-    private final Map<String, MonthFigures> months = new TreeMap<>();
-    private final Map<String, ZonedMonth> zonedMonths = new HashMap<>();
+    /** Far enough that no request is in the future, too late or in a closed month before {@link #settled()}. */
+    private static final Duration NEVER = Duration.ofDays(1_000_000);
+    private static final Instant FAR_FUTURE = Instant.parse("9000-01-01T00:00:00Z");
 
-    private record ZonedMonth(String account, YearMonth month, ZoneId zone) {
-    }
+    private final BillingOracle oracle = new BillingOracle(FAR_FUTURE, NEVER, NEVER).withPublishedRates();
 
     Expectation(List<AccountPlan> plans) {
-        Map<String, List<AccountPlan>> byAccount = plans.stream().collect(Collectors.groupingBy(AccountPlan::getAccountId));
-        byAccount.forEach((account, versions) -> timelines.put(account, PlanTimeline.of(versions.stream()
-                .sorted((a, b) -> a.getEffectiveFrom().compareTo(b.getEffectiveFrom())).toList())));
+        PublishedPriceList.models().forEach(model -> oracle.publishModel(model.getModelId(), model.getLane()));
+        for (AccountPlan plan : plans) {
+            oracle.publishPlan(new OracleInputs.Plan(plan.getAccountId(), plan.getIncludedCreditUsd(),
+                    plan.getSpendCeilingUsd(), plan.getBillingTimeZone(), plan.getEffectiveFrom()));
+        }
     }
 
     static String accountMonth(String account, String month) {
         return account + " " + month;
     }
 
-    /** Adds a distinct valid request; returns what it must be priced at. */
+    /**
+     * Adds a distinct valid request; returns what it must be priced at.
+     *
+     * @throws IllegalStateException when the oracle does not price it: the workload built an invalid "valid" request
+     */
     Priced add(RoutedRequest request) {
-        PricedCandidate priced = RequestPricing.price(request, models.get(request.getServedModel()), rates);
-        PlanTimeline timeline = timeline(request.getAccountId());
-        ZoneId zone = timeline.zoneAt(request.getCompletedAt().toEpochMilli());
-        YearMonth month = BillingCalendar.monthOf(request.getCompletedAt().toEpochMilli(), zone);
-        String key = accountMonth(request.getAccountId(), month.toString());
-        months.computeIfAbsent(key, k -> new MonthFigures())
-                .add(priced.lane(), request.getInputTokens(), request.getOutputTokens(), priced.price().totalNanos());
-        zonedMonths.putIfAbsent(key, new ZonedMonth(request.getAccountId(), month, zone));
-        return new Priced(key, priced.price().totalNanos());
+        OracleOutputs.Outcome outcome = oracle.accept(new OracleInputs.Request(request.getAccountId(),
+                request.getRequestId(), request.getServedModel(), request.getLane(), request.getInputTokens(),
+                request.getOutputTokens(), request.getCompletedAt(), request.getCompletedAt()));
+        if (!outcome.isPriced()) {
+            throw new IllegalStateException("the rules do not price " + request.getRequestId() + ": " + outcome.verdict());
+        }
+        OracleOutputs.Priced priced = outcome.priced();
+        return new Priced(accountMonth(priced.account(), priced.month()), MonthFigures.nanos(priced.costUsd()));
     }
 
-    /** Every account-month settled against its plan terms: the figures its invoice sets must add up to. */
+    /** Every account-month closed once by the oracle: the figures its invoice sets must add up to. */
     Map<String, MonthFigures> settled() {
-        months.forEach((key, figures) -> {
-            ZonedMonth zoned = zonedMonths.get(key);
-            figures.settle(timeline(zoned.account()).termsFor(zoned.month(), zoned.zone()));
-        });
+        oracle.advanceWallClock(Instant.MAX);
+        Map<String, MonthFigures> months = new TreeMap<>();
+        for (OracleOutputs.Line line : oracle.lines()) {
+            months.computeIfAbsent(accountMonth(line.account(), line.month()), k -> new MonthFigures()).add(line);
+        }
         return months;
-    }
-
-    private PlanTimeline timeline(String account) {
-        return timelines.getOrDefault(account, PlanTimeline.of(null));
     }
 }

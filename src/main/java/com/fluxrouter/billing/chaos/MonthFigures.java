@@ -3,6 +3,7 @@ package com.fluxrouter.billing.chaos;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
 import com.fluxrouter.billing.metering.PlanTerms;
 import com.fluxrouter.billing.metering.Settlement;
+import com.fluxrouter.billing.oracle.OracleOutputs;
 import com.fluxrouter.billing.pricing.Lane;
 import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.InvoiceLine;
@@ -14,9 +15,10 @@ import java.util.Locale;
 
 /**
  * The figures of one account-month's invoice, all sets added up: per lane requests, tokens and amount, the credit
- * and ceiling lines, and the TOTAL's requests, exact amount and amount due. Built either from the billing rules
- * ({@link #add(Lane, long, long, long)} then {@link #settle}) or from the invoice lines read back ({@link #add(InvoiceLine)}),
- * so the two can be compared field by field.
+ * and ceiling lines, and the TOTAL's requests, exact amount and amount due. Built either from the oracle's lines
+ * ({@link #add(OracleOutputs.Line)}: the verdict's expected side, independent of the pipeline's billing classes) or
+ * from the invoice lines read back ({@link #add(InvoiceLine)}), so the two can be compared field by field.
+ * ({@link #add(Lane, long, long, long)} then {@link #settle} remains for unit tests of this class.)
  */
 final class MonthFigures {
     private final long[][] lanes = new long[Lane.values().length][4];
@@ -48,6 +50,33 @@ final class MonthFigures {
         ceilingAdjustment = -settlement.overCeiling();
         totalNanos = settlement.overageDue();
         dueNanos = Money.roundToCents(settlement.overageDue());
+    }
+
+    /** One invoice line the oracle emitted (the expected side). */
+    void add(OracleOutputs.Line line) {
+        long amount = nanos(line.amountUsd());
+        switch (line.type()) {
+            case "USAGE" -> {
+                long[] usage = lanes[Lane.valueOf(line.lane()).ordinal()];
+                usage[0] += line.requests();
+                usage[1] += line.inputTokens();
+                usage[2] += line.outputTokens();
+                usage[3] += amount;
+            }
+            case "INCLUDED_CREDIT" -> credit += amount;
+            case "CEILING_ADJUSTMENT" -> ceilingAdjustment += amount;
+            case "TOTAL" -> {
+                totalRequests += line.requests();
+                totalNanos += amount;
+                dueNanos += nanos(line.amountDueUsd());
+            }
+            default -> throw new IllegalArgumentException("unknown line type " + line.type());
+        }
+    }
+
+    /** Exact USD to nano-dollars; throws ArithmeticException for a finer amount. */
+    static long nanos(java.math.BigDecimal usd) {
+        return usd.movePointRight(9).longValueExact();
     }
 
     /** One invoice line of the actual side, whichever set it belongs to. */

@@ -2,7 +2,6 @@ package com.fluxrouter.billing.hostile;
 
 import com.fluxrouter.billing.catalog.PublishedPriceList;
 import com.fluxrouter.billing.errors.Reason;
-import com.fluxrouter.billing.metering.BillingCalendar;
 import com.fluxrouter.billing.pricing.Lane;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.AccountPlanKey;
@@ -219,7 +218,9 @@ public final class HostileCorpus {
         Set<String> shouldClose = new TreeSet<>();
         for (Priced p : priced) {
             ZoneId zone = zones.get(p.account());
-            if (BillingCalendar.end(p.month(), zone) + GRACE.toMillis() <= clock) {
+            // rule 10, in java.time: the month's end in the account's zone plus the grace period
+            long end = p.month().plusMonths(1).atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            if (end + GRACE.toMillis() <= clock) {
                 shouldClose.add(p.account() + "/" + p.month());
             }
         }
@@ -650,7 +651,8 @@ public final class HostileCorpus {
             case DAILY_DRIVER -> 2_000;
             case DEEP_THOUGHT -> 4_000;
         };
-        YearMonth month = BillingCalendar.monthOf(request.getCompletedAt().toEpochMilli(), zones.get(request.getAccountId()));
+        // rule 5, in java.time: the calendar month of completed_at in the account's zone
+        YearMonth month = YearMonth.from(request.getCompletedAt().atZone(zones.get(request.getAccountId())));
         return new Priced(request.getRequestId(), request.getAccountId(), month,
                 (request.getInputTokens() + request.getOutputTokens()) * perToken);
     }

@@ -19,7 +19,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -129,7 +128,7 @@ class RejectionBehaviourTest extends PipelineTest {
         return record;
     }
 
-    private static void assertFromTopic(RejectedRecord record, Reason reason, String topic, long offset, byte[] value) {
+    static void assertFromTopic(RejectedRecord record, Reason reason, String topic, long offset, byte[] value) {
         assertThat(record.getReason()).isEqualTo(reason.name());
         assertThat(record.getDetail()).isNotBlank();
         assertThat(record.getSourceTopic()).isEqualTo(topic);
@@ -444,42 +443,6 @@ class RejectionBehaviourTest extends PipelineTest {
 
         send(request("acme", Lane.DAILY_DRIVER, 1_000_000, 0, "2026-11-15T00:00:00Z"));
         assertThat(priced()).singleElement().satisfies(p -> assertThat(p.getCostUsd()).isEqualTo(usd("2.5")));
-    }
-
-    /** Rates start in 2020; accepting older requests leaves them without a rate. */
-    @Nested
-    class WithEarliestValidTimeIn2010 extends PipelineTest {
-        @Override
-        protected BillingConfig config() {
-            return super.config().with(BillingConfig.EARLIEST_VALID_TIME, "2010-01-01T00:00:00Z");
-        }
-
-        @Test
-        void requestCompletedBeforeAnyRateVersionIsRejectedAsNoRate() {
-            RoutedRequest before = request("acme", Lane.EXPRESS, 1_000, 0, "2026-11-10T10:00:00Z").build();
-            RoutedRequest old = request("acme", Lane.EXPRESS, 1_000, 0, "2015-06-01T00:00:00Z").build();
-            RoutedRequest after = request("acme", Lane.EXPRESS, 1_000, 0, "2026-11-10T10:00:02Z").build();
-            send(before);
-            send(old);
-            send(after);
-
-            assertThat(priced()).extracting(PricedRequest::getRequestId)
-                    .containsExactly(before.getRequestId(), after.getRequestId());
-            RejectedRecord record = rejected().stream().reduce((a, b) -> {
-                throw new AssertionError("more than one rejection");
-            }).orElseThrow();
-            assertFromTopic(record, Reason.NO_RATE, Topics.ROUTED, 1,
-                    serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, old));
-        }
-
-        @Test
-        void requestCompletedBetween2010And2020IsNoLongerAnInvalidTimestamp() {
-            send(request("acme", Lane.EXPRESS, 1_000, 0, "2019-12-31T23:59:59.999Z"));
-
-            assertThat(rejected()).singleElement()
-                    .satisfies(r -> assertThat(r.getReason()).isEqualTo(Reason.NO_RATE.name()));
-            assertThat(priced()).isEmpty();
-        }
     }
 
     // ---- INVALID_RATE (flux.catalog.rates)

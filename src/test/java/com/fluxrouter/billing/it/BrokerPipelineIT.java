@@ -11,23 +11,30 @@ import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
+import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +52,8 @@ class BrokerPipelineIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static EmbeddedKafka kafka;
     private static final List<Instant> requestsAppendedAt = new ArrayList<>();
+    private static final String SENTINEL_ACCOUNT = "zz-sentinel";
+    private static final byte[] SENTINEL_MALFORMED = "sentinel: not a record".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     static Path tmp;
@@ -83,7 +92,20 @@ class BrokerPipelineIT {
             pipeline.awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
             pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, 3, TIMEOUT);
+            // The requests carry CreateTime NOW, two days or more before this run: a LogAppendTime topic replaces
+            // it with the broker's clock, which is at or after sentAt.
+            Instant sentAt = Instant.now();
+            assertThat(NOW).as("the produce timestamp is before the run, so the two stamps differ").isBefore(sentAt);
             requests.forEach(producer::send);
+            // Sentinels, sent after the records under test: a valid request of an account of their own (pay as you
+            // go, completed no later than the latest example, so it moves no billing clock and closes nothing) is
+            // priced and updates its overage; a malformed record is rejected. Their outputs come last.
+            producer.send(new ProducerRecord<>(Topics.ROUTED, null, NOW.toEpochMilli(),
+                    serdes.string().serializer().serialize(Topics.ROUTED, SENTINEL_ACCOUNT),
+                    serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED,
+                            sentinelRequest(latestCompletedAt(requests, serdes)))));
+            producer.send(new ProducerRecord<>(Topics.ROUTED, null, NOW.toEpochMilli(),
+                    serdes.string().serializer().serialize(Topics.ROUTED, SENTINEL_ACCOUNT), SENTINEL_MALFORMED));
             producer.flush();
 
             assertSameRecords(expected, "priced.jsonl", Topics.PRICED, PricedRequest.class, serdes);
@@ -92,8 +114,50 @@ class BrokerPipelineIT {
             assertSameRecords(expected, "invoice-lines.jsonl", Topics.INVOICE_LINES, InvoiceLine.class, serdes);
             List<String> rejected = assertSameRecords(expected, "rejected.jsonl", Topics.REJECTED, RejectedRecord.class, serdes);
             assertThat(rejected).anyMatch(line -> line.contains("\"reason\":\"MALFORMED\""));
-            assertThat(requestsAppendedAt).allSatisfy(at -> assertThat(at).isAfterOrEqualTo(NOW));
+            assertThat(requestsAppendedAt).as("rejected records' source timestamps are the broker's append time")
+                    .isNotEmpty().allSatisfy(at -> assertThat(at).isAfterOrEqualTo(sentAt.truncatedTo(ChronoUnit.MILLIS)));
         }
+    }
+
+    @Test
+    void requestsTopicStampsLogAppendTime() throws Exception {
+        try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
+            ConfigResource routed = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ROUTED);
+            Config config = admin.describeConfigs(List.of(routed)).all().get().get(routed);
+            assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
+        }
+    }
+
+    private static RoutedRequest sentinelRequest(Instant completedAt) {
+        return RoutedRequest.newBuilder().setRequestId("sentinel").setAccountId(SENTINEL_ACCOUNT)
+                .setRequestedModel("flux-auto").setServedModel("flux-express-small").setLane(null)
+                .setInputTokens(1_000).setOutputTokens(0).setCompletedAt(completedAt).setQuotedCostUsd(null).build();
+    }
+
+    private static Instant latestCompletedAt(List<ProducerRecord<byte[], byte[]>> requests, Serdes serdes) {
+        Instant latest = Instant.EPOCH;
+        for (ProducerRecord<byte[], byte[]> record : requests) {
+            try {
+                Instant at = serdes.avro(RoutedRequest.class).deserializer().deserialize(Topics.ROUTED, record.value())
+                        .getCompletedAt();
+                latest = at.isAfter(latest) && at.isBefore(NOW) ? at : latest;
+            } catch (RuntimeException malformedExample) {
+                // the examples hold malformed records on purpose
+            }
+        }
+        return latest;
+    }
+
+    /** The sentinel's output on a topic: its priced request, its overage update, its rejection. */
+    private static boolean isSentinel(Object value) {
+        if (value instanceof RejectedRecord rejected) {
+            return rejected.getOriginalValue() != null
+                    && rejected.getOriginalValue().equals(java.nio.ByteBuffer.wrap(SENTINEL_MALFORMED));
+        }
+        if (value instanceof PricedRequest priced) {
+            return priced.getAccountId().equals(SENTINEL_ACCOUNT);
+        }
+        return value instanceof OverageUpdate update && update.getAccountId().equals(SENTINEL_ACCOUNT);
     }
 
     private static BillingConfig liveConfig() throws Exception {
@@ -110,7 +174,20 @@ class BrokerPipelineIT {
         List<String> expected = Files.readAllLines(replayDir.resolve(file));
         AvroJson json = new AvroJson();
         List<String> actual = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readCommitted(topic, expected.size(), TIMEOUT)) {
+        boolean hasSentinel = !topic.equals(Topics.ALERTS) && !topic.equals(Topics.INVOICE_LINES);
+        List<ConsumerRecord<byte[], byte[]>> records = hasSentinel
+                ? kafka.readCommittedThrough(topic,
+                        r -> isSentinel(serdes.avro(type).deserializer().deserialize(topic, r.value())), TIMEOUT)
+                // no sentinel can reach these without closing a month or firing an alert the replay lacks
+                : kafka.readCommitted(topic, expected.size(), TIMEOUT);
+        if (hasSentinel) {
+            T last = serdes.avro(type).deserializer().deserialize(topic, records.get(records.size() - 1).value());
+            assertThat(isSentinel(last)).as("%s: nothing follows the sentinel", topic).isTrue();
+            assertThat(records.stream().filter(r -> isSentinel(serdes.avro(type).deserializer().deserialize(topic,
+                    r.value())))).as("%s: one sentinel output", topic).hasSize(1);
+            records = records.subList(0, records.size() - 1);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
             T value = serdes.avro(type).deserializer().deserialize(topic, record.value());
             if (value instanceof RejectedRecord rejected) {
                 // flux.requests.routed stamps records with the broker's append time; replay produced them at NOW.

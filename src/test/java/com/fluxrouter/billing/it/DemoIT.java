@@ -1,5 +1,7 @@
 package com.fluxrouter.billing.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fluxrouter.billing.local.Demo;
 import com.fluxrouter.billing.local.DemoPlans;
 import com.fluxrouter.billing.schema.AccountPlan;
@@ -37,6 +39,7 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The one-command demo on its own broker: live traffic is priced, accounts reach overage and alerts (shown in time
@@ -62,7 +65,7 @@ class DemoIT {
             HttpResponse<String> usage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(demo.apiAddress() + "/accounts/acct-000/usage")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(usage.statusCode()).isEqualTo(200);
-            assertThat(usage.body()).contains("\"account_id\":\"acct-000\"", "\"usage_usd\"");
+            assertUsageAddsUp(usage.body());
             assertThat(demo.alertsShown()).isSortedAccordingTo(Comparator.comparing(SpendAlert::getAt));
             demo.stopTraffic();
             sentBefore = demo.sent();
@@ -153,17 +156,39 @@ class DemoIT {
                 new PrintStream(OutputStream.nullOutputStream()));
     }
 
-    private static void awaitAtLeast(LongSupplier value, long expected) throws InterruptedException {
+    /**
+     * The account's month as the API shows it: its account, usage equal to the sum of its lanes (priced traffic
+     * reached it), and rule 7's figures recomputed here from usage, credit and ceiling with BigDecimal.
+     */
+    private static void assertUsageAddsUp(String body) throws Exception {
+        JsonNode month = new ObjectMapper().readTree(body);
+        assertThat(month.get("account_id").asText()).isEqualTo("acct-000");
+        BigDecimal usage = new BigDecimal(month.get("usage_usd").asText());
+        BigDecimal lanes = BigDecimal.ZERO;
+        long requests = 0;
+        for (JsonNode lane : month.get("lanes")) {
+            lanes = lanes.add(new BigDecimal(lane.get("amount_usd").asText()));
+            requests += lane.get("requests").asLong();
+        }
+        assertThat(requests).as("requests metered for acct-000").isPositive();
+        assertThat(usage).as("usage_usd = sum of the lanes").isEqualByComparingTo(lanes);
+        BigDecimal credit = new BigDecimal(month.get("included_credit_usd").asText());
+        JsonNode ceilingNode = month.get("spend_ceiling_usd");
+        BigDecimal billable = ceilingNode.isNull() ? usage : usage.min(new BigDecimal(ceilingNode.asText()));
+        BigDecimal overCeiling = ceilingNode.isNull() ? BigDecimal.ZERO
+                : usage.subtract(new BigDecimal(ceilingNode.asText())).max(BigDecimal.ZERO);
+        assertThat(new BigDecimal(month.get("credit_applied_usd").asText())).isEqualByComparingTo(usage.min(credit));
+        assertThat(new BigDecimal(month.get("overage_due_usd").asText()))
+                .isEqualByComparingTo(billable.subtract(credit).max(BigDecimal.ZERO));
+        assertThat(new BigDecimal(month.get("over_ceiling_usd").asText())).isEqualByComparingTo(overCeiling);
+    }
+
+    private static void awaitAtLeast(LongSupplier value, long expected) {
         awaitAtLeast(value, expected, TIMEOUT);
     }
 
-    private static void awaitAtLeast(LongSupplier value, long expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (value.getAsLong() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("reached " + value.getAsLong() + " of " + expected + " within " + timeout);
-            }
-            Thread.sleep(100);
-        }
+    private static void awaitAtLeast(LongSupplier value, long expected, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(value.getAsLong()).isGreaterThanOrEqualTo(expected));
     }
 }

@@ -18,10 +18,13 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
+import org.awaitility.Awaitility;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** A real single-node KRaft broker (combined broker and controller) in this JVM, for the *IT tests. */
 final class EmbeddedKafka implements AutoCloseable {
@@ -146,6 +149,35 @@ final class EmbeddedKafka implements AutoCloseable {
             }
             // A little longer, to see records beyond the expected count that should not be there.
             consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        }
+        return records;
+    }
+
+    /**
+     * Reads committed records of a topic from the start, through Awaitility, until one matches {@code sentinel}
+     * (a record the test sent after the records under test, whose output therefore comes after theirs on a
+     * one-partition topic); returns every record read, the sentinel's included. The caller then asserts the
+     * sentinel is the last one: anything the records under test caused is before it, so nothing else may follow.
+     *
+     * @throws org.awaitility.core.ConditionTimeoutException when the sentinel does not arrive within {@code timeout}
+     */
+    List<ConsumerRecord<byte[], byte[]>> readCommittedThrough(String topic,
+                                                              Predicate<ConsumerRecord<byte[], byte[]>> sentinel,
+                                                              Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clientSettings(Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Awaitility.await("sentinel on " + topic).atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(10)).until(() -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                        return records.stream().anyMatch(sentinel);
+                    });
         }
         return records;
     }

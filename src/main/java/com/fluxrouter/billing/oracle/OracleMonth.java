@@ -1,0 +1,172 @@
+package com.fluxrouter.billing.oracle;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One account-month: its usage per lane, terms, overage, alerts and invoice sets (rules 7 to 11). */
+final class OracleMonth {
+    private static final BigDecimal ZERO = BigDecimal.ZERO.setScale(9);
+
+    /** Requests, input tokens, output tokens and amount of one lane. */
+    private record Usage(long requests, long input, long output, BigDecimal amount) {
+        static final Usage NONE = new Usage(0, 0, 0, ZERO);
+
+        Usage plus(long in, long out, BigDecimal cost) {
+            return new Usage(requests + 1, input + in, output + out, amount.add(cost));
+        }
+    }
+
+    /** Rule 7 figures of the month. */
+    private record Settlement(BigDecimal usage, BigDecimal creditApplied, BigDecimal overCeiling,
+                              BigDecimal overage) {
+        static Settlement of(BigDecimal usage, OraclePlans.Terms terms) {
+            BigDecimal creditApplied = usage.min(terms.credit());
+            BigDecimal billable = terms.ceiling() == null ? usage : usage.min(terms.ceiling());
+            BigDecimal overage = billable.subtract(terms.credit()).max(ZERO);
+            BigDecimal overCeiling = terms.ceiling() == null ? ZERO : usage.subtract(terms.ceiling()).max(ZERO);
+            return new Settlement(usage, creditApplied, overCeiling, overage);
+        }
+    }
+
+    final String account;
+    final String label;
+    final ZoneId zone;
+    final YearMonth month;
+    final Instant closeAt;
+    private final Map<String, Usage> lanes = new LinkedHashMap<>();
+    private final Set<String> alertsFired = new HashSet<>();
+    private OraclePlans.Terms terms;
+    private BigDecimal lastOverage = ZERO;
+    private boolean closed;
+    private int nextSet;
+
+    OracleMonth(String account, String label, ZoneId zone, YearMonth month, java.time.Duration grace) {
+        this.account = account;
+        this.label = label;
+        this.zone = zone;
+        this.month = month;
+        this.closeAt = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant().plus(grace);
+        OracleCatalog.LANES.forEach(lane -> lanes.put(lane, Usage.NONE));
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    private BigDecimal usage() {
+        return lanes.values().stream().map(Usage::amount).reduce(ZERO, BigDecimal::add);
+    }
+
+    /** Adds one priced request; terms are re-read while the month is open (rule 6), frozen once it closed. */
+    void add(OracleOutputs.Priced priced, Instant at, OraclePlans plans, OracleOutputs.Sink sink) {
+        if (!closed) {
+            terms = plans.termsOf(account, month, zone);
+        }
+        Settlement before = Settlement.of(usage(), terms);
+        lanes.computeIfPresent(priced.lane(),
+                (lane, u) -> u.plus(priced.inputTokens(), priced.outputTokens(), priced.costUsd()));
+        Settlement after = Settlement.of(usage(), terms);
+        emitOverage(after, at, sink);
+        fireAlerts(after.usage(), at, priced.requestId(), sink);
+        if (closed) {
+            emitSupplemental(priced, before, after, sink);
+        }
+    }
+
+    /** Rule 8: an update whenever overage_due changes. */
+    private void emitOverage(Settlement settlement, Instant asOf, OracleOutputs.Sink sink) {
+        if (settlement.overage().compareTo(lastOverage) == 0) {
+            return;
+        }
+        sink.overage(new OracleOutputs.Overage(account, label, settlement.usage(), terms.credit(), terms.ceiling(),
+                settlement.overage(), settlement.overage().subtract(lastOverage), asOf));
+        lastOverage = settlement.overage();
+    }
+
+    /** Rule 9: each threshold reached for the first time, lowest first, ties in the listed order. */
+    private void fireAlerts(BigDecimal usage, Instant at, String requestId, OracleOutputs.Sink sink) {
+        List<Map.Entry<String, BigDecimal>> thresholds = new ArrayList<>();
+        if (terms.credit().signum() > 0) {
+            thresholds.add(Map.entry("CREDIT_50", percent(terms.credit(), 50)));
+            thresholds.add(Map.entry("CREDIT_80", percent(terms.credit(), 80)));
+            thresholds.add(Map.entry("CREDIT_100", percent(terms.credit(), 100)));
+        }
+        if (terms.ceiling() != null) {
+            thresholds.add(Map.entry("CEILING_90", percent(terms.ceiling(), 90)));
+            thresholds.add(Map.entry("CEILING_100", percent(terms.ceiling(), 100)));
+        }
+        thresholds.sort(Map.Entry.comparingByValue(Comparator.naturalOrder())); // stable: ties keep listed order
+        for (Map.Entry<String, BigDecimal> threshold : thresholds) {
+            if (usage.compareTo(threshold.getValue()) >= 0 && alertsFired.add(threshold.getKey())) {
+                sink.alert(new OracleOutputs.Alert(account, label, threshold.getKey(), usage, threshold.getValue(),
+                        at, requestId));
+            }
+        }
+    }
+
+    private static BigDecimal percent(BigDecimal amount, int percent) {
+        return amount.multiply(BigDecimal.valueOf(percent)).divide(BigDecimal.valueOf(100))
+                .setScale(9, RoundingMode.CEILING);
+    }
+
+    /** Rule 10: freeze the terms (plan changes apply at close), final overage update, the original set. */
+    void close(OraclePlans plans, OracleOutputs.Sink sink) {
+        terms = plans.termsOf(account, month, zone);
+        Settlement settlement = Settlement.of(usage(), terms);
+        emitOverage(settlement, closeAt, sink);
+        closed = true;
+        int set = nextSet++;
+        long requests = 0;
+        long input = 0;
+        long output = 0;
+        for (Map.Entry<String, Usage> lane : lanes.entrySet()) {
+            Usage u = lane.getValue();
+            requests += u.requests();
+            input += u.input();
+            output += u.output();
+            if (u.requests() > 0) {
+                sink.line(line("USAGE", lane.getKey(), u.requests(), u.input(), u.output(), u.amount(), null, set));
+            }
+        }
+        adjustments(settlement.creditApplied(), settlement.overCeiling(), set, sink);
+        sink.line(line("TOTAL", null, requests, input, output, settlement.overage(),
+                OracleOutputs.cents(settlement.overage()), set));
+    }
+
+    /** Rule 11: one supplemental set per late request, each line the change in that line. */
+    private void emitSupplemental(OracleOutputs.Priced priced, Settlement before, Settlement after,
+                                  OracleOutputs.Sink sink) {
+        int set = nextSet++;
+        sink.line(line("USAGE", priced.lane(), 1, priced.inputTokens(), priced.outputTokens(), priced.costUsd(),
+                null, set));
+        adjustments(after.creditApplied().subtract(before.creditApplied()),
+                after.overCeiling().subtract(before.overCeiling()), set, sink);
+        sink.line(line("TOTAL", null, 1, priced.inputTokens(), priced.outputTokens(),
+                after.overage().subtract(before.overage()),
+                OracleOutputs.cents(after.overage()).subtract(OracleOutputs.cents(before.overage())), set));
+    }
+
+    private void adjustments(BigDecimal creditApplied, BigDecimal overCeiling, int set, OracleOutputs.Sink sink) {
+        if (creditApplied.signum() != 0) {
+            sink.line(line("INCLUDED_CREDIT", null, 0, 0, 0, creditApplied.negate(), null, set));
+        }
+        if (overCeiling.signum() != 0) {
+            sink.line(line("CEILING_ADJUSTMENT", null, 0, 0, 0, overCeiling.negate(), null, set));
+        }
+    }
+
+    private OracleOutputs.Line line(String type, String lane, long requests, long input, long output,
+                                    BigDecimal amount, BigDecimal due, int set) {
+        return new OracleOutputs.Line(account, label, type, lane, requests, input, output, amount, due, set > 0, set);
+    }
+}

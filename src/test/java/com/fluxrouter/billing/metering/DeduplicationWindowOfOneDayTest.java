@@ -1,0 +1,61 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.PipelineTest;
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.errors.Reason;
+import com.fluxrouter.billing.pricing.Lane;
+import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.RoutedRequest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A window of one day instead of the default 35. */
+class DeduplicationWindowOfOneDayTest extends PipelineTest {
+    private static final Instant T = Instant.parse("2026-10-10T00:00:00Z");
+
+    private RoutedRequest small(String requestId, Instant completedAt) {
+        return request("acme", Lane.EXPRESS, 10, 10, completedAt.toString()).setRequestId(requestId).build();
+    }
+
+    @Override
+    protected BillingConfig config() {
+        return super.config().with(BillingConfig.DEDUP_WINDOW, "P1D");
+    }
+
+    @Test
+    void duplicateWithinTheDayIsDropped() {
+        RoutedRequest request = small("req-1d", T);
+        send(request);
+        send(small("req-later", T.plus(Duration.ofHours(23))));
+        sendKeyed("acme", request, T.plus(Duration.ofHours(23)).plusSeconds(1));
+
+        assertThat(priced()).extracting(PricedRequest::getRequestId).containsExactly("req-1d", "req-later");
+        assertThat(rejected()).isEmpty();
+    }
+
+    @Test
+    void duplicateMoreThanADayBehindTheClockIsRejectedTooLateAndNeverPricedTwice() {
+        RoutedRequest request = small("req-1d", T);
+        send(request);
+        send(small("req-later", T.plus(Duration.ofDays(2))));
+        sendKeyed("acme", request, T.plus(Duration.ofDays(2)).plusSeconds(1));
+
+        assertThat(priced()).extracting(PricedRequest::getRequestId).containsExactly("req-1d", "req-later");
+        assertThat(rejected()).singleElement()
+                .satisfies(r -> assertThat(r.getReason()).isEqualTo(Reason.TOO_LATE.name()));
+    }
+
+    @Test
+    void newRequestMoreThanADayBehindTheClockIsRejectedTooLate() {
+        send(small("req-now", T.plus(Duration.ofDays(2))));
+        send(small("req-old", T));
+
+        assertThat(priced()).extracting(PricedRequest::getRequestId).containsExactly("req-now");
+        assertThat(rejected()).singleElement()
+                .satisfies(r -> assertThat(r.getReason()).isEqualTo(Reason.TOO_LATE.name()));
+    }
+}
