@@ -17,7 +17,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
-import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -113,15 +112,17 @@ class FailuresThatShowIT {
     }
 
     /**
-     * Only the global catalog topics exist, so every stream thread fails on its missing source topic and is replaced
-     * (a real crash loop of the production pipeline); once the topics are created the loop ends.
+     * The request and plan topics exist (the start needs them: the partition check reads the request topic's
+     * partition count, and the plans' valid copy is seeded from the plans topic), the catalog input topics do not, so
+     * every stream thread fails on its missing source topics and is replaced (a real crash loop of the production
+     * pipeline); once the topics are created the loop ends.
      */
     @Test
     @Order(2)
     void aCrashLoopTurnsHealth503IsCountedAndLeavesNoDeadThreadSeries() throws Exception {
         try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-            admin.createTopics(List.of(new NewTopic(Topics.MODELS_VALID, 1, (short) 1),
-                    new NewTopic(Topics.RATES_VALID, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(Topics.ROUTED, 1, (short) 1),
+                    new NewTopic(Topics.PLANS, 1, (short) 1))).all().get();
             try (Service service = Service.start(settings("flux-billing-it-crash-loop"))) {
                 await("health 503 after more than 2 replacements within 60 s").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(200))
                         .untilAsserted(() -> {
@@ -201,15 +202,15 @@ class FailuresThatShowIT {
     }
 
     /**
-     * Without its topics the production pipeline cannot start at all (its global catalog stores have nothing to read),
-     * so {@code run} fails at once. A client that dies after starting is a processor that throws under a handler that
+     * Without its topics the production pipeline cannot start at all (the partition check of intake needs the request
+     * topic's partition count), so {@code run} fails at once. A client that dies after starting is a processor that throws under a handler that
      * shuts the client down: {@code run}'s wait answers 1 and closes it.
      */
     @Test
     @Order(1)
     void runExitsNonZeroWhenKafkaStreamsStopsOnItsOwn() throws Exception {
         assertThatThrownBy(() -> Service.start(settings("flux-billing-it-no-topics")))
-                .isInstanceOf(StreamsException.class).hasMessageContaining(Topics.MODELS_VALID);
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(Topics.ROUTED + " does not exist");
 
         String input = "failures-that-show.dies";
         try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
