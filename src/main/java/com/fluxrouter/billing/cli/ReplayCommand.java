@@ -83,6 +83,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** Without its input a replay would "succeed" with empty outputs: a typo in --in must not look like no traffic. */
     private void requireInput() {
+        if (partitions < 1) {
+            throw new ParameterException(spec.commandLine(), "--partitions " + partitions + ": at least 1");
+        }
         if (!Files.isDirectory(in)) {
             throw new ParameterException(spec.commandLine(), "--in " + in + ": no such directory (it must hold "
                     + "requests.jsonl, and optionally models.jsonl, rates.jsonl and plans.jsonl)");

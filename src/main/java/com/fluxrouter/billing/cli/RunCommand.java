@@ -1,7 +1,9 @@
 package com.fluxrouter.billing.cli;
 
+import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.local.Service;
 import com.fluxrouter.billing.local.TopicSetup;
+import com.fluxrouter.billing.topology.StreamsSettings;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -33,6 +35,8 @@ final class RunCommand implements Callable<Integer> {
     /** 0 after a shutdown (SIGTERM, Ctrl-C); {@link StreamsLifecycle#STOPPED_ON_ITS_OWN} when Kafka Streams died. */
     @Override
     public Integer call() throws Exception {
+        // Every setting is checked before the cluster is contacted: a typo fails at once, not after its timeouts.
+        StreamsSettings.live(BillingConfig.of(cluster.settings()));
         warnUnlessLogAppendTime();
         Service service = Service.start(cluster.settings());
         System.out.println("flux-billing running; HTTP API on " + service.apiAddress());

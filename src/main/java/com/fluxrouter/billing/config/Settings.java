@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Where settings come from, later ones winning: a properties file, then environment variables. {@code KAFKA_*}
@@ -17,6 +18,9 @@ import java.util.Properties;
  * {@code FLUX_BILLING_DEDUP__WINDOW} is {@code flux.billing.dedup-window}).
  */
 public final class Settings {
+    /** Read by bin/flux-billing itself (the JVM's options), not settings of the pipeline. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("FLUX_JAVA_OPTS");
+
     private Settings() {
     }
 
@@ -32,7 +36,7 @@ public final class Settings {
         environment.forEach((name, value) -> {
             if (name.startsWith("KAFKA_")) {
                 settings.put(key(name.substring("KAFKA_".length())), value);
-            } else if (name.startsWith("FLUX_")) {
+            } else if (name.startsWith("FLUX_") && !LAUNCHER_VARIABLES.contains(name)) {
                 settings.put("flux." + key(name.substring("FLUX_".length())), value);
             }
         });

@@ -63,6 +63,14 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
                     context.partition(), context.offset(), Rejections.describe(exception));
             return DeserializationExceptionHandler.Response.fail();
         }
+        if (!Topics.INPUTS.contains(context.topic())) {
+            // A topic the pipeline wrote itself (a repartition topic, a validated copy): what is on it passed
+            // validation, so bytes it cannot read are our bug or a version it does not know, never bad input.
+            // Rejecting would lose a request already accepted; failing keeps it for the fixed code to read.
+            LOG.error("Cannot read the pipeline's own record at {}-{}@{}; failing the task: {}", context.topic(),
+                    context.partition(), context.offset(), Rejections.describe(exception));
+            return DeserializationExceptionHandler.Response.fail();
+        }
         RejectedRecord rejected = rejected(Reason.MALFORMED, Rejections.describe(exception), context, record.key(),
                 record.value());
         return DeserializationExceptionHandler.Response.resume(List.of(toProducerRecord(record.key(), rejected)));

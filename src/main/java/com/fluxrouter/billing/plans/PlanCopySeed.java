@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.plans;
 
 import com.fluxrouter.billing.errors.RejectedException;
+import com.fluxrouter.billing.errors.Rejections;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.AccountPlanKey;
 import com.fluxrouter.billing.serde.Serdes;
@@ -38,6 +39,7 @@ import java.util.Map;
 public final class PlanCopySeed {
     private static final Logger LOG = LoggerFactory.getLogger(PlanCopySeed.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SEED_TRANSACTION_TIMEOUT = Duration.ofMinutes(5);
 
     private PlanCopySeed() {
     }
@@ -71,6 +73,9 @@ public final class PlanCopySeed {
         }
         Map<String, Object> producerConfigs = new HashMap<>(streams.getProducerConfigs(applicationId + "-plans-seed"));
         producerConfigs.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, applicationId + "-plans-valid-seed");
+        // One transaction for the whole copy, so a crash leaves it empty (and seeded again) rather than partial;
+        // Kafka Streams' 10 s would not cover a large plans topic.
+        producerConfigs.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) SEED_TRANSACTION_TIMEOUT.toMillis());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfigs, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             producer.initTransactions();
@@ -94,9 +99,15 @@ public final class PlanCopySeed {
             PlanRules.check(key, plan);
         } catch (RejectedException | org.apache.kafka.common.errors.SerializationException
                  | org.apache.avro.AvroRuntimeException | IllegalArgumentException | IndexOutOfBoundsException invalid) {
+            if (Rejections.registryFailure(invalid)) {
+                // The registry's trouble, not the record's: a copy without this version would bill without it.
+                throw new IllegalStateException("cannot read " + Topics.PLANS + " through the schema registry", invalid);
+            }
             return null;
         }
-        return new ProducerRecord<>(copyTopic, null, record.timestamp(),
+        // As the live extractor reads it (ProducedAtExtractor): a producer's future clock is capped at the wall clock.
+        long publishedAt = Math.min(record.timestamp(), System.currentTimeMillis());
+        return new ProducerRecord<>(copyTopic, null, publishedAt,
                 serdes.internal(AccountPlanKey.class).serializer().serialize(copyTopic, key),
                 serdes.internal(AccountPlan.class).serializer().serialize(copyTopic, plan));
     }

@@ -65,6 +65,8 @@ import java.util.Properties;
  * records of a partition in file order.
  */
 final class ReplayEngine {
+    /** Epoch 0: before every valid completed_at (rule 4's earliest valid time is 2020). */
+    private static final long PLAN_PUBLISHED_WITHOUT_PRODUCED_AT = 0L;
     private final Serdes serdes;
     private final JsonSinks sinks;
     private final long now;
@@ -202,7 +204,10 @@ final class ReplayEngine {
                 case Topics.ROUTED -> request(task, input.key(), input.value(), timestamp);
                 case Topics.MODELS -> model(input.key(), input.value());
                 case Topics.RATES -> rate(input.key(), input.value());
-                case Topics.PLANS -> plan(input.key(), input.value(), timestamp);
+                // A plan version without produced_at counts as published before any request (rule 6, "Production
+                // order"): such input gives versions, not when they became known.
+                case Topics.PLANS -> plan(input.key(), input.value(),
+                        input.producedAt() == null ? PLAN_PUBLISHED_WITHOUT_PRODUCED_AT : timestamp);
                 default -> throw new IllegalArgumentException("not an input topic: " + topic);
             }
         } catch (WriteFailedException notTheRecordsFault) {
@@ -278,12 +283,13 @@ final class ReplayEngine {
         rateVersions = rates.values().stream().map(CatalogRules::toRate).toList();
     }
 
-    private void plan(byte[] key, byte[] value, long timestamp) {
+    /** @param publishedAt when the version became known (epoch ms): its record timestamp, or 0 without produced_at */
+    private void plan(byte[] key, byte[] value, long publishedAt) {
         AccountPlanKey version = decode(serdes.avro(AccountPlanKey.class).deserializer(), Topics.PLANS, key);
         AccountPlan plan = decode(serdes.avro(AccountPlan.class).deserializer(), Topics.PLANS, value);
         PlanRules.check(version, plan);
         // The topology copies the version to the plans' valid topic and folds it into the global store.
-        plans.put(plan.getAccountId(), PlanPublishing.with(plans.get(plan.getAccountId()), plan, timestamp));
+        plans.put(plan.getAccountId(), PlanPublishing.with(plans.get(plan.getAccountId()), plan, publishedAt));
     }
 
     private static <T> T decode(Deserializer<T> deserializer, String topic, byte[] bytes) {

@@ -27,7 +27,8 @@ public final class StreamsSettings {
     public static final List<Documented> DOCUMENTED = List.of(
             new Documented(StreamsConfig.APPLICATION_ID_CONFIG, "string", DEFAULT_APPLICATION_ID, false,
                     "the consumer group, the prefix of internal topics, and of the pipeline's own topics "
-                            + "{application.id}.catalog.models.valid and {application.id}.catalog.rates.valid"),
+                            + "{application.id}.catalog.models.valid, {application.id}.catalog.rates.valid and "
+                            + "{application.id}.accounts.plans.valid"),
             new Documented(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "list", "none: required", false,
                     "the Kafka cluster; run refuses to start without it (--bootstrap-servers, the file or "
                             + "KAFKA_BOOTSTRAP_SERVERS)"),

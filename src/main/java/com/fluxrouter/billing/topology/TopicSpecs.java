@@ -71,7 +71,8 @@ public final class TopicSpecs {
 
     /**
      * The configs of a topic. Requests carry the broker's append time, not the producer's clock: rule 4 judges
-     * "in the future" against it, and a producer with a wrong clock must not be able to move it.
+     * "in the future" against it, and a producer with a wrong clock must not be able to move it. The plans' valid
+     * copy keeps the time each version was published, whatever the broker's default.
      */
     public static Map<String, String> configs(String name) {
         Map<String, String> configs = new HashMap<>();
@@ -86,6 +87,11 @@ public final class TopicSpecs {
         }
         if (name.equals(Topics.ROUTED)) {
             configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+        }
+        if (Topics.isPlansValid(name)) {
+            // Its timestamps are when each version was published (rule 6, "Production order"): a broker whose default
+            // is append time would stamp the copy's time instead and meter history without its plans.
+            configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
         }
         return configs;
     }

@@ -61,6 +61,11 @@ public final class Topics {
         return List.of(modelsValid(applicationId), ratesValid(applicationId), plansValid(applicationId));
     }
 
+    /** Whether a topic is some application's validated copy of the plans ({@link #plansValid}). */
+    public static boolean isPlansValid(String topic) {
+        return topic.endsWith(PLANS_VALID_SUFFIX);
+    }
+
     /** Whether a topic is compacted: a contract catalog or plan topic, or a pipeline-owned catalog or plan topic. */
     public static boolean isCompacted(String topic) {
         return COMPACTED_INPUTS.contains(topic) || topic.endsWith(MODELS_VALID_SUFFIX) || topic.endsWith(RATES_VALID_SUFFIX)

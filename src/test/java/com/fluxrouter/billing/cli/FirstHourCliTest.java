@@ -105,6 +105,15 @@ class FirstHourCliTest {
     }
 
     @Test
+    void replayRefusesFewerThanOnePartition(@TempDir Path tmp) {
+        Run run = run("replay", "--in", "examples", "--out", tmp.resolve("out").toString(), "--partitions", "0");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("--partitions 0: at least 1");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void replayFailsWhenTheInputHasNoRequests(@TempDir Path tmp) throws Exception {
         Path in = Files.createDirectory(tmp.resolve("in"));
         Files.writeString(in.resolve("plans.jsonl"), "");

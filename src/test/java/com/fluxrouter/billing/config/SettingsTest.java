@@ -67,6 +67,13 @@ class SettingsTest {
     }
 
     @Test
+    void theLaunchersOwnJavaOptionsAreNoSettingOfThePipeline() throws IOException {
+        Map<String, String> settings = Settings.load(null, Map.of("FLUX_JAVA_OPTS", "-Xmx512m", "FLUX_BILLING_GRACE", "PT2H"));
+        assertThat(settings).containsExactly(Map.entry("flux.billing.grace", "PT2H"));
+        assertThat(BillingConfig.of(settings).grace()).isEqualTo(java.time.Duration.ofHours(2));
+    }
+
+    @Test
     void noFileMeansEnvironmentOnly() throws IOException {
         assertThat(Settings.load(null, Map.of("KAFKA_CLIENT_ID", "x"))).containsExactly(Map.entry("client.id", "x"));
     }

@@ -84,6 +84,26 @@ class ReplayTest {
         assertThat(rejected.get(1)).contains("\"source_timestamp\":\"2026-11-27T00:00:00Z\"");
     }
 
+    @Test
+    void planLinesWithoutProducedAtCountAsPublishedBeforeRequestsThatCarryOne() throws IOException {
+        Path in = tmp.resolve("plans-unstamped");
+        Files.createDirectories(in);
+        // $20 credit, $100 ceiling, billed in New York time: the request at 02:00Z on November 1st is October there.
+        Files.writeString(in.resolve("plans.jsonl"), "{\"account_id\":\"acct\",\"plan_name\":\"Team\","
+                + "\"included_credit_usd\":\"20\",\"spend_ceiling_usd\":\"100\",\"billing_time_zone\":"
+                + "\"America/New_York\",\"effective_from\":\"2026-01-01T05:00:00Z\"}\n");
+        Files.write(in.resolve("requests.jsonl"), List.of(
+                request("stamped", "acct", "2026-11-01T02:00:00Z", ",\"produced_at\":\"2026-11-01T02:00:00Z\"")));
+        Path out = tmp.resolve("plans-unstamped-out");
+        new Replay(BillingConfig.defaults(), NOW).run(in, out, true);
+
+        // 1M Express tokens at $1 per 1M = $1, inside the $20 credit, in October (New York), nothing due.
+        assertThat(lines(out, "priced.jsonl")).singleElement().asString().contains("\"billing_month\":\"2026-10\"");
+        assertThat(lines(out, "overage.jsonl")).isEmpty();
+        assertThat(lines(out, "invoice-lines.jsonl")).filteredOn(l -> l.contains("\"line_type\":\"TOTAL\""))
+                .singleElement().asString().contains("\"amount_due_usd\":\"0\"");
+    }
+
     private static String requestId(String pricedLine) {
         int at = pricedLine.indexOf("\"request_id\":\"") + 14;
         return pricedLine.substring(at, pricedLine.indexOf('"', at));

@@ -17,7 +17,7 @@ class TopicSpecsTest {
     @Test
     void everyContractAndPipelineOwnedTopicIsSpecified() {
         assertThat(topics.keySet()).containsAll(Topics.INPUTS).containsAll(Topics.OUTPUTS)
-                .contains(Topics.MODELS_VALID, Topics.RATES_VALID);
+                .contains(Topics.MODELS_VALID, Topics.RATES_VALID, Topics.PLANS_VALID);
     }
 
     @Test
@@ -34,6 +34,15 @@ class TopicSpecsTest {
     @Test
     void requestsCarryTheBrokersAppendTimeSoAProducerClockCannotMoveIt() {
         assertThat(topics.get(Topics.ROUTED).configs()).containsEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+    }
+
+    @Test
+    void thePlansValidCopyKeepsWhenEachVersionWasPublishedWhateverTheBrokersDefault() {
+        assertThat(topics.get(Topics.PLANS_VALID).configs())
+                .containsEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+        assertThat(TopicSpecs.owned("acme-billing", java.util.Optional.empty())).filteredOn(t -> t.name().equals(
+                "acme-billing.accounts.plans.valid")).singleElement()
+                .satisfies(t -> assertThat(t.configs()).containsEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"));
     }
 
     @Test
