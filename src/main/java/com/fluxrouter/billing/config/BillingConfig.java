@@ -25,6 +25,7 @@ public final class BillingConfig {
     public static final String DEDUP_WINDOW = "flux.billing.dedup-window";
     public static final String CLOSE_CHECK_INTERVAL = "flux.billing.close-check-interval";
     public static final String IDLE_CLOSE_AFTER = "flux.billing.idle-close-after";
+    public static final String SUPPLEMENTAL_WINDOW = "flux.billing.supplemental-window";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
 
@@ -116,6 +117,14 @@ public final class BillingConfig {
         return duration(IDLE_CLOSE_AFTER, "PT5M");
     }
 
+    /**
+     * How long, on the billing clock, the late requests of a closed account-month gather into one pending
+     * supplemental set after the first of them (rule 11); zero emits a set per late request at once.
+     */
+    public Duration supplementalWindow() {
+        return duration(SUPPLEMENTAL_WINDOW, "PT1H");
+    }
+
     /** Requests completed before this instant are rejected as INVALID_TIMESTAMP. */
     public Instant earliestValidTime() {
         return Instant.parse(settings.getOrDefault(EARLIEST_VALID_TIME, "2020-01-01T00:00:00Z"));
@@ -153,7 +162,7 @@ public final class BillingConfig {
         storeKind();
         earliestValidTime();
         misroutedPolicy();
-        for (String key : new String[] {GRACE, DEDUP_WINDOW, CLOSE_CHECK_INTERVAL, IDLE_CLOSE_AFTER}) {
+        for (String key : new String[] {GRACE, DEDUP_WINDOW, CLOSE_CHECK_INTERVAL, IDLE_CLOSE_AFTER, SUPPLEMENTAL_WINDOW}) {
             if (duration(key, "PT0S").isNegative()) {
                 throw new IllegalArgumentException(key + " must not be negative");
             }

@@ -46,7 +46,7 @@ class MeterTransitionTest {
     private static final PlanHistory ONE_DOLLAR_CREDIT = new PlanHistory(List.of(new AccountPlan("acme", "Starter",
             new BigDecimal("1.000000000"), null, null, Instant.parse("2026-01-01T00:00:00Z"))));
 
-    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis());
+    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), Duration.ofHours(1).toMillis());
     private final MapState state = new MapState();
 
     MeterTransitionTest() {
