@@ -244,7 +244,8 @@ final class ChaosRun implements AutoCloseable {
                 lastSignature = signature;
                 lastMove = System.nanoTime();
             }
-            if (consumed == inputEnd() && outputs.closedMonths.containsAll(months) && outputs.caughtUp()) {
+            if (consumed == inputEnd() && outputs.closedMonths.containsAll(months)
+                    && (months.isEmpty() || outputs.noSetPending()) && outputs.caughtUp()) {
                 return;
             }
             if (System.nanoTime() - lastMove > STALL.toNanos()) {

@@ -1,5 +1,6 @@
 package com.fluxrouter.billing.chaos;
 
+import com.fluxrouter.billing.invoicing.InvoiceBuilder;
 import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.PricedRequest;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,9 @@ final class Outputs implements AutoCloseable {
     final List<InvoiceLine> invoiceLines = new ArrayList<>();
     /** Account-months whose original invoice set has been read. */
     final Set<String> closedMonths = new HashSet<>();
+    /** Requests priced per account-month, and requests on its TOTAL lines over every set read (rule 11). */
+    private final Map<String, Long> pricedPerMonth = new HashMap<>();
+    private final Map<String, Long> invoicedPerMonth = new HashMap<>();
     private final AtomicLong pricedCount = new AtomicLong();
 
     Outputs(String bootstrapServers, Serdes serdes) {
@@ -73,6 +78,7 @@ final class Outputs implements AutoCloseable {
                     priced.add(new Priced(request.getRequestId(), request.getAccountId(), request.getBillingMonth(),
                             Money.toNanos(request.getCostUsd())));
                     pricedCount.incrementAndGet();
+                    pricedPerMonth.merge(Expectation.accountMonth(request.getAccountId(), request.getBillingMonth()), 1L, Long::sum);
                 }
                 case Topics.REJECTED -> {
                     RejectedRecord rejection = serdes.avro(RejectedRecord.class).deserializer().deserialize(Topics.REJECTED, record.value());
@@ -82,6 +88,10 @@ final class Outputs implements AutoCloseable {
                 default -> {
                     InvoiceLine line = serdes.avro(InvoiceLine.class).deserializer().deserialize(Topics.INVOICE_LINES, record.value());
                     invoiceLines.add(line);
+                    if (line.getLineType().equals(InvoiceBuilder.TOTAL)) {
+                        invoicedPerMonth.merge(Expectation.accountMonth(line.getAccountId(), line.getBillingMonth()),
+                                line.getRequests(), Long::sum);
+                    }
                     if (line.getInvoiceSet() == 0) {
                         closedMonths.add(Expectation.accountMonth(line.getAccountId(), line.getBillingMonth()));
                     }
@@ -91,6 +101,15 @@ final class Outputs implements AutoCloseable {
     }
 
     /** Whether everything committed so far has been read: the position is at the last stable offset everywhere. */
+    /**
+     * Whether every priced request of each closed account-month read so far is on one of its invoice sets: late
+     * requests wait in a pending supplemental set (rule 11) until the window passes or the partition idles.
+     */
+    boolean noSetPending() {
+        return closedMonths.stream().allMatch(month ->
+                pricedPerMonth.getOrDefault(month, 0L).equals(invoicedPerMonth.getOrDefault(month, 0L)));
+    }
+
     boolean caughtUp() {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
         return partitions.stream().allMatch(partition -> consumer.position(partition, Duration.ofSeconds(10)) >= ends.get(partition));

@@ -36,7 +36,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dedup-window", defaultValue = "P35D", description = "How long request ids are remembered (default ${DEFAULT-VALUE}).")
     Duration dedupWindow;
 
-    @Option(names = "--no-close", description = "Leave months open at the end of the input instead of closing them.")
+    @Option(names = "--no-close", description = "Leave months open and pending supplemental sets pending at the end of "
+            + "the input (as a still-busy live partition has them) instead of closing and emitting them.")
     boolean noClose;
 
     @Option(names = "--now", description = "Replay's wall clock (ISO-8601; default: the wall clock when the replay "

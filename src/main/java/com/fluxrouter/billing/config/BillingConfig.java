@@ -38,6 +38,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String DEDUP_WINDOW = "flux.billing.dedup-window";
     public static final String CLOSE_CHECK_INTERVAL = "flux.billing.close-check-interval";
     public static final String IDLE_CLOSE_AFTER = "flux.billing.idle-close-after";
+    public static final String SUPPLEMENTAL_WINDOW = "flux.billing.supplemental-window";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
     public static final String HTTP_HOST = "flux.http.host";
@@ -67,6 +68,10 @@ public final class BillingConfig extends AbstractConfig {
                     "a partition without requests for this long lets its billing clock follow the wall clock")
             .define(CLOSE_CHECK_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,
                     "how often the wall clock is checked for months of quiet partitions")
+            .define(SUPPLEMENTAL_WINDOW, Type.STRING, "PT1H", DurationValidator.atLeastZero(), Importance.MEDIUM,
+                    "late requests of a closed account-month gather into one supplemental set, emitted this long "
+                            + "after the first of them on the billing clock, or when the partition goes idle (PT0S: "
+                            + "one set per late request; rule 11)")
             .define(EARLIEST_VALID_TIME, Type.STRING, "2020-01-01T00:00:00Z", new InstantValidator(), Importance.LOW,
                     "older completed_at is rejected INVALID_TIMESTAMP (rule 4)")
             .define(WIRE_FORMAT, Type.STRING, WireFormat.SINGLE_OBJECT.configName(),
@@ -222,6 +227,14 @@ public final class BillingConfig extends AbstractConfig {
     /** A partition with no request for this long is quiet: its billing clock follows the wall clock. */
     public Duration idleCloseAfter() {
         return duration(IDLE_CLOSE_AFTER);
+    }
+
+    /**
+     * How long, on the billing clock, the late requests of a closed account-month gather into one pending
+     * supplemental set after the first of them (rule 11); zero emits a set per late request at once.
+     */
+    public Duration supplementalWindow() {
+        return duration(SUPPLEMENTAL_WINDOW);
     }
 
     /** Requests completed before this instant are rejected as INVALID_TIMESTAMP (rule 4). */

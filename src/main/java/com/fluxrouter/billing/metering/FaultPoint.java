@@ -31,8 +31,10 @@ interface FaultPoint {
         OVERAGE,
         /** Compute: the spend alerts reached. */
         ALERTS,
-        /** Compute: the supplemental invoice set of a request for a closed month. */
+        /** Compute: a request for a closed month joins (or opens) its month's pending supplemental set. */
         INVOICE,
+        /** Compute: a pending supplemental set is emitted (its deadline, an idle flush, or a purge). */
+        SUPPLEMENT,
         /** Write: before the first state write of a computed step. */
         WRITE_STATE,
         /** Write: before each output record is forwarded (state already written). */

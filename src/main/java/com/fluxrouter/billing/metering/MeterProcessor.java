@@ -70,7 +70,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
 
     MeterProcessor(BillingConfig config) {
         this.config = config;
-        this.transition = new MeterTransition(config.dedupWindow().toMillis(), config.grace().toMillis());
+        this.transition = new MeterTransition(config.dedupWindow().toMillis(), config.grace().toMillis(),
+                config.supplementalWindow().toMillis());
         this.idleMs = config.idleCloseAfter().toMillis();
     }
 
@@ -192,8 +193,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         if (late != null) {
             lateRequests.record();
             if (LOG.isDebugEnabled()) {
-                debug(late.accountId(), late.requestId(), "Late request for closed month {}: supplemental "
-                        + "invoice set {}", late.billingMonth(), late.invoiceSet());
+                debug(late.accountId(), late.requestId(), "Late request for closed month {}: joins pending "
+                        + "supplemental invoice set {}", late.billingMonth(), late.invoiceSet());
             }
         }
     }

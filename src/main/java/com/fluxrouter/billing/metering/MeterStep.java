@@ -35,7 +35,7 @@ final class MeterStep {
         }
     }
 
-    /** A request for an account-month already closed: its supplemental set number, for the log. */
+    /** A request for an account-month already closed: the number of the pending set it joins, for the log. */
     record Late(String accountId, String requestId, String billingMonth, int invoiceSet) {
     }
 
@@ -54,6 +54,7 @@ final class MeterStep {
     private boolean clockMovedByRequest;
     private Late late;
     private int monthsClosed;
+    private int supplements;
 
     MeterStep(MeterState state, long outputTimestamp) {
         this.state = state;
@@ -138,6 +139,10 @@ final class MeterStep {
         monthsClosed++;
     }
 
+    void markSupplement() {
+        supplements++;
+    }
+
     // ---- read when the step is applied, and by tests
 
     /** Whether the billing clock moved; {@link #clock} is then its new value. */
@@ -186,5 +191,10 @@ final class MeterStep {
 
     int monthsClosed() {
         return monthsClosed;
+    }
+
+    /** Pending supplemental sets emitted by this step (rule 11). */
+    int supplements() {
+        return supplements;
     }
 }

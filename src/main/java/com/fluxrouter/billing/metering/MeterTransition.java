@@ -32,14 +32,18 @@ final class MeterTransition {
 
     private final long dedupWindowMs;
     private final long graceMs;
+    private final long supplementalWindowMs;
 
     /**
-     * @param dedupWindowMs the deduplication window on the billing clock, ms (rule 3)
-     * @param graceMs       how long after its end, ms, a month closes (rule 10)
+     * @param dedupWindowMs        the deduplication window on the billing clock, ms (rule 3)
+     * @param graceMs              how long after its end, ms, a month closes (rule 10)
+     * @param supplementalWindowMs how long, on the billing clock, late requests gather into one pending
+     *                             supplemental set after the first of them, ms (rule 11); 0 emits each at once
      */
-    MeterTransition(long dedupWindowMs, long graceMs) {
+    MeterTransition(long dedupWindowMs, long graceMs, long supplementalWindowMs) {
         this.dedupWindowMs = dedupWindowMs;
         this.graceMs = graceMs;
+        this.supplementalWindowMs = supplementalWindowMs;
     }
 
     /** Ids never hold control characters (RequestRules), so the separator cannot be forged. */
@@ -55,7 +59,8 @@ final class MeterTransition {
     /**
      * Meters one priced request: a duplicate gives an empty step marked duplicate; otherwise the clock moves to its
      * completed_at if later (closing what falls due first), and the request is added to its account-month and
-     * priced, with its overage change, alerts and, for a closed month, a supplemental invoice set.
+     * priced, with its overage change and alerts; a request for a closed month joins that month's pending
+     * supplemental set (rule 11), opening it with a SUPPLEMENT deadline when none is pending.
      *
      * @param state     the partition's state before the request
      * @param planned   the priced request and its account's plan history
@@ -99,6 +104,7 @@ final class MeterTransition {
         remember(step, idKey);
 
         reach(FaultPoint.Step.ADD_USAGE);
+        boolean pendingBefore = pending(ledger);
         Ledgers.checkLimits(ledger, request.getInputTokens(), request.getOutputTokens(), candidate.price());
         Ledgers.add(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
         if (!ledger.getClosed()) {
@@ -120,7 +126,7 @@ final class MeterTransition {
             reach(FaultPoint.Step.INVOICE);
             step.markLate(new MeterStep.Late(request.getAccountId(), request.getRequestId(), ledger.getBillingMonth(),
                     ledger.getInvoiceSets()));
-            emitInvoiceSet(step, ledger);
+            gatherLate(step, ledger, ledgerKey, pendingBefore);
         } else if (ledger.getCloseAt() <= step.clock()) {
             close(state, step, ledger, ledgerKey);
         }
@@ -130,7 +136,8 @@ final class MeterTransition {
 
     /**
      * An idle partition's clock follows the wall clock (rule 10): moves it to {@code now} if later and handles what
-     * falls due, every output stamped {@code now}.
+     * falls due, then emits every pending supplemental set (rule 11: an idle partition expects no more late
+     * requests), every output stamped {@code now}.
      *
      * @param now wall-clock time, epoch ms
      */
@@ -138,7 +145,55 @@ final class MeterTransition {
         MeterStep step = new MeterStep(state, now);
         reach(FaultPoint.Step.ADVANCE_CLOCK);
         advanceClock(state, step, now);
+        flushPending(state, step);
         return step;
+    }
+
+    /**
+     * Every pending set's deadline lies at most the window past the clock (it was set at the clock of its first
+     * late request plus the window), so those up to clock + window are all of them; other kinds stay as they are.
+     * One already handled by this step finds nothing pending and does nothing.
+     */
+    private void flushPending(MeterState state, MeterStep step) {
+        if (step.clock() == Long.MIN_VALUE || supplementalWindowMs == 0) {
+            return;
+        }
+        long horizon = step.clock() > Long.MAX_VALUE - supplementalWindowMs ? Long.MAX_VALUE : step.clock() + supplementalWindowMs;
+        for (Deadline deadline : state.due(horizon)) {
+            if (deadline.kind() == Deadline.Kind.SUPPLEMENT) {
+                onDeadline(state, step, deadline);
+                step.removeDeadline(deadline);
+            }
+        }
+    }
+
+    /** Rule 11: a closed month has a pending set when usage was added since its last set. */
+    private static boolean pending(MonthLedger ledger) {
+        return ledger.getClosed() && !ledger.getLanes().equals(ledger.getInvoicedLanes());
+    }
+
+    /**
+     * Rule 11: the first late request of a closed month since its last set opens a pending set, due on the billing
+     * clock one window later, and always before the month's state is purged; with no window, the set is emitted
+     * at once.
+     */
+    private void gatherLate(MeterStep step, MonthLedger ledger, String ledgerKey, boolean pendingBefore) {
+        if (supplementalWindowMs == 0) {
+            emitInvoiceSet(step, ledger);
+            return;
+        }
+        if (pendingBefore) {
+            return;
+        }
+        long due = Math.min(step.clock() > Long.MAX_VALUE - supplementalWindowMs ? Long.MAX_VALUE : step.clock() + supplementalWindowMs,
+                purgeAt(ledger) - 1);
+        step.addDeadline(new Deadline(due, Deadline.Kind.SUPPLEMENT, ledgerKey));
+    }
+
+    /** Rule 11: a month's state is kept until its end plus the deduplication window (and at least until it closes). */
+    private long purgeAt(MonthLedger ledger) {
+        YearMonth month = YearMonth.parse(ledger.getBillingMonth());
+        return Math.max(ledger.getCloseAt(), BillingCalendar.end(month, ZoneId.of(ledger.getTimeZone())) + dedupWindowMs);
     }
 
     private boolean seen(MeterState state, String idKey) {
@@ -165,7 +220,22 @@ final class MeterTransition {
     private void onDeadline(MeterState state, MeterStep step, Deadline deadline) {
         switch (deadline.kind()) {
             case FORGET_ID -> step.forget(deadline.subject());
-            case PURGE -> step.deleteLedger(deadline.subject());
+            case PURGE -> {
+                // Never reached with a set pending (its deadline lies before the purge); kept as a guard so no
+                // late usage is ever purged uninvoiced.
+                MonthLedger ledger = step.ledger(deadline.subject());
+                if (ledger != null && pending(ledger)) {
+                    emitSupplement(step, ledger);
+                }
+                step.deleteLedger(deadline.subject());
+            }
+            case SUPPLEMENT -> {
+                MonthLedger ledger = step.ledger(deadline.subject());
+                if (ledger != null && pending(ledger)) {
+                    emitSupplement(step, ledger);
+                    step.putLedger(deadline.subject(), ledger);
+                }
+            }
             case CLOSE -> {
                 MonthLedger ledger = step.ledger(deadline.subject());
                 if (ledger != null && !ledger.getClosed()) {
@@ -202,8 +272,7 @@ final class MeterTransition {
         emitAlerts(step, ledger, closedAt, null);
         emitInvoiceSet(step, ledger);
         ledger.setClosed(true);
-        long purgeAt = Math.max(ledger.getCloseAt(), BillingCalendar.end(month, zone) + dedupWindowMs);
-        step.addDeadline(new Deadline(purgeAt, Deadline.Kind.PURGE, ledgerKey));
+        step.addDeadline(new Deadline(purgeAt(ledger), Deadline.Kind.PURGE, ledgerKey));
         step.markClosed();
     }
 
@@ -243,6 +312,13 @@ final class MeterTransition {
                     .setRequestId(requestId)
                     .build());
         }
+    }
+
+    /** Rule 11: the pending supplemental set, emitted as one set. */
+    private static void emitSupplement(MeterStep step, MonthLedger ledger) {
+        reach(FaultPoint.Step.SUPPLEMENT);
+        emitInvoiceSet(step, ledger);
+        step.markSupplement();
     }
 
     /** Rules 10 and 11: the lines since the previous set. */

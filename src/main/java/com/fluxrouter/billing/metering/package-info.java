@@ -16,8 +16,10 @@
  *
  * <p>Guarantees: an accepted request_id is priced once within the deduplication window and anything older is
  * rejected, so nothing is billed twice; a month closes once, when the partition's billing clock (event time of
- * accepted requests, or the wall clock when the partition is idle) reaches its end plus grace; late requests give
- * supplemental invoice sets; no account-month passes $9,000,000,000 of usage, so no sum overflows; all state is in
+ * accepted requests, or the wall clock when the partition is idle) reaches its end plus grace; the late requests of
+ * a closed month gather into one pending supplemental set (a SUPPLEMENT deadline), emitted one
+ * {@code flux.billing.supplemental-window} later on the billing clock, when the partition goes idle, and always
+ * before the month's state is purged (rule 11); no account-month passes $9,000,000,000 of usage, so no sum overflows; all state is in
  * changelogged stores and commits with the outputs (exactly_once_v2).
  */
 package com.fluxrouter.billing.metering;

@@ -32,6 +32,8 @@ class GraceOfOneHourTest extends PipelineTest {
         assertThat(total(lines).getAmountDueUsd()).isEqualByComparingTo("1.00");
 
         send(request(ACCOUNT, Lane.EXPRESS, 500_000, 0, "2026-10-31T23:30:00Z"));
+        assertThat(invoiceLines()).as("pending for the window").isEmpty();
+        send(request("acct-clock", Lane.EXPRESS, 1_000, 0, "2026-11-01T02:00:00Z"));
         List<InvoiceLine> late = invoiceLines();
         assertThat(late).allSatisfy(line -> {
             assertThat(line.getSupplemental()).isTrue();

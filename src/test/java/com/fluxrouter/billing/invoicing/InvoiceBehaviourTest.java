@@ -18,10 +18,21 @@ import static com.fluxrouter.billing.invoicing.InvoiceLines.ofType;
 import static com.fluxrouter.billing.invoicing.InvoiceLines.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Rules 10 and 11 end to end: months close once by the billing clock; late requests add supplemental sets. */
+/**
+ * Rules 10 and 11 end to end: months close once by the billing clock; late requests gather into supplemental sets,
+ * each emitted when the billing clock has moved the supplemental window (PT1H) past its first late request.
+ */
 class InvoiceBehaviourTest extends PipelineTest {
     private static final String ACCOUNT = "acct-1";
     private static final String LONG_AGO = "2020-01-01T00:00:00Z";
+
+    /**
+     * Rule 11: another account's request (so none of the tested account's months change) moves the partition's
+     * billing clock to the instant; at least one window past a late request, its pending set is emitted.
+     */
+    private void billingClockReaches(String instant) {
+        spend("acct-clock", "0.01", instant);
+    }
 
     private static BigDecimal sumDue(List<InvoiceLine> lines) {
         return ofType(lines, InvoiceBuilder.TOTAL).stream().map(InvoiceLine::getAmountDueUsd)
@@ -192,6 +203,7 @@ class InvoiceBehaviourTest extends PipelineTest {
         spend(ACCOUNT, "1", "2026-10-10T00:00:00Z");
         // Still October in UTC-12, but past October's end + grace in UTC+14, where the month was opened.
         spend(ACCOUNT, "2", "2026-11-01T10:30:00Z");
+        billingClockReaches("2026-11-01T11:30:00Z");
         List<InvoiceLine> lines = invoiceLines();
         assertThat(ofType(lines, InvoiceBuilder.TOTAL)).as("one original set and one supplemental")
                 .extracting(InvoiceLine::getInvoiceSet).containsExactly(0, 1);
@@ -214,11 +226,15 @@ class InvoiceBehaviourTest extends PipelineTest {
         RoutedRequest late = spend(ACCOUNT, "0.006", "2026-10-31T12:00:00Z");
         assertThat(priced()).extracting(PricedRequest::getRequestId, PricedRequest::getBillingMonth)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(late.getRequestId(), "2026-10"));
-        assertThat(overage()).singleElement().satisfies(update -> {
+        assertThat(overage()).as("the late request's overage update, at once").singleElement().satisfies(update -> {
             assertThat(update.getBillingMonth()).isEqualTo("2026-10");
             assertThat(update.getOverageUsd()).isEqualByComparingTo("2.351");
             assertThat(update.getOverageDeltaUsd()).isEqualByComparingTo("0.006");
         });
+        assertThat(invoiceLines()).as("pending for the window").isEmpty();
+        billingClockReaches("2026-11-02T00:59:59.999Z");
+        assertThat(invoiceLines()).as("one millisecond before the window has passed").isEmpty();
+        billingClockReaches("2026-11-02T01:00:00Z");
         List<InvoiceLine> first = invoiceLines();
         assertThat(first).extracting(InvoiceLine::getLineType).containsExactly("USAGE", "TOTAL");
         assertThat(first).allSatisfy(line -> {
@@ -236,6 +252,7 @@ class InvoiceBehaviourTest extends PipelineTest {
 
         // A second late request, in another lane: only that lane's line changes. 2.851 rounds to 2.85.
         send(request(ACCOUNT, Lane.DEEP_THOUGHT, 125_000, 0, "2026-10-30T00:00:00Z"));    // 0.5
+        billingClockReaches("2026-11-02T02:00:00Z");
         List<InvoiceLine> second = invoiceLines();
         assertThat(second).extracting(InvoiceLine::getLineType).containsExactly("USAGE", "TOTAL");
         assertThat(second).allSatisfy(line -> {
@@ -248,6 +265,7 @@ class InvoiceBehaviourTest extends PipelineTest {
 
         // +0.004: overage 2.855 rounds half-up to 2.86, one cent more than 2.85 (though round(0.004) is 0).
         spend(ACCOUNT, "0.004", "2026-10-29T00:00:00Z");
+        billingClockReaches("2026-11-02T03:00:00Z");
         List<InvoiceLine> third = invoiceLines();
         assertThat(third).allSatisfy(line -> assertThat(line.getInvoiceSet()).isEqualTo(3));
         assertThat(total(third).getAmountUsd()).isEqualByComparingTo("0.004");
@@ -283,6 +301,7 @@ class InvoiceBehaviourTest extends PipelineTest {
         assertThat(total(original).getAmountDueUsd()).isEqualByComparingTo("0");
 
         spend(ACCOUNT, "2", "2026-10-20T00:00:00Z");
+        billingClockReaches("2026-11-02T01:00:00Z");
         List<InvoiceLine> first = invoiceLines();
         assertThat(first).extracting(InvoiceLine::getLineType).containsExactly("USAGE", "INCLUDED_CREDIT", "TOTAL");
         assertThat(first.get(0).getAmountUsd()).isEqualByComparingTo("2");
@@ -292,6 +311,7 @@ class InvoiceBehaviourTest extends PipelineTest {
         assertThat(first).allSatisfy(line -> assertThat(line.getInvoiceSet()).isEqualTo(1));
 
         spend(ACCOUNT, "7.125", "2026-10-21T00:00:00Z");
+        billingClockReaches("2026-11-02T02:00:00Z");
         List<InvoiceLine> second = invoiceLines();
         assertThat(second).extracting(InvoiceLine::getLineType).containsExactly("USAGE", "INCLUDED_CREDIT", "TOTAL");
         assertThat(second.get(0).getAmountUsd()).isEqualByComparingTo("7.125");
@@ -309,6 +329,7 @@ class InvoiceBehaviourTest extends PipelineTest {
         spend(ACCOUNT, "0.01", "2026-11-02T00:00:00Z");
         assertThat(total(invoiceLines()).getAmountDueUsd()).isEqualByComparingTo("9.00");
         spend(ACCOUNT, "3", "2026-10-11T00:00:00Z");
+        billingClockReaches("2026-11-02T01:00:00Z");
         List<InvoiceLine> late = invoiceLines();
         assertThat(late).extracting(InvoiceLine::getLineType).containsExactly("USAGE", "CEILING_ADJUSTMENT", "TOTAL");
         assertThat(late.get(0).getAmountUsd()).isEqualByComparingTo("3");

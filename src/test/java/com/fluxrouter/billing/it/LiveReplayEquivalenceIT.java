@@ -98,6 +98,13 @@ class LiveReplayEquivalenceIT {
             requests.add(request(next, account, Instant.parse("2026-10-30T20:00:00Z"), random));
             requests.add(request(next, account, Instant.parse("2026-10-31T23:30:00Z"), random));
         }
+        // Partitions 0 and 1 move their clocks the supplemental window (1 h) past those late requests, so their
+        // pending sets are emitted by event time, live and in replay alike (rule 11; no idle flush happens in either).
+        for (String account : accounts) {
+            if (partitionOf(account) <= 1) {
+                requests.add(request(next, account, Instant.parse("2026-11-03T11:00:00Z"), random));
+            }
+        }
         // A retry (dropped as a duplicate) and a bad record (rejected), as live traffic has.
         RoutedRequest retried = requests.get(5);
         RoutedRequest bad = RoutedRequest.newBuilder(requests.get(6)).setRequestId("bad").setInputTokens(-1).build();

@@ -197,13 +197,60 @@ class AtomicMeteringStepTest extends PipelineTest {
             assertThat(p.getBillingMonth()).isEqualTo("2026-10");
             assertThat(p.getCostUsd()).isEqualTo(TWO_DOLLARS.setScale(9));
         });
-        assertThat(resent.invoiceLines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+        assertThat(resent.invoiceLines).as("the set is pending for the window (rule 11)").isEmpty();
+        assertThat(sendAndCheck(late).priced).isEmpty();
+
+        // The billing clock reaches the first late request's clock plus the one-hour window
+        Outputs windowPassed = sendAndCheck(twoDollars("r-november-2", "2026-11-03T01:00:00Z"));
+        assertThat(windowPassed.invoiceLines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
                 .satisfies(total -> {
                     assertThat(total.getInvoiceSet()).isEqualTo(1);
                     assertThat(total.getSupplemental()).isTrue();
                     assertThat(total.getAmountDueUsd()).isEqualTo(TWO_DOLLARS.setScale(9));
                 });
-        assertThat(sendAndCheck(late).priced).isEmpty();
+    }
+
+    @Test
+    void aFaultEmittingAPendingSetOnTheBillingClockRejectsTheRequestThatMovedItAndTheResentOneEmitsTheSetOnce() {
+        sendAndCheck(twoDollars("r-november", "2026-11-03T00:00:00Z"));
+        sendAndCheck(twoDollars("r-late", "2026-10-20T00:00:00Z"));
+        RoutedRequest mover = twoDollars("r-november-2", "2026-11-03T01:00:00Z");
+
+        assertFaultLeavesNoTrace(FaultPoint.Step.SUPPLEMENT, mover);
+
+        Outputs resent = sendAndCheck(mover);
+        assertThat(resent.priced).singleElement().satisfies(p -> assertThat(p.getRequestId()).isEqualTo("r-november-2"));
+        assertThat(resent.invoiceLines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> {
+                    assertThat(total.getInvoiceSet()).isEqualTo(1);
+                    assertThat(total.getAmountDueUsd()).isEqualTo(TWO_DOLLARS.setScale(9));
+                });
+        assertThat(sendAndCheck(twoDollars("r-november-3", "2026-11-03T03:00:00Z")).invoiceLines)
+                .as("emitted once").isEmpty();
+    }
+
+    @Test
+    void aFaultEmittingAPendingSetWhenIdleAppliesNothingAndTheNextCheckEmitsItOnce() {
+        // The billing clock is just behind the wall clock, so only the idle flush can emit the set within minutes
+        sendAndCheck(twoDollars("r-november", WALL_CLOCK_START.minus(Duration.ofMinutes(1)).toString()));
+        sendAndCheck(twoDollars("r-late", "2026-10-25T00:00:00Z"));
+        Snapshot before = snapshot();
+        try (FaultInjection fault = FaultInjection.always(FaultPoint.Step.SUPPLEMENT)) {
+            advanceWallClock(Duration.ofMinutes(6));
+            assertThat(fault.fired()).isPositive();
+        }
+        assertThat(invoiceLines()).isEmpty();
+        assertThat(snapshot()).isEqualTo(before);
+
+        advanceWallClock(Duration.ofMinutes(1));
+
+        assertThat(invoiceLines()).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> {
+                    assertThat(total.getSupplemental()).isTrue();
+                    assertThat(total.getAmountDueUsd()).isEqualTo(TWO_DOLLARS.setScale(9));
+                });
+        advanceWallClock(Duration.ofMinutes(1));
+        assertThat(invoiceLines()).isEmpty();
     }
 
     @Test

@@ -46,7 +46,7 @@ class MeterTransitionTest {
     private static final PlanHistory ONE_DOLLAR_CREDIT = new PlanHistory(List.of(new AccountPlan("acme", "Starter",
             new BigDecimal("1.000000000"), null, null, Instant.parse("2026-01-01T00:00:00Z"))));
 
-    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis());
+    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), Duration.ofHours(1).toMillis());
     private final MapState state = new MapState();
 
     MeterTransitionTest() {
@@ -219,8 +219,12 @@ class MeterTransitionTest {
         assertThat(state.ledgers.get(ledgerKey("2026-10")).getClosed()).isFalse();
     }
 
+    private static List<InvoiceLine> invoiceLines(MeterStep step) {
+        return values(step).stream().filter(InvoiceLine.class::isInstance).map(InvoiceLine.class::cast).toList();
+    }
+
     @Test
-    void aRequestForAClosedMonthIsPricedWithASupplementalSetOfItsChange() {
+    void aRequestForAClosedMonthIsPricedAndOpensAPendingSetDueOneWindowLaterOnTheBillingClock() {
         state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
         state.apply(transition.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP));
 
@@ -228,12 +232,91 @@ class MeterTransitionTest {
 
         assertThat(step.late()).isEqualTo(new MeterStep.Late("acme", "r3", "2026-10", 1));
         assertThat(step.clockMoved()).isFalse();
-        List<InvoiceLine> lines = values(step).stream().filter(InvoiceLine.class::isInstance).map(InvoiceLine.class::cast).toList();
-        assertThat(lines).allSatisfy(line -> {
+        assertThat(values(step)).filteredOn(PricedRequest.class::isInstance).hasSize(1);
+        assertThat(invoiceLines(step)).as("gathered, not emitted").isEmpty();
+        assertThat(step.deadlineWrites()).containsExactlyInAnyOrder(new MeterStep.DeadlineWrite.Add(new Deadline(
+                ms("2026-11-03T01:00:00Z"), Deadline.Kind.SUPPLEMENT, ledgerKey("2026-10"))),
+                new MeterStep.DeadlineWrite.Add(new Deadline(ms("2026-12-08T01:00:00Z"), Deadline.Kind.FORGET_ID, idKey("r3"))));
+    }
+
+    @Test
+    void lateRequestsWithinTheWindowMakeOneSetOfTheirSumWhenTheClockPassesTheFirstPlusTheWindow() {
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+        state.apply(transition.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP));
+        state.apply(transition.meter(state, twoDollars("late-1", "2026-10-20T00:00:00Z"), TIMESTAMP));
+        state.apply(transition.meter(state, twoDollars("r3", "2026-11-03T00:59:59Z"), TIMESTAMP));
+        MeterStep second = transition.meter(state, twoDollars("late-2", "2026-10-21T00:00:00Z"), TIMESTAMP);
+        assertThat(second.deadlineWrites()).as("joins the pending set").noneMatch(write -> write
+                instanceof MeterStep.DeadlineWrite.Add add && add.deadline().kind() == Deadline.Kind.SUPPLEMENT);
+        state.apply(second);
+
+        MeterStep windowPassed = transition.meter(state, twoDollars("r4", "2026-11-03T01:00:00Z"), TIMESTAMP);
+
+        assertThat(windowPassed.supplements()).isEqualTo(1);
+        // $2 + $2 of late usage, the credit already used up by October's original set
+        BigDecimal due = new BigDecimal("2").add(new BigDecimal("2")).setScale(9);
+        assertThat(invoiceLines(windowPassed)).allSatisfy(line -> {
             assertThat(line.getSupplemental()).isTrue();
             assertThat(line.getInvoiceSet()).isEqualTo(1);
-        });
-        assertThat(lines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+        }).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> assertThat(total.getAmountDueUsd()).isEqualTo(due));
+        state.apply(windowPassed);
+        assertThat(invoiceLines(transition.meter(state, twoDollars("r5", "2026-11-04T00:00:00Z"), TIMESTAMP)))
+                .as("nothing pending any more").isEmpty();
+    }
+
+    @Test
+    void anIdleAdvanceEmitsEveryPendingSetBeforeItsWindowHasPassed() {
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+        state.apply(transition.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP));
+        state.apply(transition.meter(state, twoDollars("late", "2026-10-20T00:00:00Z"), TIMESTAMP));
+        long now = ms("2026-11-03T00:10:00Z");
+
+        MeterStep idle = transition.advance(state, now);
+
+        assertThat(idle.supplements()).isEqualTo(1);
+        assertThat(invoiceLines(idle)).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> {
+                    assertThat(total.getSupplemental()).isTrue();
+                    assertThat(total.getAmountDueUsd()).isEqualTo(usd("2"));
+                });
+        assertThat(idle.outputs()).allSatisfy(output -> assertThat(output.timestamp()).isEqualTo(now));
+        assertThat(idle.deadlineWrites()).contains(new MeterStep.DeadlineWrite.Remove(new Deadline(
+                ms("2026-11-03T01:00:00Z"), Deadline.Kind.SUPPLEMENT, ledgerKey("2026-10"))));
+        state.apply(idle);
+        assertThat(transition.advance(state, now + 60_000).outputs()).isEmpty();
+    }
+
+    @Test
+    void aPendingSetFallsDueBeforeItsMonthIsPurged() {
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+        // October's state is purged at its end plus the 35-day window: 2026-12-06T00:00Z
+        long purgeAt = ms("2026-11-01T00:00:00Z") + WINDOW.toMillis();
+        state.apply(transition.meter(state, twoDollars("r2", "2026-12-05T23:30:00Z"), TIMESTAMP));
+
+        MeterStep late = transition.meter(state, twoDollars("late", "2026-10-31T23:45:00Z"), TIMESTAMP);
+
+        assertThat(late.deadlineWrites()).contains(new MeterStep.DeadlineWrite.Add(new Deadline(purgeAt - 1,
+                Deadline.Kind.SUPPLEMENT, ledgerKey("2026-10"))));
+        state.apply(late);
+        MeterStep purge = transition.meter(state, twoDollars("r3", "2026-12-06T00:00:00Z"), TIMESTAMP);
+        assertThat(invoiceLines(purge)).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
+                .satisfies(total -> assertThat(total.getAmountDueUsd()).isEqualTo(usd("2")));
+        assertThat(purge.monthWrites()).containsEntry(ledgerKey("2026-10"), null);
+    }
+
+    @Test
+    void withNoWindowEachLateRequestMakesItsOwnSetAtOnce() {
+        MeterTransition immediate = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), 0);
+        state.apply(immediate.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
+        state.apply(immediate.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP));
+
+        MeterStep step = immediate.meter(state, twoDollars("r3", "2026-10-20T00:00:00Z"), TIMESTAMP);
+
+        assertThat(invoiceLines(step)).allSatisfy(line -> {
+            assertThat(line.getSupplemental()).isTrue();
+            assertThat(line.getInvoiceSet()).isEqualTo(1);
+        }).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
                 .satisfies(total -> assertThat(total.getAmountDueUsd()).isEqualTo(usd("2")));
     }
 

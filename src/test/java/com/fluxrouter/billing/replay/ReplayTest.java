@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -133,19 +134,47 @@ class ReplayTest {
                 request("q1", quiet, "2026-10-20T00:00:00Z", ""),
                 // moves the clock past October's end + 24 h: on one clock this closes the quiet account's October
                 request("b1", busy, "2026-11-05T00:00:00Z", ""),
-                request("q2", quiet, "2026-10-21T00:00:00Z", "")));
+                request("q2", quiet, "2026-10-21T00:00:00Z", ""),
+                // the supplemental window (PT1H) later on the busy clock: a pending set there is emitted
+                request("b2", busy, "2026-11-05T01:00:00Z", "")));
 
         new Replay(BillingConfig.defaults(), NOW, 1).run(in, tmp.resolve("one"), false);
         new Replay(BillingConfig.defaults(), NOW, 2).run(in, tmp.resolve("two"), false);
 
         String quietOctoberTotal = "\"account_id\":\"" + quiet + "\",\"billing_month\":\"2026-10\"";
-        // One clock: October closed with q1 ($1), then q2 came late and made a supplemental set.
+        // One clock: October closed with q1 ($1), then q2 came late and made a supplemental set, emitted by b2.
         assertThat(lines(tmp.resolve("one"), "invoice-lines.jsonl"))
                 .filteredOn(l -> l.contains(quietOctoberTotal) && l.contains("\"line_type\":\"TOTAL\""))
                 .hasSize(2).anySatisfy(l -> assertThat(l).contains("\"supplemental\":true", "\"amount_usd\":\"1\""));
         // A clock per partition: nothing moved the quiet partition's clock past October, which is still open.
         assertThat(lines(tmp.resolve("two"), "invoice-lines.jsonl")).noneMatch(l -> l.contains(quietOctoberTotal));
-        assertThat(lines(tmp.resolve("two"), "priced.jsonl")).map(ReplayTest::requestId).containsExactly("q1", "b1", "q2");
+        assertThat(lines(tmp.resolve("two"), "priced.jsonl")).map(ReplayTest::requestId).containsExactly("q1", "b1", "q2", "b2");
+    }
+
+    @Test
+    void theEndOfInputEmitsPendingSupplementalSetsAndNoCloseLeavesThemPending() throws IOException {
+        Path in = tmp.resolve("pending");
+        Files.createDirectories(in);
+        Files.write(in.resolve("requests.jsonl"), List.of(
+                request("october", "acct", "2026-10-20T00:00:00Z", ""),
+                request("november", "acct", "2026-11-05T00:00:00Z", ""),
+                // late, both within the window: one pending set of $2 ($1 per 1M Express tokens, 1M tokens each)
+                request("late-1", "acct", "2026-10-21T00:00:00Z", ""),
+                request("late-2", "acct", "2026-10-22T00:00:00Z", "")));
+
+        new Replay(BillingConfig.defaults(), NOW).run(in, tmp.resolve("closed"), true);
+        new Replay(BillingConfig.defaults(), NOW).run(in, tmp.resolve("no-close"), false);
+
+        BigDecimal lateDue = new BigDecimal("1").add(new BigDecimal("1")).setScale(2).stripTrailingZeros();
+        assertThat(lines(tmp.resolve("closed"), "invoice-lines.jsonl")).filteredOn(l -> l.contains("\"line_type\":\"TOTAL\"")
+                        && l.contains("\"billing_month\":\"2026-10\"") && l.contains("\"supplemental\":true"))
+                .singleElement().asString().contains("\"invoice_set\":1", "\"requests\":2",
+                        "\"amount_due_usd\":\"" + lateDue.toPlainString() + "\"");
+        assertThat(lines(tmp.resolve("no-close"), "invoice-lines.jsonl"))
+                .filteredOn(l -> l.contains("\"line_type\":\"TOTAL\"") && l.contains("\"billing_month\":\"2026-10\""))
+                .as("only the original set: the pending one stays pending, as on a busy live partition")
+                .singleElement().asString().contains("\"supplemental\":false");
+        assertThat(lines(tmp.resolve("no-close"), "priced.jsonl")).hasSize(4);
     }
 
     @Test
