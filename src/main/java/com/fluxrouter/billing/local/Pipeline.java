@@ -1,7 +1,7 @@
 package com.fluxrouter.billing.local;
 
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.plans.PlanCopySeed;
+import com.fluxrouter.billing.topology.ValidCopySeed;
 import com.fluxrouter.billing.errors.Rejections;
 import com.fluxrouter.billing.observability.PipelineMeters;
 import com.fluxrouter.billing.observability.RestoreLog;
@@ -135,14 +135,15 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Creates the application's own topics if they are missing (as Kafka Streams creates its internal topics),
-     * fills the plans' valid copy if it is empty (first start over a plans topic with history, or the upgrade that
-     * added it: {@link PlanCopySeed}), so the global plan store starts complete, then starts processing.
+     * fills its validated copies of the catalog and plans if they are empty (a first start over topics with history,
+     * or the upgrade that added a copy: {@link ValidCopySeed}), so the global stores start complete, then starts
+     * processing.
      *
      * @throws IllegalStateException when the topics cannot be listed, created or read (missing, unreachable)
      */
     public Pipeline start() {
         ensureOwnTopics();
-        PlanCopySeed.seedIfEmpty(new StreamsConfig(properties), Serdes.of(config));
+        ValidCopySeed.seedIfEmpty(new StreamsConfig(properties), Serdes.of(config));
         streams.start();
         return this;
     }

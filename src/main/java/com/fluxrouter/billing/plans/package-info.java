@@ -8,7 +8,7 @@
  * <p>Guarantees: a plan version with a negative amount, a ceiling below its credit or an unknown zone never takes
  * effect; publishing a version with the same key replaces it from its publication on. Metering reads the versions
  * published by an instant ({@code PublishedPlans}), and the global store is complete before processing starts
- * (Kafka Streams loads it first; {@code PlanCopySeed} fills an empty copy), so a re-run or a first start over
+ * (Kafka Streams loads it first; {@code topology.ValidCopySeed} fills an empty copy), so a re-run or a first start over
  * history meters in production order (rule 6).
  */
 package com.fluxrouter.billing.plans;

@@ -141,17 +141,9 @@ class ReprocessingIT {
             }
             assertSameOutputs("the re-run after reset", second, first);
 
-            // A first start over topics that hold the whole history: a new deployment, whose copy of the valid
-            // plans is still empty (emptied here), so the start fills it before processing.
-            // (Compacted topics refuse deleteRecords: the copy is deleted and created again, empty.)
-            try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-                admin.deleteTopics(List.of(Topics.PLANS_VALID)).all().get();
-                await().atMost(TIMEOUT).until(() -> !admin.listTopics().names().get().contains(Topics.PLANS_VALID));
-            }
-            await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
-                kafka.createPipelineTopics(2);
-                return true;
-            });
+            // A first start over topics that hold the whole history: a new deployment (a new application.id), whose
+            // own copies of the valid catalog and plans do not exist yet, so the start creates and fills them before
+            // processing (ValidCopySeed).
             Map<String, String> fresh = new HashMap<>(settings);
             fresh.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID + "-fresh");
             fresh.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("fresh-state").toString());
