@@ -63,8 +63,8 @@ public final class ValidCopySeed {
      * @param streams the pipeline's Streams settings: bootstrap servers, security, application id
      * @param serdes  the pipeline's serdes (the source topics' wire format)
      * @return how many records it copied in all; 0 when every copy already held records or there were none
-     * @throws IllegalStateException when a topic cannot be read to its end in 60 s, does not exist, or a record
-     *                               cannot be read because the schema registry failed
+     * @throws IllegalStateException when a topic cannot be read to its end in 60 s, a copy does not exist, or a
+     *                               record cannot be read because the schema registry failed
      */
     public static int seedIfEmpty(StreamsConfig streams, Serdes serdes) {
         String applicationId = streams.getString(StreamsConfig.APPLICATION_ID_CONFIG);
@@ -112,6 +112,12 @@ public final class ValidCopySeed {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfigs, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             if (!read(consumer, copy.target(), 1).isEmpty()) {
+                return 0;
+            }
+            List<PartitionInfo> source = consumer.partitionsFor(copy.source(), READ_TIMEOUT);
+            if (source == null || source.isEmpty()) {
+                // No history to copy. Kafka Streams reports the missing source topic itself (and /health shows it).
+                LOG.warn("{} does not exist: nothing to copy to {}", copy.source(), copy.target());
                 return 0;
             }
             for (ConsumerRecord<byte[], byte[]> record : read(consumer, copy.source(), Integer.MAX_VALUE)) {
