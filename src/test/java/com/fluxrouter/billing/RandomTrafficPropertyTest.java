@@ -83,8 +83,19 @@ class RandomTrafficPropertyTest extends PipelineTest {
             if (random.nextInt(100) < 8) {
                 // late data: up to 50 days behind, so some land in closed months and some are TOO_LATE
                 long at = times[i] - Duration.ofHours(1).toMillis() - random.nextLong(Duration.ofDays(50).toMillis());
-                sendToBoth(randomRequest(random, accounts, models, at, "s" + seed + "-late" + sequence++));
+                RoutedRequest first = randomRequest(random, accounts, models, at, "s" + seed + "-late" + sequence++);
+                sendToBoth(first);
                 late++;
+                if (random.nextInt(100) < 40) {
+                    // a backlog: more late requests of the same account a few minutes apart, within one
+                    // supplemental window (rule 11 gathers them into one set)
+                    for (int b = 1 + random.nextInt(4); b > 0; b--) {
+                        at += Duration.ofMinutes(1 + random.nextInt(5)).toMillis();
+                        sendToBoth(RoutedRequest.newBuilder(randomRequest(random, accounts, models, at,
+                                "s" + seed + "-late" + sequence++)).setAccountId(first.getAccountId()).build());
+                        late++;
+                    }
+                }
             }
         }
         // Sentinel: the quiet partition's clock follows the wall clock and closes every month.

@@ -25,6 +25,7 @@ public final class BillingOracle implements OracleOutputs.Sink {
 
     private final Duration dedupWindow;
     private final Duration grace;
+    private final Duration supplementalWindow;
     private final OracleCatalog catalog = new OracleCatalog();
     private final OraclePlans plans = new OraclePlans();
     private final Map<String, Instant> acceptedIds = new HashMap<>();
@@ -42,12 +43,23 @@ public final class BillingOracle implements OracleOutputs.Sink {
      * @param grace       rule 10's grace period (default 24 h)
      */
     public BillingOracle(Instant wallClock, Duration dedupWindow, Duration grace) {
+        this(wallClock, dedupWindow, grace, Duration.ofHours(1));
+    }
+
+    /**
+     * @param wallClock          the pipeline's wall clock at start (rule 4's "future" is judged against it)
+     * @param dedupWindow        rule 3's window (default 35 days)
+     * @param grace              rule 10's grace period (default 24 h)
+     * @param supplementalWindow rule 11's window in which late requests gather into one set (default 1 h)
+     */
+    public BillingOracle(Instant wallClock, Duration dedupWindow, Duration grace, Duration supplementalWindow) {
         this.wallClock = wallClock;
         this.dedupWindow = dedupWindow;
         this.grace = grace;
+        this.supplementalWindow = supplementalWindow;
     }
 
-    /** With the default window (35 days) and grace (24 h). */
+    /** With the default windows (35 days, 1 h) and grace (24 h). */
     public static BillingOracle withDefaults(Instant wallClock) {
         return new BillingOracle(wallClock, Duration.ofDays(35), Duration.ofHours(24));
     }
@@ -104,8 +116,9 @@ public final class BillingOracle implements OracleOutputs.Sink {
             billingClock = request.completedAt();
         }
         acceptedIds.put(idKey(request), billingClock);
-        monthOf(priced, request).add(priced, request.completedAt(), plans, this);
+        monthOf(priced, request).add(priced, request.completedAt(), billingClock, plans, this);
         closeReached();
+        supplementsDue(false);
         return record(outcome);
     }
 
@@ -119,6 +132,7 @@ public final class BillingOracle implements OracleOutputs.Sink {
             billingClock = now;
         }
         closeReached();
+        supplementsDue(true);
     }
 
     private String validate(OracleInputs.Request request) {
@@ -179,7 +193,8 @@ public final class BillingOracle implements OracleOutputs.Sink {
     private OracleMonth monthOf(OracleOutputs.Priced priced, OracleInputs.Request request) {
         return months.computeIfAbsent(priced.account() + "/" + priced.month(), key -> {
             ZoneId zone = plans.zoneAt(request.account(), request.completedAt());
-            return new OracleMonth(priced.account(), priced.month(), zone, YearMonth.parse(priced.month()), grace);
+            return new OracleMonth(priced.account(), priced.month(), zone, YearMonth.parse(priced.month()), grace,
+                    dedupWindow, supplementalWindow);
         });
     }
 
@@ -187,6 +202,18 @@ public final class BillingOracle implements OracleOutputs.Sink {
         for (OracleMonth month : months.values()) {
             if (!month.closed() && !billingClock.isBefore(month.closeAt)) {
                 month.close(plans, this);
+            }
+        }
+    }
+
+    /**
+     * Rule 11: each pending supplemental set whose window the billing clock has reached (or that falls due before
+     * its month is purged) is emitted; when the partition goes quiet, every pending set is.
+     */
+    private void supplementsDue(boolean quiet) {
+        for (OracleMonth month : months.values()) {
+            if (month.pendingSince() != null && (quiet || !billingClock.isBefore(month.pendingDue()))) {
+                month.emitPending(this);
             }
         }
     }

@@ -2,6 +2,7 @@ package com.fluxrouter.billing.oracle;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
@@ -49,14 +50,38 @@ final class OracleMonth {
     private BigDecimal lastOverage = ZERO;
     private boolean closed;
     private int nextSet;
+    /** Rule 11: what the sets so far invoiced, per lane and in rule 7's figures. */
+    private final Map<String, Usage> invoiced = new LinkedHashMap<>();
+    private Settlement invoicedSettlement;
+    /** Billing clock at the first late request not yet in a set; null when none is pending. */
+    private Instant pendingSince;
+    private final Duration supplementalWindow;
+    /** Rule 11: a pending set falls due just before the month's state is purged (its end plus the dedup window). */
+    private final Instant lastDue;
 
-    OracleMonth(String account, String label, ZoneId zone, YearMonth month, java.time.Duration grace) {
+    OracleMonth(String account, String label, ZoneId zone, YearMonth month, Duration grace,
+                Duration dedupWindow, Duration supplementalWindow) {
         this.account = account;
         this.label = label;
         this.zone = zone;
         this.month = month;
-        this.closeAt = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant().plus(grace);
+        Instant end = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+        this.closeAt = end.plus(grace);
+        Instant purgeAt = closeAt.isAfter(end.plus(dedupWindow)) ? closeAt : end.plus(dedupWindow);
+        this.lastDue = purgeAt.minusMillis(1);
+        this.supplementalWindow = supplementalWindow;
         OracleCatalog.LANES.forEach(lane -> lanes.put(lane, Usage.NONE));
+    }
+
+    /** The billing clock at the first late request of the pending set; null when none is pending. */
+    Instant pendingSince() {
+        return pendingSince;
+    }
+
+    /** When the pending set falls due on the billing clock: its window after the first, or just before the purge. */
+    Instant pendingDue() {
+        Instant window = pendingSince.plus(supplementalWindow);
+        return window.isBefore(lastDue) ? window : lastDue;
     }
 
     boolean closed() {
@@ -68,18 +93,18 @@ final class OracleMonth {
     }
 
     /** Adds one priced request; terms are re-read while the month is open (rule 6), frozen once it closed. */
-    void add(OracleOutputs.Priced priced, Instant at, OraclePlans plans, OracleOutputs.Sink sink) {
+    void add(OracleOutputs.Priced priced, Instant at, Instant billingClock, OraclePlans plans,
+             OracleOutputs.Sink sink) {
         if (!closed) {
             terms = plans.termsOf(account, month, zone);
         }
-        Settlement before = Settlement.of(usage(), terms);
         lanes.computeIfPresent(priced.lane(),
                 (lane, u) -> u.plus(priced.inputTokens(), priced.outputTokens(), priced.costUsd()));
         Settlement after = Settlement.of(usage(), terms);
         emitOverage(after, at, sink);
         fireAlerts(after.usage(), at, priced.requestId(), sink);
-        if (closed) {
-            emitSupplemental(priced, before, after, sink);
+        if (closed && pendingSince == null) {
+            pendingSince = billingClock;
         }
     }
 
@@ -141,19 +166,38 @@ final class OracleMonth {
         adjustments(settlement.creditApplied(), settlement.overCeiling(), set, sink);
         sink.line(line("TOTAL", null, requests, input, output, settlement.overage(),
                 OracleOutputs.cents(settlement.overage()), set));
+        invoiced.putAll(lanes);
+        invoicedSettlement = settlement;
     }
 
-    /** Rule 11: one supplemental set per late request, each line the change in that line. */
-    private void emitSupplemental(OracleOutputs.Priced priced, Settlement before, Settlement after,
-                                  OracleOutputs.Sink sink) {
+    /**
+     * Rule 11: the pending set, each line the change since the previous set: USAGE for each lane that changed (lane
+     * order), INCLUDED_CREDIT and CEILING_ADJUSTMENT when they changed, and the TOTAL (exact, and rounded to cents).
+     */
+    void emitPending(OracleOutputs.Sink sink) {
+        Settlement after = Settlement.of(usage(), terms);
         int set = nextSet++;
-        sink.line(line("USAGE", priced.lane(), 1, priced.inputTokens(), priced.outputTokens(), priced.costUsd(),
-                null, set));
-        adjustments(after.creditApplied().subtract(before.creditApplied()),
-                after.overCeiling().subtract(before.overCeiling()), set, sink);
-        sink.line(line("TOTAL", null, 1, priced.inputTokens(), priced.outputTokens(),
-                after.overage().subtract(before.overage()),
-                OracleOutputs.cents(after.overage()).subtract(OracleOutputs.cents(before.overage())), set));
+        long requests = 0;
+        long input = 0;
+        long output = 0;
+        for (Map.Entry<String, Usage> lane : lanes.entrySet()) {
+            Usage now = lane.getValue();
+            Usage before = invoiced.get(lane.getKey());
+            if (now.requests() != before.requests()) {
+                requests += now.requests() - before.requests();
+                input += now.input() - before.input();
+                output += now.output() - before.output();
+                sink.line(line("USAGE", lane.getKey(), now.requests() - before.requests(), now.input() - before.input(),
+                        now.output() - before.output(), now.amount().subtract(before.amount()), null, set));
+            }
+        }
+        adjustments(after.creditApplied().subtract(invoicedSettlement.creditApplied()),
+                after.overCeiling().subtract(invoicedSettlement.overCeiling()), set, sink);
+        sink.line(line("TOTAL", null, requests, input, output, after.overage().subtract(invoicedSettlement.overage()),
+                OracleOutputs.cents(after.overage()).subtract(OracleOutputs.cents(invoicedSettlement.overage())), set));
+        invoiced.putAll(lanes);
+        invoicedSettlement = after;
+        pendingSince = null;
     }
 
     private void adjustments(BigDecimal creditApplied, BigDecimal overCeiling, int set, OracleOutputs.Sink sink) {
