@@ -12,6 +12,7 @@ import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Subjects;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -40,7 +41,8 @@ public final class TopicSchemas {
             new Contract(Topics.OVERAGE, AccountMonthKey.class, OverageUpdate.class),
             new Contract(Topics.ALERTS, AccountMonthKey.class, SpendAlert.class),
             new Contract(Topics.INVOICE_LINES, AccountMonthKey.class, InvoiceLine.class),
-            new Contract(Topics.REJECTED, null, RejectedRecord.class));
+            new Contract(Topics.REJECTED, null, RejectedRecord.class),
+            new Contract(Topics.SPEND_STATUS, null, SpendStatus.class));
 
     private TopicSchemas() {
     }

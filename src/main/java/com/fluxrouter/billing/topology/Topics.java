@@ -13,6 +13,8 @@ public final class Topics {
     public static final String ALERTS = "flux.spend.alerts";
     public static final String INVOICE_LINES = "flux.invoice.lines";
     public static final String REJECTED = "flux.requests.rejected";
+    /** Compacted, keyed by account_id: each account's latest {@code SpendStatus}, what the fleet routes by (rule 12). */
+    public static final String SPEND_STATUS = "flux.accounts.spend-status";
 
     private static final String MODELS_VALID_SUFFIX = ".catalog.models.valid";
     private static final String RATES_VALID_SUFFIX = ".catalog.rates.valid";

@@ -84,7 +84,7 @@ class SchemaEvolutionTest {
     @Test
     void everySchemaHasItsReleasedVersionsKeptAsV1ToVnWithoutGaps() throws IOException {
         Map<String, Schema> current = current();
-        assertThat(current).hasSize(16);
+        assertThat(current).hasSize(17);
         for (String name : current.keySet()) {
             Path folder = HISTORY.resolve(name);
             assertThat(folder).as("kept versions of %s", name).isDirectory();
