@@ -24,6 +24,21 @@ public record Origin(String topic, int partition, long offset) {
     }
 
     /**
+     * The origin of a record read from an internal detour topic (a Kafka Streams repartition topic, whose records only
+     * the pipeline writes); empty for a record read from any other topic, whose {@value #HEADER} header a producer
+     * could have set to make its rejection name another record.
+     *
+     * @param topic   the topic the record was read from
+     * @param headers the record's headers, possibly null
+     */
+    public static Optional<Origin> ofDetour(String topic, Headers headers) {
+        return topic != null && topic.endsWith(REPARTITION_SUFFIX) ? of(headers) : Optional.empty();
+    }
+
+    /** Kafka Streams names every repartition topic {@code <application.id>-<name>-repartition}. */
+    private static final String REPARTITION_SUFFIX = "-repartition";
+
+    /**
      * @param headers a record's headers, possibly null
      * @return the origin the last {@value #HEADER} header names, or empty if there is none or it is not one of ours
      */

@@ -100,8 +100,9 @@ public final class RejectionHandler implements DeserializationExceptionHandler, 
             LOG.error("Unexpected failure in {} at {}-{}@{}; record rejected", context.processorNodeId(),
                     context.topic(), context.partition(), context.offset(), exception);
         }
-        // A misrouted request rejected after its trip through the repartition topic names where it was produced.
-        Origin origin = Origin.of(record.headers())
+        // A misrouted request rejected after its trip through the repartition topic names where it was produced; the
+        // header is trusted only there, since a producer can set any header on the input.
+        Origin origin = Origin.ofDetour(context.topic(), record.headers())
                 .orElseGet(() -> new Origin(context.topic(), context.partition(), context.offset()));
         RejectedRecord rejected = Rejections.record(Rejections.reasonOf(exception), Rejections.detailOf(exception),
                 origin.topic(), origin.partition(), origin.offset(), context.timestamp(), context.sourceRawKey(),
