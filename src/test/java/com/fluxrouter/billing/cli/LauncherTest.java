@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code bin/flux-billing} rebuilds the jar when it is missing or older than a source, a schema or the pom. Run on a
+ * {@code bin/flux-billing} rebuilds the jar when it is missing, when its last build did not finish, or when it is older
+ * than a source, a schema or the pom. Run on a
  * copy of the project's layout with stand-ins for {@code mvn} (records the build, writes the jar) and {@code java}
  * (records its arguments), so no real build happens.
  */
@@ -44,6 +45,7 @@ class LauncherTest {
         write(project.resolve("src/main/resources/log4j2.xml"), BUILT.minusSeconds(60));
         write(project.resolve("schemas/RoutedRequest.avsc"), BUILT.minusSeconds(60));
         write(jar, BUILT);
+        write(project.resolve("target/.flux-billing.jar.built"), BUILT);
         // Directories too: a file added, removed or renamed changes its directory's time, which also rebuilds.
         try (var paths = Files.walk(project)) {
             for (Path directory : paths.filter(Files::isDirectory).toList()) {
@@ -135,5 +137,31 @@ class LauncherTest {
         write(project.resolve("docs/notes.md"), BUILT.plusSeconds(1));
         launch();
         assertThat(calls()).containsExactly(RUN + jar + " topology");
+    }
+
+    @Test
+    void aJarLeftByABuildThatDidNotFinishIsRebuilt() throws Exception {
+        // An interrupted package leaves Maven's plain jar, newer than every source, without the finished-build mark.
+        Files.delete(project.resolve("target/.flux-billing.jar.built"));
+        assertThat(launch()).contains("the last build did not finish");
+        assertThat(calls()).containsExactly(BUILD, RUN + jar + " topology");
+        Files.delete(log);
+        assertThat(launch()).isEmpty();
+        assertThat(calls()).containsExactly(RUN + jar + " topology");
+    }
+
+    @Test
+    void aFailedBuildIsTriedAgainAtTheNextLaunch() throws Exception {
+        write(project.resolve("pom.xml"), BUILT.plusSeconds(1));
+        script(tools.resolve("mvn"), "echo mvn \"$@\" >> " + log + "; echo half > target/flux-billing.jar; exit 1");
+        ProcessBuilder builder = new ProcessBuilder(project.resolve("bin/flux-billing").toString(), "topology");
+        builder.environment().put("PATH", tools + ":" + System.getenv("PATH"));
+        Process failed = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(failed.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(failed.exitValue()).isNotZero();
+        script(tools.resolve("mvn"), "echo mvn \"$@\" >> " + log + "; echo new > target/flux-billing.jar");
+        assertThat(launch()).contains("the last build did not finish");
+        assertThat(calls()).containsExactly(BUILD, BUILD, RUN + jar + " topology");
     }
 }
