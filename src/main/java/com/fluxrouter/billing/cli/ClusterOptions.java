@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.cli;
 
 import com.fluxrouter.billing.config.Settings;
+import com.fluxrouter.billing.topology.StreamsSettings;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
@@ -25,7 +26,12 @@ final class ClusterOptions {
         return settings;
     }
 
-    /** Only the Kafka client settings (no flux.*). */
+    /**
+     * Only the Kafka client settings (no flux.*).
+     *
+     * @throws org.apache.kafka.common.config.ConfigException when no cluster is given, which the launcher reports as
+     *                                                        one line (exit 2) rather than the admin client's trace
+     */
     Map<String, String> clientSettings() throws IOException {
         Map<String, String> clients = new HashMap<>();
         settings().forEach((key, value) -> {
@@ -33,6 +39,7 @@ final class ClusterOptions {
                 clients.put(key, value);
             }
         });
+        StreamsSettings.requireBootstrap(new HashMap<>(clients));
         return clients;
     }
 }

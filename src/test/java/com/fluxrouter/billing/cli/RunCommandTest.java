@@ -3,6 +3,8 @@ package com.fluxrouter.billing.cli;
 import com.fluxrouter.billing.config.BillingConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -52,6 +54,18 @@ class RunCommandTest {
         Outcome outcome = run("run", "--config", config("").toString());
         assertThat(outcome.status()).isEqualTo(FluxBilling.BAD_SETTINGS);
         assertThat(outcome.err()).contains("bootstrap.servers").contains("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"topics", "reset", "export"})
+    void everyCommandThatNeedsTheClusterRefusesToStartWithoutOneInOneLine(String command) throws IOException {
+        Path out = dir.resolve("export");
+        Outcome outcome = command.equals("export")
+                ? run(command, "--config", config("").toString(), "--out", out.toString())
+                : run(command, "--config", config("").toString());
+        assertThat(outcome.status()).isEqualTo(FluxBilling.BAD_SETTINGS);
+        assertThat(outcome.err()).startsWith("flux-billing " + command + ": no Kafka cluster given")
+                .contains("KAFKA_BOOTSTRAP_SERVERS").doesNotContain("\tat ").hasLineCount(1);
     }
 
     @Test
