@@ -16,16 +16,12 @@ import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,10 +42,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what the same topology produces on TopologyTestDriver, including the rejected records of the
  * deserialization handler, read back with read_committed.
  */
+@WithBroker(partitions = 1)
 class BrokerPipelineIT {
     private static final Path EXAMPLES = Path.of("examples");
     private static final Instant NOW = Instant.parse("2026-11-27T00:00:00Z");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** One partition per topic: replay runs as one partition, so both see one billing clock. */
     private static EmbeddedKafka kafka;
     private static final List<Instant> requestsAppendedAt = new ArrayList<>();
     private static final String SENTINEL_ACCOUNT = "zz-sentinel";
@@ -57,20 +55,6 @@ class BrokerPipelineIT {
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-        // One partition per topic: replay runs as one partition, so both see one billing clock.
-        kafka.createPipelineTopics(1);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void brokerRunWithExactlyOnceMatchesReplayOfTheSameInput() throws Exception {
@@ -107,6 +91,11 @@ class BrokerPipelineIT {
             producer.send(new ProducerRecord<>(Topics.ROUTED, null, NOW.toEpochMilli(),
                     serdes.string().serializer().serialize(Topics.ROUTED, SENTINEL_ACCOUNT), SENTINEL_MALFORMED));
             producer.flush();
+            // The malformed sentinel is the last input: once its rejection is committed, so is every output of the
+            // records before it (outputs commit with their inputs, in input order on one partition).
+            kafka.awaitCommitted(Topics.REJECTED, records -> records.stream().anyMatch(record ->
+                    isSentinel(serdes.avro(RejectedRecord.class).deserializer().deserialize(Topics.REJECTED,
+                            record.value()))), TIMEOUT);
 
             assertSameRecords(expected, "priced.jsonl", Topics.PRICED, PricedRequest.class, serdes);
             assertSameRecords(expected, "overage.jsonl", Topics.OVERAGE, OverageUpdate.class, serdes);
@@ -121,11 +110,9 @@ class BrokerPipelineIT {
 
     @Test
     void requestsTopicStampsLogAppendTime() throws Exception {
-        try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-            ConfigResource routed = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ROUTED);
-            Config config = admin.describeConfigs(List.of(routed)).all().get().get(routed);
-            assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
-        }
+        ConfigResource routed = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ROUTED);
+        Config config = kafka.admin().describeConfigs(List.of(routed)).all().get().get(routed);
+        assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
     }
 
     private static RoutedRequest sentinelRequest(Instant completedAt) {
@@ -168,27 +155,24 @@ class BrokerPipelineIT {
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
     }
 
-    /** Compares the topic's committed records, as JSON, with replay's file, as multisets; returns the records. */
+    /**
+     * Compares the topic's committed records, as JSON, with replay's file, as multisets; returns the records. Where
+     * a sentinel has output on the topic, it is there once and last, and nothing else follows it.
+     */
     private static <T extends SpecificRecord> List<String> assertSameRecords(Path replayDir, String file, String topic,
                                                                           Class<T> type, Serdes serdes) throws Exception {
         List<String> expected = Files.readAllLines(replayDir.resolve(file));
         AvroJson json = new AvroJson();
         List<String> actual = new ArrayList<>();
-        boolean hasSentinel = !topic.equals(Topics.ALERTS) && !topic.equals(Topics.INVOICE_LINES);
-        List<ConsumerRecord<byte[], byte[]>> records = hasSentinel
-                ? kafka.readCommittedThrough(topic,
-                        r -> isSentinel(serdes.avro(type).deserializer().deserialize(topic, r.value())), TIMEOUT)
-                // no sentinel can reach these without closing a month or firing an alert the replay lacks
-                : kafka.readCommitted(topic, expected.size(), TIMEOUT);
-        if (hasSentinel) {
-            T last = serdes.avro(type).deserializer().deserialize(topic, records.get(records.size() - 1).value());
-            assertThat(isSentinel(last)).as("%s: nothing follows the sentinel", topic).isTrue();
-            assertThat(records.stream().filter(r -> isSentinel(serdes.avro(type).deserializer().deserialize(topic,
-                    r.value())))).as("%s: one sentinel output", topic).hasSize(1);
-            records = records.subList(0, records.size() - 1);
+        List<T> values = kafka.committed(topic).stream()
+                .map(record -> serdes.avro(type).deserializer().deserialize(topic, record.value())).toList();
+        // No sentinel can reach alerts or invoice lines without closing a month or firing an alert the replay lacks.
+        if (!topic.equals(Topics.ALERTS) && !topic.equals(Topics.INVOICE_LINES)) {
+            assertThat(values).as("%s: the sentinel's output, once and last", topic).isNotEmpty()
+                    .filteredOn(BrokerPipelineIT::isSentinel).containsExactly(values.get(values.size() - 1));
+            values = values.subList(0, values.size() - 1);
         }
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            T value = serdes.avro(type).deserializer().deserialize(topic, record.value());
+        for (T value : values) {
             if (value instanceof RejectedRecord rejected) {
                 // flux.requests.routed stamps records with the broker's append time; replay produced them at NOW.
                 requestsAppendedAt.add(rejected.getSourceTimestamp());

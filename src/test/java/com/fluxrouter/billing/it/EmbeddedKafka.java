@@ -3,15 +3,13 @@ package com.fluxrouter.billing.it;
 import com.fluxrouter.billing.local.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -21,12 +19,19 @@ import org.apache.kafka.server.common.MetadataVersion;
 import org.awaitility.Awaitility;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A real single-node KRaft broker (combined broker and controller) in this JVM, for the *IT tests. */
+/**
+ * A real single-node KRaft broker (combined broker and controller) in this JVM, for the *IT tests: started and
+ * closed by {@link BrokerExtension} (tests declare {@link WithBroker}), with what tests need of it: client settings,
+ * an admin, a topic factory, producers and the committed-records reader.
+ */
 final class EmbeddedKafka implements AutoCloseable {
     /** The test kit's super user on a SASL listener (PLAIN), for the test's own clients. */
     static final Map<String, Object> SASL_ADMIN = Map.of(
@@ -35,15 +40,22 @@ final class EmbeddedKafka implements AutoCloseable {
             "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
                     + JaasUtils.KAFKA_PLAIN_ADMIN + "\" password=\"" + JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD + "\";");
 
+    private static final String JAAS_PROPERTY = "java.security.auth.login.config";
+
     private final KafkaClusterTestKit cluster;
     /** Security settings of the test's own clients: none on PLAINTEXT. */
     private final Map<String, Object> clientSecurity;
+    /** Puts back the JVM-wide JAAS configuration, which the test kit points at its file for SASL; null if unchanged. */
+    private final Runnable restoreJaas;
+    private Admin admin;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, Object> clientSecurity) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, Object> clientSecurity, Runnable restoreJaas) {
         this.cluster = cluster;
         this.clientSecurity = clientSecurity;
+        this.restoreJaas = restoreJaas;
     }
 
+    /** A PLAINTEXT broker; for {@link BrokerExtension} only, which closes it. */
     static EmbeddedKafka start() throws Exception {
         return start(new TestKitNodes.Builder(), Map.of(), Map.of());
     }
@@ -79,6 +91,14 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static EmbeddedKafka start(KafkaClusterTestKit.Builder builder, Map<String, Object> clientSecurity) throws Exception {
+        String jaas = System.getProperty(JAAS_PROPERTY);
+        Runnable restoreJaas = () -> {
+            if (jaas == null) {
+                System.clearProperty(JAAS_PROPERTY);
+            } else {
+                System.setProperty(JAAS_PROPERTY, jaas);
+            }
+        };
         KafkaClusterTestKit cluster = builder
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -87,15 +107,26 @@ final class EmbeddedKafka implements AutoCloseable {
                 .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        return new EmbeddedKafka(cluster, clientSecurity);
+        try {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } catch (Exception | Error e) {
+            restoreJaas.run();
+            try {
+                cluster.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return new EmbeddedKafka(cluster, clientSecurity,
+                Objects.equals(jaas, System.getProperty(JAAS_PROPERTY)) ? null : restoreJaas);
     }
 
     /** Settings of a client of this broker: bootstrap servers and the test's own credentials. */
     Map<String, Object> clientSettings(Map<String, Object> settings) {
-        Map<String, Object> all = new java.util.HashMap<>(settings);
+        Map<String, Object> all = new HashMap<>(settings);
         all.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         all.putAll(clientSecurity);
         return all;
@@ -105,20 +136,35 @@ final class EmbeddedKafka implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
-    /**
-     * Creates the pipeline's topics (TopicSetup, as {@code topics} and {@code demo} do), which waits until every
-     * partition has a leader: producing earlier can make the idempotent producer drop records (KAFKA-15591).
-     */
-    void createPipelineTopics(int partitions) throws Exception {
-        try (Admin admin = Admin.create(clientSettings(Map.of()))) {
-            TopicSetup.ensure(admin, partitions, (short) 1);
+    /** An admin client of this broker, shared by the test class and closed with the broker. */
+    synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(clientSettings(Map.of()));
         }
+        return admin;
     }
 
-    /** The same, with the own catalog topics of that application id ({@code topics} with its application.id). */
+    /**
+     * Creates the topics and waits until every partition has a leader: producing earlier can make the idempotent
+     * producer drop records (KAFKA-15591).
+     */
+    void createTopics(NewTopic... topics) throws Exception {
+        admin().createTopics(List.of(topics)).all().get(60, TimeUnit.SECONDS);
+        List<String> names = Arrays.stream(topics).map(NewTopic::name).toList();
+        Awaitility.await("leaders of " + names).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> admin().describeTopics(names).allTopicNames().get().values().stream()
+                        .flatMap(topic -> topic.partitions().stream()).allMatch(partition -> partition.leader() != null));
+    }
+
+    /**
+     * Creates the pipeline's topics (TopicSetup, as {@code topics} and {@code demo} do, which waits for leaders too),
+     * with the own catalog topics of {@code applicationId} (empty: the default application id).
+     */
     void createPipelineTopics(int partitions, String applicationId) throws Exception {
-        try (Admin admin = Admin.create(clientSettings(Map.of()))) {
-            TopicSetup.ensure(admin, applicationId, partitions, (short) 1);
+        if (applicationId.isEmpty()) {
+            TopicSetup.ensure(admin(), partitions, (short) 1);
+        } else {
+            TopicSetup.ensure(admin(), applicationId, partitions, (short) 1);
         }
     }
 
@@ -129,61 +175,62 @@ final class EmbeddedKafka implements AutoCloseable {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /**
-     * Reads committed records of a topic from the start until {@code expected} have arrived or the time is up;
-     * returns what it read either way, so the caller's assertion says what is missing.
-     */
-    List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected, Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clientSettings(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            // A little longer, to see records beyond the expected count that should not be there.
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        }
-        return records;
+    /** The topic's committed records now ({@link CommittedRecords#snapshot}). */
+    List<ConsumerRecord<byte[], byte[]>> committed(String topic) {
+        return CommittedRecords.snapshot(clientSettings(Map.of()), topic);
+    }
+
+    /** The topic's committed records now, after the offsets {@code from}. */
+    List<ConsumerRecord<byte[], byte[]>> committed(String topic, Map<TopicPartition, Long> from) {
+        return CommittedRecords.snapshot(clientSettings(Map.of()), topic, from);
+    }
+
+    /** Snapshots of the topic until one satisfies {@code until} ({@link CommittedRecords#await}); returns it. */
+    List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic,
+                                                        Predicate<List<ConsumerRecord<byte[], byte[]>>> until,
+                                                        Duration timeout) {
+        return CommittedRecords.await(clientSettings(Map.of()), topic, until, timeout);
     }
 
     /**
-     * Reads committed records of a topic from the start, through Awaitility, until one matches {@code sentinel}
-     * (a record the test sent after the records under test, whose output therefore comes after theirs on a
-     * one-partition topic); returns every record read, the sentinel's included. The caller then asserts the
-     * sentinel is the last one: anything the records under test caused is before it, so nothing else may follow.
-     *
-     * @throws org.awaitility.core.ConditionTimeoutException when the sentinel does not arrive within {@code timeout}
+     * Snapshots of the topic until one holds at least {@code count} records; returns it. At least: it proves
+     * presence, never absence (for that, a sentinel).
      */
+    List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic, int count, Duration timeout) {
+        return awaitCommitted(topic, records -> records.size() >= count, timeout);
+    }
+
+    // ---- until every IT is on @WithBroker (removed once the rest are converted)
+
+    @Deprecated(forRemoval = true)
+    void createPipelineTopics(int partitions) throws Exception {
+        createPipelineTopics(partitions, "");
+    }
+
+    @Deprecated(forRemoval = true)
+    List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected, Duration timeout) {
+        try {
+            return awaitCommitted(topic, expected, timeout);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return committed(topic);
+        }
+    }
+
+    @Deprecated(forRemoval = true)
     List<ConsumerRecord<byte[], byte[]>> readCommittedThrough(String topic,
                                                               Predicate<ConsumerRecord<byte[], byte[]>> sentinel,
                                                               Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clientSettings(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Awaitility.await("sentinel on " + topic).atMost(timeout).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(10)).until(() -> {
-                        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                        return records.stream().anyMatch(sentinel);
-                    });
-        }
-        return records;
+        return awaitCommitted(topic, records -> records.stream().anyMatch(sentinel), timeout);
     }
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        try (AutoCloseable broker = cluster; AutoCloseable client = admin) {
+            // the admin first, then the broker
+        } finally {
+            if (restoreJaas != null) {
+                restoreJaas.run();
+            }
+        }
     }
 }

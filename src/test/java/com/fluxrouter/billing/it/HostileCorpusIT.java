@@ -9,23 +9,18 @@ import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
+import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,10 +28,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,26 +44,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pipeline still RUNNING on its first stream thread (a failed thread would have been replaced). A record above the
  * producer's max.request.size never leaves the producer.
  */
+@WithBroker(partitions = 1)
 class HostileCorpusIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * Sent after the corpus, a valid request of an account of its own, completed inside the corpus's October
+     * traffic (before its billing clock, so it moves no clock and closes nothing): priced, and its overage updated.
+     */
+    private static final RoutedRequest SENTINEL = RoutedRequest.newBuilder().setRequestId("sentinel")
+            .setAccountId("zz-sentinel").setRequestedModel("flux-auto").setServedModel("flux-express-small")
+            .setLane(null).setInputTokens(1_000).setOutputTokens(0)
+            .setCompletedAt(Instant.parse("2026-10-01T12:00:00Z")).setQuotedCostUsd(null).build();
+    /** One partition per topic: one billing clock, and offsets in the order of the sends. */
     private static EmbeddedKafka kafka;
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-        // One partition per topic: one billing clock, and offsets in the order of the sends.
-        kafka.createPipelineTopics(1);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void livePipelineRejectsEveryHostileRecordWithItsReasonAndKeepsBillingTheValidOnes() throws Exception {
@@ -86,19 +79,27 @@ class HostileCorpusIT {
             pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, corpus.accountsWithPlans(), TIMEOUT);
             send(producer, corpus.requests());
             assertProducerRefusesARecordOverItsLimit(producer);
+            producer.send(new ProducerRecord<>(Topics.ROUTED, SENTINEL.getAccountId().getBytes(StandardCharsets.UTF_8),
+                    serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, SENTINEL))).get();
 
-            // Outputs commit with their inputs: once every priced and rejected record is there, so is the rest.
-            assertThat(kafka.readCommitted(Topics.PRICED, expectedPriced, TIMEOUT)).hasSize(expectedPriced);
-            List<ConsumerRecord<byte[], byte[]>> rejectedRecords = readAll(Topics.REJECTED);
+            // Outputs commit with their inputs, in input order: once the sentinel is priced, every output of the
+            // corpus is committed, so what the topics hold now is all the corpus caused.
+            kafka.awaitCommitted(Topics.PRICED, records -> values(records, PricedRequest.class, serdes).stream()
+                    .anyMatch(priced -> priced.getRequestId().equals(SENTINEL.getRequestId())), TIMEOUT);
+            List<PricedRequest> priced = withoutSentinel(values(kafka.committed(Topics.PRICED), PricedRequest.class,
+                    serdes), PricedRequest::getAccountId);
+            List<OverageUpdate> overage = withoutSentinel(values(kafka.committed(Topics.OVERAGE), OverageUpdate.class,
+                    serdes), OverageUpdate::getAccountId);
+            assertThat(priced).hasSize(expectedPriced);
+            List<ConsumerRecord<byte[], byte[]>> rejectedRecords = kafka.committed(Topics.REJECTED);
             assertThat(rejectedRecords).hasSize((int) rejections);
             List<RejectedRecord> rejected = values(rejectedRecords, RejectedRecord.class, serdes);
             for (int i = 0; i < rejected.size(); i++) {
                 assertThat(rejectedRecords.get(i).key()).as("rejected record keyed by the original key")
                         .isEqualTo(HostileCorpus.bytes(rejected.get(i).getOriginalKey()));
             }
-            corpus.assertHandled(rejected, values(readAll(Topics.PRICED), PricedRequest.class, serdes),
-                    values(readAll(Topics.OVERAGE), OverageUpdate.class, serdes),
-                    values(readAll(Topics.INVOICE_LINES), InvoiceLine.class, serdes));
+            corpus.assertHandled(rejected, priced, overage,
+                    values(kafka.committed(Topics.INVOICE_LINES), InvoiceLine.class, serdes));
 
             KafkaStreams streams = pipeline.streams();
             assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
@@ -136,25 +137,12 @@ class HostileCorpusIT {
                 .as(String.valueOf(failure)).isTrue();
     }
 
-    /** Every committed record of a one-partition topic, up to its last stable offset now. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            assertThat(consumer.position(partition)).as(topic + " read to its end").isGreaterThanOrEqualTo(end);
-        }
-        return records;
+    /** The records before the sentinel's, which must be there once and last: nothing may follow it. */
+    private static <T> List<T> withoutSentinel(List<T> values, Function<T, String> account) {
+        assertThat(values).as("the sentinel's output, once and last").isNotEmpty()
+                .filteredOn(value -> account.apply(value).equals(SENTINEL.getAccountId()))
+                .containsExactly(values.get(values.size() - 1));
+        return values.subList(0, values.size() - 1);
     }
 
     private static <T extends SpecificRecord> List<T> values(List<ConsumerRecord<byte[], byte[]>> records, Class<T> type,

@@ -20,11 +20,10 @@ import com.fluxrouter.billing.traffic.TokenSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,29 +51,18 @@ import static org.awaitility.Awaitility.await;
  * Two instances of the service share the partitions; the usage endpoint of either answers for every account,
  * forwarding to the owner, with exactly the usage of the priced requests.
  */
+@WithBroker(partitions = 4)
 class TwoInstancesIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int ACCOUNTS = 20;
     private static final int REQUESTS = 400;
     /** Records that are not Avro: each is rejected MALFORMED by whichever instance owns its partition. */
     private static final int MALFORMED = 3;
+    private static final int PARTITIONS = 4;
     private static EmbeddedKafka kafka;
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createPipelineTopics(4);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void eitherInstanceAnswersForEveryAccount() throws Exception {
@@ -98,12 +87,23 @@ class TwoInstancesIT {
                     producer.send(new ProducerRecord<>(Topics.ROUTED, ("acct-" + i).getBytes(StandardCharsets.UTF_8),
                             "not avro".getBytes(StandardCharsets.UTF_8)));
                 }
+                // Last on every partition, a sentinel request: once all are priced, the outputs of everything sent
+                // before are committed (outputs commit with their inputs, in each partition's order).
+                for (int partition = 0; partition < PARTITIONS; partition++) {
+                    RoutedRequest sentinel = RoutedRequest.newBuilder(factory.next(completedAt))
+                            .setAccountId(sentinelAccount(partition)).setRequestId("sentinel-" + partition).build();
+                    producer.send(new ProducerRecord<>(Topics.ROUTED, serdes.string().serializer().serialize(Topics.ROUTED, sentinel.getAccountId()),
+                            serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, sentinel)));
+                }
                 producer.flush();
 
+                kafka.awaitCommitted(Topics.PRICED, records -> pricedIds(records, serdes).stream()
+                        .filter(id -> id.startsWith("sentinel-")).count() == PARTITIONS, TIMEOUT);
+                List<ConsumerRecord<byte[], byte[]>> priced = kafka.committed(Topics.PRICED);
+                assertThat(pricedIds(priced, serdes)).as("every request and sentinel priced, once")
+                        .doesNotHaveDuplicates().hasSize(REQUESTS + PARTITIONS);
                 Map<String, BigDecimal> usage = new HashMap<>();
                 String month = null;
-                List<ConsumerRecord<byte[], byte[]>> priced = kafka.readCommitted(Topics.PRICED, REQUESTS, TIMEOUT);
-                assertThat(priced).hasSize(REQUESTS);
                 for (ConsumerRecord<byte[], byte[]> record : priced) {
                     PricedRequest request = serdes.avro(PricedRequest.class).deserializer().deserialize(Topics.PRICED, record.value());
                     usage.merge(request.getAccountId(), request.getCostUsd(), BigDecimal::add);
@@ -124,7 +124,7 @@ class TwoInstancesIT {
                 }
                 assertThat(owners).as("both instances own accounts, so answers were forwarded").hasSize(2);
                 assertThat(get(first.apiAddress() + "/ready").statusCode()).isEqualTo(200);
-                assertThat(kafka.readCommitted(Topics.REJECTED, MALFORMED, TIMEOUT)).hasSize(MALFORMED);
+                assertThat(kafka.committed(Topics.REJECTED)).hasSize(MALFORMED);
                 // Micrometer binds metrics Kafka creates after the start (tasks' sensors, partitions' lag) at its next
                 // re-read of the client's metrics, every 60 s: until then the per-task series are not there yet.
                 await("every metric the dashboard queries, on both instances").atMost(Duration.ofMinutes(3))
@@ -146,7 +146,7 @@ class TwoInstancesIT {
                 // Counted by the instances that processed them, each instance its own: the sums are the traffic. (Both
                 // instances were RUNNING before the first record, so no transaction was retried and counted twice.)
                 assertThat(Exposition.sum(metricsA, "kafka_stream_flux_billing_priced_total")
-                        + Exposition.sum(metricsB, "kafka_stream_flux_billing_priced_total")).isEqualTo(REQUESTS);
+                        + Exposition.sum(metricsB, "kafka_stream_flux_billing_priced_total")).isEqualTo(REQUESTS + PARTITIONS);
                 assertThat(Exposition.sum(metricsA, "flux_billing_rejected_total", "reason=\"MALFORMED\"")
                         + Exposition.sum(metricsB, "flux_billing_rejected_total", "reason=\"MALFORMED\"")).isEqualTo(MALFORMED);
                 assertThat(Exposition.sum(metricsA, "flux_billing_rejected_total")
@@ -165,16 +165,31 @@ class TwoInstancesIT {
     }
 
     /** As a client should: 503 means the group is rebalancing, so ask again shortly. */
-    private static HttpResponse<String> get(String url) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            HttpResponse<String> response = HttpClient.newHttpClient()
-                    .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 503 || System.nanoTime() > deadline) {
-                return response;
+    private static HttpResponse<String> get(String url) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
+        AtomicReference<HttpResponse<String>> response = new AtomicReference<>();
+        await("not 503 from " + url).atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    response.set(http.send(request, HttpResponse.BodyHandlers.ofString()));
+                    return response.get().statusCode() != 503;
+                });
+        return response.get();
+    }
+
+    /** An account whose requests the Java producer puts on {@code partition}. */
+    private static String sentinelAccount(int partition) {
+        for (int n = 0; ; n++) {
+            String account = "sentinel-" + n;
+            if (BuiltInPartitioner.partitionForKey(account.getBytes(StandardCharsets.UTF_8), PARTITIONS) == partition) {
+                return account;
             }
-            Thread.sleep(200);
         }
+    }
+
+    private static List<String> pricedIds(List<ConsumerRecord<byte[], byte[]>> records, Serdes serdes) {
+        return records.stream().map(record -> serdes.avro(PricedRequest.class).deserializer()
+                .deserialize(Topics.PRICED, record.value()).getRequestId()).toList();
     }
 
     private static Map<String, String> settings(String instance) {
@@ -186,15 +201,10 @@ class TwoInstancesIT {
                 Service.HTTP_PORT, "0");
     }
 
-    private static void awaitRunning(Service... services) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    private static void awaitRunning(Service... services) {
         for (Service service : services) {
-            while (service.pipeline().streams().state() != KafkaStreams.State.RUNNING) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("not RUNNING: " + service.pipeline().streams().state());
-                }
-                Thread.sleep(100);
-            }
+            await("RUNNING").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> service.pipeline().streams().state() == KafkaStreams.State.RUNNING);
         }
     }
 }
