@@ -1,8 +1,6 @@
 package com.fluxrouter.billing.chaos;
 
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
-import com.fluxrouter.billing.metering.PlanTerms;
-import com.fluxrouter.billing.metering.Settlement;
 import com.fluxrouter.billing.oracle.OracleOutputs;
 import com.fluxrouter.billing.pricing.Lane;
 import com.fluxrouter.billing.pricing.Money;
@@ -18,7 +16,6 @@ import java.util.Locale;
  * and ceiling lines, and the TOTAL's requests, exact amount and amount due. Built either from the oracle's lines
  * ({@link #add(OracleOutputs.Line)}: the verdict's expected side, independent of the pipeline's billing classes) or
  * from the invoice lines read back ({@link #add(InvoiceLine)}), so the two can be compared field by field.
- * ({@link #add(Lane, long, long, long)} then {@link #settle} remains for unit tests of this class.)
  */
 final class MonthFigures {
     private final long[][] lanes = new long[Lane.values().length][4];
@@ -27,30 +24,6 @@ final class MonthFigures {
     private long totalRequests;
     private long totalNanos;
     private long dueNanos;
-
-    /** One priced request of the expected side. */
-    void add(Lane lane, long inputTokens, long outputTokens, long costNanos) {
-        long[] usage = lanes[lane.ordinal()];
-        usage[0]++;
-        usage[1] += inputTokens;
-        usage[2] += outputTokens;
-        usage[3] += costNanos;
-    }
-
-    /** Rule 7 and 10 on the expected side, once every request is in: the lines the month must add up to. */
-    void settle(PlanTerms terms) {
-        long usage = 0;
-        totalRequests = 0;
-        for (long[] lane : lanes) {
-            usage += lane[3];
-            totalRequests += lane[0];
-        }
-        Settlement settlement = new Settlement(usage, terms);
-        credit = -settlement.creditApplied();
-        ceilingAdjustment = -settlement.overCeiling();
-        totalNanos = settlement.overageDue();
-        dueNanos = Money.roundToCents(settlement.overageDue());
-    }
 
     /** One invoice line the oracle emitted (the expected side). */
     void add(OracleOutputs.Line line) {

@@ -3,6 +3,7 @@ package com.fluxrouter.billing.chaos;
 import com.fluxrouter.billing.errors.Reason;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
 import com.fluxrouter.billing.metering.PlanTerms;
+import com.fluxrouter.billing.oracle.OracleOutputs;
 import com.fluxrouter.billing.pricing.Lane;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.state.LaneUsage;
@@ -11,6 +12,8 @@ import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.traffic.TokenSource;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -78,16 +81,27 @@ class WorkloadTest {
                 .isEqualTo(requests + workload.copies + workload.invalid.size());
     }
 
+    /**
+     * The expected side is the oracle's lines for one Team month ($1 credit, $5 ceiling) of three requests costing
+     * $1.20 (Express), $2.40 and $4.00 (Deep Thought), written out here by rules 7 and 10 with BigDecimal: usage
+     * $7.60, credit applied $1, $2.60 over the ceiling, TOTAL min(7.60, 5) - 1 = $4, due $4.00.
+     */
     @Test
     void oracleFiguresEqualTheInvoiceSetsBuiltForTheSameMonth() {
-        PlanTerms team = new PlanTerms(1_000_000_000L, 5_000_000_000L);
+        BigDecimal usage = new BigDecimal("1.2").add(new BigDecimal("2.4")).add(new BigDecimal("4.0"));
+        BigDecimal credit = BigDecimal.ONE;
+        BigDecimal ceiling = new BigDecimal("5");
+        BigDecimal total = usage.min(ceiling).subtract(credit).max(BigDecimal.ZERO);
         MonthFigures expected = new MonthFigures();
-        expected.add(Lane.EXPRESS, 1_000, 200, 1_200_000_000L);
-        expected.add(Lane.DEEP_THOUGHT, 500, 100, 2_400_000_000L);
-        expected.add(Lane.DEEP_THOUGHT, 5_000, 1_000, 4_000_000_000L);
-        expected.settle(team);
+        List.of(oracleLine("USAGE", "EXPRESS", 1, 1_000, 200, new BigDecimal("1.2"), null),
+                oracleLine("USAGE", "DEEP_THOUGHT", 2, 5_500, 1_100, new BigDecimal("6.4"), null),
+                oracleLine("INCLUDED_CREDIT", null, 0, 0, 0, usage.min(credit).negate(), null),
+                oracleLine("CEILING_ADJUSTMENT", null, 0, 0, 0, usage.subtract(ceiling).max(BigDecimal.ZERO).negate(), null),
+                oracleLine("TOTAL", null, 3, 0, 0, total, total.setScale(2, RoundingMode.HALF_UP)))
+                .forEach(expected::add);
 
         // The original set had the first two requests; a late request made a supplemental set.
+        PlanTerms team = new PlanTerms(1_000_000_000L, 5_000_000_000L);
         List<LaneUsage> before = List.of(new LaneUsage(Lane.EXPRESS.name(), 1L, 1_000L, 200L, 1_200_000_000L),
                 new LaneUsage(Lane.DEEP_THOUGHT.name(), 1L, 500L, 100L, 2_400_000_000L));
         List<LaneUsage> after = List.of(new LaneUsage(Lane.EXPRESS.name(), 1L, 1_000L, 200L, 1_200_000_000L),
@@ -101,5 +115,10 @@ class WorkloadTest {
         MonthFigures originalOnly = new MonthFigures();
         lines.stream().filter(line -> line.getInvoiceSet() == 0).forEach(originalOnly::add);
         assertThat(originalOnly).isNotEqualTo(expected);
+    }
+
+    private static OracleOutputs.Line oracleLine(String type, String lane, long requests, long input, long output,
+                                                 BigDecimal amount, BigDecimal due) {
+        return new OracleOutputs.Line("acct-000", "2026-10", type, lane, requests, input, output, amount, due, false, 0);
     }
 }

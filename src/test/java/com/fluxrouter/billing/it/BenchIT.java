@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.it;
 
 import com.fluxrouter.billing.bench.Bench;
+import com.fluxrouter.billing.bench.Report;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,53 +11,196 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
- * {@code bench} end to end at tiny sizes, on its own local broker: every measurement runs, the table holds each
- * row and target, and the run is appended to the document. Nothing is asserted about speed.
+ * {@code bench} end to end at tiny sizes, on its own local broker: every measurement runs, the table is appended to
+ * the document, and its figures are the ones measured: each row's median is the figure its run printed, each count
+ * is the number of records or accounts the options asked for, each ratio is the quotient of its two figures and each
+ * target's verdict follows from its figure. Figures are printed rounded, so a quotient is checked to within what the
+ * rounding of its operands allows. Nothing is asserted about speed.
  */
 class BenchIT {
+    private static final int STREAMS_RECORDS = 3_000;
+    private static final int REPLAY_REQUESTS = 2_000;
+    private static final int SCALE_REQUESTS = 2_000;
+    /** Accounts with plans in every bench workload: their plan lines are part of replay's input. */
+    private static final int PLANNED_ACCOUNTS = 1_000;
+    /** Records of the published catalog (6 models, 3 rates), which replay may count among its inputs. */
+    private static final int CATALOG = 9;
+    private static final String NUMBER = "([\\d,]+(?:\\.\\d+)?)";
+    private static final Pattern ROW = Pattern.compile("^\\| \\d \\| (.+?) \\| (.+?) \\| .*\\|$", Pattern.MULTILINE);
+    private static final Pattern TARGET = Pattern.compile("^\\| (.+?) \\| (.+?) \\| (yes|\\*\\*no\\*\\*|not established) \\|$",
+            Pattern.MULTILINE);
+
     @TempDir
     Path dir;
 
     @Test
-    void measuresEveryFigureAndAppendsTheTableToTheDocument() throws Exception {
+    void tableFiguresAreTheMeasuredOnesAndItsRatiosAndTargetsFollowFromThem() throws Exception {
         Path doc = dir.resolve("performance.md");
         Files.writeString(doc, "# Performance\n");
-        Bench.Options options = new Bench.Options(1, 5_000, 3_000, Duration.ofSeconds(4), Duration.ofSeconds(1), 2_000,
-                2_000, List.of(100, 1_000), 2, 7, null, doc, dir.resolve("work"), "bench (BenchIT)", Map.of());
+        Bench.Options options = new Bench.Options(1, 5_000, STREAMS_RECORDS, Duration.ofSeconds(4), Duration.ofSeconds(1),
+                REPLAY_REQUESTS, SCALE_REQUESTS, List.of(100, 1_000), 2, 7, null, doc, dir.resolve("work"),
+                "bench (BenchIT)", Map.of());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        Report report = new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
-        String document = Files.readString(doc);
-        assertThat(document).startsWith("# Performance\n").contains("### Run of ", "`bench (BenchIT)`");
-        assertThat(document).contains(
-                "broker: plain producer, acks=all",
-                "broker: consume-and-produce copy loop, acks=all",
-                "Streams pass-through, exactly_once_v2",
-                "pipeline sustained, exactly_once_v2",
-                "**pipeline / pass-through**",
-                "**pipeline / copy loop**",
-                "records written per request: flux.requests.priced",
-                "produce -> OverageUpdate p99",
-                "produce -> SpendAlert p99",
-                "RocksDB account-months per 1,000 account-months",
-                "RocksDB request ids per 1M ids",
-                "replay of 2,000 requests from files",
-                "pass-through processor on the same driver",
-                "pipeline at 100 accounts",
-                "pipeline at 1,000 accounts",
-                "| pipeline >= 60 % of pass-through |",
-                "| p99 produce-to-alert <= 500 ms at half the sustained rate |",
-                "| replay: 1,000,000 requests in <= 30 s |",
-                "| throughput at 1,000 accounts >= 80 % of that at 100 |");
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| # | measurement | median |",
-                "warm-up (discarded)", "replay run 1 (replay first)");
+        String progress = printed.toString(StandardCharsets.UTF_8);
+        String table = report.table();
+        assertThat(Files.readString(doc)).isEqualTo("# Performance\n\n" + table);
+        assertThat(table).contains("`bench (BenchIT)`", "1 run(s) of each", "2 partitions");
         assertThat(dir.resolve("work")).doesNotExist();
+        Map<String, String> rows = rows(table);
+        Map<String, String[]> targets = targets(table);
+        assertThat(rows).containsKeys("broker: plain producer, acks=all",
+                "broker: consume-and-produce copy loop, acks=all",
+                "Streams pass-through, exactly_once_v2 (3,000 records)",
+                "pipeline sustained, exactly_once_v2 (3,000 requests, 1,000 accounts)",
+                "**pipeline / pass-through**", "**pipeline / copy loop**",
+                "records written per request: flux.requests.priced",
+                "replay of 2,000 requests from files", "replay of 2,000 requests, wall time",
+                "pass-through processor on the same driver", "**replay / pass-through driver**",
+                "pipeline at 100 accounts (2,000 requests, evenly spread)",
+                "pipeline at 1,000 accounts (2,000 requests, evenly spread)", "**at 1,000 / at 100 accounts**",
+                "RocksDB account-months per 1,000 account-months (1,000 held)",
+                "RocksDB request ids per 1M ids (accepted-request-ids + billing-deadlines, 2,000 held)");
+        assertThat(targets).containsKeys("pipeline >= 60 % of pass-through",
+                "p99 produce-to-alert <= 500 ms at half the sustained rate", "replay: 1,000,000 requests in <= 30 s",
+                "throughput at 1,000 accounts >= 80 % of that at 100");
+
+        // Broker ceiling and Streams throughput: the medians of one run are that run's figures.
+        Matcher broker = find(progress, "broker run 1: producer " + NUMBER + " records/s, copy loop " + NUMBER);
+        double producer = number(broker.group(1));
+        double copyLoop = number(broker.group(2));
+        assertThat(number(rows.get("broker: plain producer, acks=all"))).isCloseTo(producer, within(0.5));
+        assertThat(number(rows.get("broker: consume-and-produce copy loop, acks=all"))).isCloseTo(copyLoop, within(0.5));
+        Matcher streams = find(progress, "streams run 1: pass-through " + NUMBER + " records/s .*, pipeline "
+                + NUMBER + " requests/s");
+        double passThrough = number(streams.group(1));
+        double pipeline = number(streams.group(2));
+        assertThat(number(rows.get("Streams pass-through, exactly_once_v2 (3,000 records)"))).isCloseTo(passThrough,
+                within(0.5));
+        assertThat(number(rows.get("pipeline sustained, exactly_once_v2 (3,000 requests, 1,000 accounts)")))
+                .isCloseTo(pipeline, within(0.5));
+        assertRatio(rows, "pipeline / pass-through", pipeline, passThrough);
+        assertRatio(rows, "pipeline / copy loop", pipeline, copyLoop);
+        assertTarget(targets, "pipeline >= 60 % of pass-through", percent(rows.get("**pipeline / pass-through**")), 60);
+        assertThat(number(rows.get("records written per request: flux.requests.priced")))
+                .as("every request priced (transaction markers come on top)").isGreaterThanOrEqualTo(1.0);
+
+        // Latency is probed at half the sustained rate.
+        double probedAt = number(find(progress, "latency run 1 at " + NUMBER + " requests/s").group(1));
+        assertThat(probedAt).isCloseTo(pipeline / 2, within(1.0));
+        for (String latency : List.of("produce -> OverageUpdate p99 at ", "produce -> SpendAlert p99 at ")) {
+            String row = rows.keySet().stream().filter(key -> key.startsWith(latency)).findFirst().orElseThrow(
+                    () -> new AssertionError("no row " + latency + "...: " + rows.keySet()));
+            assertThat(number(row.substring(latency.length(), row.length() - "/s".length()))).as(row)
+                    .isCloseTo(probedAt, within(1.0));
+        }
+
+        // Replay: its figures, its extrapolation to 1,000,000 requests and its share of the pass-through driver.
+        Matcher replay = find(progress, "replay run 1 \\(replay first\\): " + NUMBER + " requests/s \\(" + NUMBER
+                + " s, " + NUMBER + " s CPU\\), pass-through " + NUMBER + " records/s");
+        double replayRate = number(replay.group(1));
+        double replayDriver = number(replay.group(4));
+        assertThat(number(rows.get("replay of 2,000 requests from files"))).isCloseTo(replayRate, within(0.5));
+        assertThat(rows.get("replay of 2,000 requests, wall time")).isEqualTo(replay.group(2));
+        // The rate counts every record replay read, the 1,000 planned accounts' plan lines too (so it is records/s,
+        // not requests/s, at this size): rate x wall time = requests + plans, to within the rounding of both.
+        double wallTime = number(replay.group(2));
+        assertThat(replayRate * wallTime).as("records replayed = rate x wall time")
+                .isCloseTo(REPLAY_REQUESTS + PLANNED_ACCOUNTS, within(replayRate * 0.05 + wallTime * 0.5 + CATALOG));
+        assertThat(number(rows.get("pass-through processor on the same driver"))).isCloseTo(replayDriver, within(0.5));
+        assertRatio(rows, "replay / pass-through driver", replayRate, replayDriver);
+        String[] million = targets.get("replay: 1,000,000 requests in <= 30 s");
+        Matcher extrapolated = Pattern.compile(NUMBER + " s \\(extrapolated\\)").matcher(million[0]);
+        assertThat(extrapolated.matches()).as(million[0]).isTrue();
+        double seconds = number(extrapolated.group(1));
+        assertThat(seconds).isCloseTo(1_000_000 / replayRate, within(0.05 + seconds * 0.5 / replayRate + 0.001));
+        assertThat(million[1]).isEqualTo(seconds <= 30 ? "yes" : "**no**");
+
+        // Scaling: every account of each level billed, the level's figure, and the share of the largest level.
+        Map<Integer, Double> scaling = new LinkedHashMap<>();
+        for (int accounts : List.of(100, 1_000)) {
+            String level = String.format(Locale.ROOT, "%,d", accounts);
+            Matcher run = find(progress, "scaling run 1, " + level + " accounts \\(" + NUMBER + " requests, "
+                    + NUMBER + " accounts billed\\): " + NUMBER + " requests/s");
+            assertThat(number(run.group(1))).isEqualTo((double) Math.max(SCALE_REQUESTS, accounts));
+            assertThat(number(run.group(2))).as("accounts billed at %s", level).isEqualTo((double) accounts);
+            scaling.put(accounts, number(run.group(3)));
+            assertThat(number(rows.get("pipeline at " + level + " accounts (2,000 requests, evenly spread)")))
+                    .isCloseTo(number(run.group(3)), within(0.5));
+        }
+        assertRatio(rows, "at 1,000 / at 100 accounts", scaling.get(1_000), scaling.get(100));
+        assertTarget(targets, "throughput at 1,000 accounts >= 80 % of that at 100",
+                percent(rows.get("**at 1,000 / at 100 accounts**")), 80);
+        assertThat(rows).containsKeys("RocksDB account-months per 1,000 account-months (1,000 held)",
+                "RocksDB request ids per 1M ids (accepted-request-ids + billing-deadlines, 2,000 held)");
+    }
+
+    /** Measurement to median, as printed. */
+    private static Map<String, String> rows(String table) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        Matcher row = ROW.matcher(table);
+        while (row.find()) {
+            rows.put(row.group(1), row.group(2));
+        }
+        return rows;
+    }
+
+    /** Target to its result and verdict. */
+    private static Map<String, String[]> targets(String table) {
+        Map<String, String[]> targets = new LinkedHashMap<>();
+        Matcher target = TARGET.matcher(table.substring(table.indexOf("| target | result | met |")));
+        while (target.find()) {
+            targets.put(target.group(1), new String[] {target.group(2), target.group(3)});
+        }
+        return targets;
+    }
+
+    private static Matcher find(String progress, String regex) {
+        Matcher matcher = Pattern.compile("\\[bench\\] " + regex).matcher(progress);
+        assertThat(matcher.find()).as("printed: %s%n%s", regex, progress).isTrue();
+        return matcher;
+    }
+
+    /**
+     * The ratio row is the quotient of the two figures, as a whole percentage: the figures are printed to the unit,
+     * so the quotient of the printed ones is off by at most their rounding, plus the percentage's own half unit.
+     */
+    private static void assertRatio(Map<String, String> rows, String ratio, double numerator, double denominator) {
+        double quotient = 100 * numerator / denominator;
+        double slack = 0.5 + quotient * (0.5 / numerator + 0.5 / denominator) + 0.01;
+        assertThat(percent(rows.get("**" + ratio + "**"))).as(ratio).isCloseTo(quotient, within(slack));
+    }
+
+    /** A target's result is its ratio's percentage, met exactly when that reaches the bound. */
+    private static void assertTarget(Map<String, String[]> targets, String target, double percent, int bound) {
+        String[] result = targets.get(target);
+        assertThat(result).as(target).isNotNull();
+        assertThat(percent(result[0])).as(target).isEqualTo(percent);
+        if (percent != bound) { // a printed 60 % may be 59.6 %, which misses 60 %
+            assertThat(result[1]).as(target).isEqualTo(percent > bound ? "yes" : "**no**");
+        }
+    }
+
+    private static double percent(String cell) {
+        Matcher matcher = Pattern.compile("\\**(\\d+) %\\**").matcher(cell);
+        assertThat(matcher.matches()).as(cell).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    private static double number(String printed) {
+        return Double.parseDouble(printed.replace(",", ""));
     }
 }

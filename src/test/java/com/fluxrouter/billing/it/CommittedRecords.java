@@ -73,11 +73,6 @@ final class CommittedRecords {
         return next;
     }
 
-    @Deprecated(forRemoval = true)
-    static List<ConsumerRecord<byte[], byte[]>> all(EmbeddedKafka kafka, String topic, Duration timeout) {
-        return kafka.committed(topic);
-    }
-
     private static KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> clientSettings) {
         Map<String, Object> settings = new HashMap<>(clientSettings);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -4,7 +4,6 @@ import com.fluxrouter.billing.catalog.PublishedPriceList;
 import com.fluxrouter.billing.cli.FluxBilling;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
 import com.fluxrouter.billing.local.Seed;
-import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RoutedRequest;
@@ -16,14 +15,13 @@ import com.fluxrouter.billing.traffic.TokenSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,28 +42,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * started again, while the router resends some requests. Afterwards every distinct request is priced exactly once
  * and the closed month's invoices hold exactly their cost, once per account.
  */
+@WithBroker(partitions = CrashRecoveryIT.PARTITIONS, applicationId = CrashRecoveryIT.APPLICATION_ID)
 class CrashRecoveryIT {
     /** Its catalog topics are named after it: {@code flux-billing-it-crash.catalog.*.valid}. */
-    private static final String APPLICATION_ID = "flux-billing-it-crash";
+    static final String APPLICATION_ID = "flux-billing-it-crash";
+    static final int PARTITIONS = 2;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final int REQUESTS = 2_000;
     private static EmbeddedKafka kafka;
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createPipelineTopics(2, APPLICATION_ID);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     /** Every child JVM started, so a failed assertion cannot leave one running. */
     private final List<Process> processes = new ArrayList<>();
@@ -127,22 +114,29 @@ class CrashRecoveryIT {
                 RoutedRequest closing = factory.next(now);
                 send(producer, serdes, RoutedRequest.newBuilder(closing).setAccountId(account).build());
             }
+            // Last on every partition, a sentinel request: once all are priced, the outputs of everything sent before
+            // are committed (outputs commit with their inputs, in each partition's order), retries and crash included.
+            List<String> sentinels = new ArrayList<>();
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                RoutedRequest sentinel = RoutedRequest.newBuilder(factory.next(now)).setAccountId(Sentinels.account(partition, PARTITIONS))
+                        .setRequestId("sentinel-" + partition).build();
+                sentinels.add(sentinel.getRequestId());
+                send(producer, serdes, sentinel);
+            }
             producer.flush();
             try {
-                List<InvoiceLine> totals = new ArrayList<>();
-                long deadline = System.nanoTime() + TIMEOUT.toNanos();
-                while (totals.size() < expectedUsage.size() && System.nanoTime() < deadline) {
-                    totals = invoiceLines(serdes, month.toString(), InvoiceBuilder.TOTAL);
-                }
+                kafka.awaitCommitted(Topics.PRICED, records -> priced(serdes, records).stream()
+                        .map(PricedRequest::getRequestId).toList().containsAll(sentinels), TIMEOUT);
+                List<InvoiceLine> totals = invoiceLines(serdes, month.toString(), InvoiceBuilder.TOTAL);
                 assertThat(totals).extracting(InvoiceLine::getAccountId)
                         .as("one original invoice per account").containsExactlyInAnyOrderElementsOf(expectedUsage.keySet());
 
-                int expectedPriced = REQUESTS + expectedUsage.size();
-                List<PricedRequest> priced = priced(serdes, expectedPriced);
+                int expectedPriced = REQUESTS + expectedUsage.size() + PARTITIONS;
+                List<PricedRequest> priced = priced(serdes, kafka.committed(Topics.PRICED));
                 Set<String> ids = new HashSet<>();
                 priced.forEach(request -> assertThat(ids.add(request.getRequestId())).as(request.getRequestId()).isTrue());
                 assertThat(priced).hasSize(expectedPriced);
-                assertThat(kafka.readCommitted(Topics.REJECTED, 1, Duration.ofSeconds(2))).isEmpty();
+                assertThat(kafka.committed(Topics.REJECTED)).isEmpty();
 
                 Map<String, BigDecimal> invoicedUsage = new HashMap<>();
                 invoiceLines(serdes, month.toString(), InvoiceBuilder.USAGE)
@@ -160,14 +154,8 @@ class CrashRecoveryIT {
         return a.isAfter(b) ? a : b;
     }
 
-    /** The published price list: input and output alike at the served model's lane rate. */
     private static BigDecimal cost(RoutedRequest request) {
-        String lane = PublishedPriceList.models().stream().filter(m -> m.getModelId().equals(request.getServedModel()))
-                .findFirst().orElseThrow().getLane();
-        BigDecimal perMillion = PublishedPriceList.rates().stream().filter(r -> r.getLane().equals(lane))
-                .findFirst().orElseThrow().getInputUsdPerMillion();
-        return perMillion.multiply(BigDecimal.valueOf(request.getInputTokens() + request.getOutputTokens()))
-                .movePointLeft(6).setScale(Money.SCALE);
+        return PublishedPrices.cost(request.getServedModel(), request.getInputTokens(), request.getOutputTokens());
     }
 
     private Process startPipeline(String name) throws Exception {
@@ -193,20 +181,17 @@ class CrashRecoveryIT {
     }
 
     private static void awaitCommitted(String topic, int records) {
-        assertThat(kafka.readCommitted(topic, records, TIMEOUT)).hasSizeGreaterThanOrEqualTo(records);
+        kafka.awaitCommitted(topic, records, TIMEOUT);
     }
 
-    private static List<PricedRequest> priced(Serdes serdes, int expected) {
-        List<PricedRequest> priced = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readCommitted(Topics.PRICED, expected, TIMEOUT)) {
-            priced.add(serdes.avro(PricedRequest.class).deserializer().deserialize(Topics.PRICED, record.value()));
-        }
-        return priced;
+    private static List<PricedRequest> priced(Serdes serdes, List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(record -> serdes.avro(PricedRequest.class).deserializer()
+                .deserialize(Topics.PRICED, record.value())).toList();
     }
 
     private static List<InvoiceLine> invoiceLines(Serdes serdes, String month, String type) {
         List<InvoiceLine> lines = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readCommitted(Topics.INVOICE_LINES, Integer.MAX_VALUE, Duration.ofSeconds(2))) {
+        for (ConsumerRecord<byte[], byte[]> record : kafka.committed(Topics.INVOICE_LINES)) {
             InvoiceLine line = serdes.avro(InvoiceLine.class).deserializer().deserialize(Topics.INVOICE_LINES, record.value());
             if (line.getBillingMonth().equals(month) && line.getLineType().equals(type)) {
                 lines.add(line);

@@ -200,29 +200,6 @@ final class EmbeddedKafka implements AutoCloseable {
         return awaitCommitted(topic, records -> records.size() >= count, timeout);
     }
 
-    // ---- until every IT is on @WithBroker (removed once the rest are converted)
-
-    @Deprecated(forRemoval = true)
-    void createPipelineTopics(int partitions) throws Exception {
-        createPipelineTopics(partitions, "");
-    }
-
-    @Deprecated(forRemoval = true)
-    List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected, Duration timeout) {
-        try {
-            return awaitCommitted(topic, expected, timeout);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            return committed(topic);
-        }
-    }
-
-    @Deprecated(forRemoval = true)
-    List<ConsumerRecord<byte[], byte[]>> readCommittedThrough(String topic,
-                                                              Predicate<ConsumerRecord<byte[], byte[]>> sentinel,
-                                                              Duration timeout) {
-        return awaitCommitted(topic, records -> records.stream().anyMatch(sentinel), timeout);
-    }
-
     @Override
     public void close() throws Exception {
         try (AutoCloseable broker = cluster; AutoCloseable client = admin) {

@@ -2,12 +2,10 @@ package com.fluxrouter.billing.it;
 
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.local.Service;
-import com.fluxrouter.billing.local.TopicSetup;
 import com.fluxrouter.billing.observability.Exposition;
 import com.fluxrouter.billing.observability.PipelineMeters;
 import com.fluxrouter.billing.observability.StreamsLifecycle;
 import com.fluxrouter.billing.topology.Topics;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,8 +20,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -57,6 +53,7 @@ import static org.awaitility.Awaitility.await;
  * needs more of the pipeline's topics than the one before: none, the catalog's only, all.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithBroker
 class FailuresThatShowIT {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final Pattern THREAD_ID = Pattern.compile("thread_id=\"([^\"]+)\"");
@@ -65,18 +62,6 @@ class FailuresThatShowIT {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private Map<String, String> settings(String applicationId) {
         return Map.of(
@@ -120,33 +105,30 @@ class FailuresThatShowIT {
     @Test
     @Order(2)
     void aCrashLoopTurnsHealth503IsCountedAndLeavesNoDeadThreadSeries() throws Exception {
-        try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-            admin.createTopics(List.of(new NewTopic(Topics.ROUTED, 1, (short) 1),
-                    new NewTopic(Topics.PLANS, 1, (short) 1))).all().get();
-            try (Service service = Service.start(settings("flux-billing-it-crash-loop"))) {
-                await("health 503 after more than 2 replacements within 60 s").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(200))
-                        .untilAsserted(() -> {
-                            assertThat(get(service, "/health").statusCode()).isEqualTo(503);
-                        });
-                double replaced = Exposition.sum(get(service, "/metrics").body(),
-                        "flux_billing_stream_thread_replacements_total");
-                assertThat(replaced).as("replacements counted").isGreaterThan(2);
-                assertThat(get(service, "/ready").statusCode()).isEqualTo(503);
+        kafka.createTopics(new NewTopic(Topics.ROUTED, 1, (short) 1), new NewTopic(Topics.PLANS, 1, (short) 1));
+        try (Service service = Service.start(settings("flux-billing-it-crash-loop"))) {
+            await("health 503 after more than 2 replacements within 60 s").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> {
+                        assertThat(get(service, "/health").statusCode()).isEqualTo(503);
+                    });
+            double replaced = Exposition.sum(get(service, "/metrics").body(),
+                    "flux_billing_stream_thread_replacements_total");
+            assertThat(replaced).as("replacements counted").isGreaterThan(2);
+            assertThat(get(service, "/ready").statusCode()).isEqualTo(503);
 
-                TopicSetup.ensure(admin, 1, (short) 1);
-                await("health 200 once the replacements left the window").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofSeconds(1))
-                        .untilAsserted(() -> assertThat(get(service, "/health").statusCode()).isEqualTo(200));
-                // Micrometer re-reads Kafka's metrics every 60 s: then only the live thread has series. (Kafka Streams
-                // reuses a dead thread's name, so which names were dead is proved in aReplacedThreadsSeriesLeaveMetrics.)
-                await("dead threads' series gone").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofSeconds(2))
-                        .untilAsserted(() -> {
-                            String live = service.pipeline().streams().metadataForLocalThreads().iterator().next().threadName();
-                            assertThat(threadsWithSeries(get(service, "/metrics").body())).containsExactly(live);
-                        });
-                assertThat(Exposition.sum(get(service, "/metrics").body(), "flux_billing_stream_thread_replacements_total"))
-                        .as("the counter only grows").isGreaterThanOrEqualTo(replaced);
-                assertThat(service.pipeline().lifecycle().stoppedOnItsOwn()).isFalse();
-            }
+            kafka.createPipelineTopics(1, "");
+            await("health 200 once the replacements left the window").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(get(service, "/health").statusCode()).isEqualTo(200));
+            // Micrometer re-reads Kafka's metrics every 60 s: then only the live thread has series. (Kafka Streams
+            // reuses a dead thread's name, so which names were dead is proved in aReplacedThreadsSeriesLeaveMetrics.)
+            await("dead threads' series gone").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        String live = service.pipeline().streams().metadataForLocalThreads().iterator().next().threadName();
+                        assertThat(threadsWithSeries(get(service, "/metrics").body())).containsExactly(live);
+                    });
+            assertThat(Exposition.sum(get(service, "/metrics").body(), "flux_billing_stream_thread_replacements_total"))
+                    .as("the counter only grows").isGreaterThanOrEqualTo(replaced);
+            assertThat(service.pipeline().lifecycle().stoppedOnItsOwn()).isFalse();
         }
     }
 
@@ -159,9 +141,7 @@ class FailuresThatShowIT {
     @Order(1)
     void aReplacedThreadsSeriesLeaveMetrics() throws Exception {
         String input = "failures-that-show.fails-once";
-        try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-            admin.createTopics(List.of(new NewTopic(input, 1, (short) 1))).all().get();
-        }
+        kafka.createTopics(new NewTopic(input, 1, (short) 1));
         AtomicInteger failures = new AtomicInteger();
         KafkaStreams streams = throwingClient(input, "flux-billing-it-fails-once", () -> failures.incrementAndGet() == 1);
         streams.setUncaughtExceptionHandler(exception ->
@@ -213,9 +193,7 @@ class FailuresThatShowIT {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(Topics.ROUTED + " does not exist");
 
         String input = "failures-that-show.dies";
-        try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-            admin.createTopics(List.of(new NewTopic(input, 1, (short) 1))).all().get();
-        }
+        kafka.createTopics(new NewTopic(input, 1, (short) 1));
         KafkaStreams streams = throwingClient(input, "flux-billing-it-dies", () -> true);
         streams.setUncaughtExceptionHandler(exception ->
                 StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
@@ -239,9 +217,7 @@ class FailuresThatShowIT {
     @Test
     @Order(3)
     void runExitsZeroWhenClosed() throws Exception {
-        try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-            TopicSetup.ensure(admin, 1, (short) 1);
-        }
+        kafka.createPipelineTopics(1, "");
         Service service = Service.start(settings("flux-billing-it-closed"));
         await().atMost(WAIT).dontCatchUncaughtExceptions().until(() -> service.pipeline().streams().state().isRunningOrRebalancing()
                 && get(service, "/ready").statusCode() == 200);

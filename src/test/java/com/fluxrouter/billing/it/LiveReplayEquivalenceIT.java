@@ -8,7 +8,6 @@ import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.replay.AvroJson;
 import com.fluxrouter.billing.replay.InputFiles;
 import com.fluxrouter.billing.replay.Replay;
-import com.fluxrouter.billing.schema.AccountMonthKey;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.AccountPlanKey;
 import com.fluxrouter.billing.schema.InvoiceLine;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * updates, alerts and rejections. The same export replayed on one partition does not: the partitions' clocks
  * differ, which is what the test must be able to see.
  */
+@WithBroker(partitions = LiveReplayEquivalenceIT.PARTITIONS)
 class LiveReplayEquivalenceIT {
-    private static final int PARTITIONS = 4;
+    static final int PARTITIONS = 4;
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private static final int ACCOUNTS = 16;
 
@@ -64,7 +65,7 @@ class LiveReplayEquivalenceIT {
     }
 
     @Test
-    void anExportedLiveRunReplayedOnItsPartitionsGivesTheSameInvoiceSets() throws Exception {
+    void anExportedLiveRunReplayedOnItsPartitionsGivesTheSameInvoiceSets(EmbeddedKafka kafka) throws Exception {
         Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
         Random random = new Random(11);
         List<String> accounts = new ArrayList<>();
@@ -112,59 +113,65 @@ class LiveReplayEquivalenceIT {
         assertThat(accounts.stream().map(LiveReplayEquivalenceIT::partitionOf).distinct()).hasSize(PARTITIONS);
 
         Path export = tmp.resolve("export");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createPipelineTopics(PARTITIONS);
-            try (Pipeline pipeline = new Pipeline(liveConfig(kafka)).start();
-                 KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-                new InputFiles(serdes).send(tmp.resolve("published-price-list"), (topic, key, value) ->
-                        producer.send(new ProducerRecord<>(topic, key, value)));
-                for (AccountPlan plan : plans) {
-                    producer.send(new ProducerRecord<>(Topics.PLANS, serdes.avro(AccountPlanKey.class).serializer()
-                            .serialize(Topics.PLANS, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())),
-                            serdes.avro(AccountPlan.class).serializer().serialize(Topics.PLANS, plan)));
-                }
-                producer.flush();
-                pipeline.awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
-                pipeline.awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
-                // Plans ahead of traffic (issue 11 item 3 is about history published together with its requests).
-                pipeline.awaitEntries(PlanFlow.STORE, plans.size(), TIMEOUT);
-                for (RoutedRequest request : requests) {
-                    send(producer, serdes, request);
-                }
-                send(producer, serdes, retried);
-                send(producer, serdes, bad);
-                producer.flush();
-                // Sentinel: every valid request priced; each partition's outputs commit in its input order.
-                assertThat(kafka.readCommitted(Topics.PRICED, valid, TIMEOUT)).hasSize(valid);
-                assertThat(kafka.readCommitted(Topics.REJECTED, 1, TIMEOUT)).hasSize(1);
+        try (Pipeline pipeline = new Pipeline(liveConfig(kafka)).start();
+             KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            new InputFiles(serdes).send(tmp.resolve("published-price-list"), (topic, key, value) ->
+                    producer.send(new ProducerRecord<>(topic, key, value)));
+            for (AccountPlan plan : plans) {
+                producer.send(new ProducerRecord<>(Topics.PLANS, serdes.avro(AccountPlanKey.class).serializer()
+                        .serialize(Topics.PLANS, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())),
+                        serdes.avro(AccountPlan.class).serializer().serialize(Topics.PLANS, plan)));
             }
-            assertThat(new CommandLine(new FluxBilling()).execute("export", "--bootstrap-servers",
-                    kafka.bootstrapServers(), "--out", export.toString())).isZero();
-
-            Map<String, List<String>> liveLines = byAccountMonth(kafka, Topics.INVOICE_LINES, InvoiceLine.class, serdes);
-            Path replayed = tmp.resolve("replayed");
-            new Replay(BillingConfig.defaults(), Instant.now(), PARTITIONS).run(export, replayed, false);
-            Map<String, List<String>> replayLines = byAccountMonth(Files.readAllLines(replayed.resolve("invoice-lines.jsonl")));
-
-            assertThat(liveLines.values().stream().flatMap(List::stream))
-                    .as("months closed live, and late requests made supplemental sets")
-                    .anyMatch(line -> line.contains("\"supplemental\":false"))
-                    .anyMatch(line -> line.contains("\"supplemental\":true"));
-            assertThat(replayLines).isEqualTo(liveLines);
-            assertThat(byAccountMonth(kafka, Topics.OVERAGE, OverageUpdate.class, serdes))
-                    .isEqualTo(byAccountMonth(Files.readAllLines(replayed.resolve("overage.jsonl"))));
-            assertThat(byAccountMonth(kafka, Topics.ALERTS, SpendAlert.class, serdes))
-                    .isEqualTo(byAccountMonth(Files.readAllLines(replayed.resolve("alerts.jsonl"))));
-            assertThat(json(kafka, Topics.PRICED, PricedRequest.class, serdes))
-                    .containsExactlyInAnyOrderElementsOf(Files.readAllLines(replayed.resolve("priced.jsonl")));
-            assertThat(json(kafka, Topics.REJECTED, RejectedRecord.class, serdes))
-                    .containsExactlyInAnyOrderElementsOf(Files.readAllLines(replayed.resolve("rejected.jsonl")));
-
-            Path onePartition = tmp.resolve("one-partition");
-            new Replay(BillingConfig.defaults(), Instant.now(), 1).run(export, onePartition, false);
-            assertThat(byAccountMonth(Files.readAllLines(onePartition.resolve("invoice-lines.jsonl"))))
-                    .as("one clock for all accounts bills other sets").isNotEqualTo(liveLines);
+            producer.flush();
+            pipeline.awaitEntries(CatalogFlow.MODELS_STORE, 6, TIMEOUT);
+            pipeline.awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
+            // Plans ahead of traffic (issue 11 item 3 is about history published together with its requests).
+            pipeline.awaitEntries(PlanFlow.STORE, plans.size(), TIMEOUT);
+            for (RoutedRequest request : requests) {
+                send(producer, serdes, request);
+            }
+            send(producer, serdes, retried);
+            send(producer, serdes, bad);
+            // Last on every partition, a sentinel that is not a record: rejected MALFORMED, it bills nothing
+            // and moves no clock, live or in replay (which reads it from the export like the rest). Once every
+            // sentinel's rejection is committed, so is every output of the records before it.
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                producer.send(new ProducerRecord<>(Topics.ROUTED, partition,
+                        Sentinels.account(partition, PARTITIONS).getBytes(StandardCharsets.UTF_8), sentinel(partition)));
+            }
+            producer.flush();
+            kafka.awaitCommitted(Topics.REJECTED, records -> records.stream()
+                    .filter(record -> isSentinel(record, serdes)).count() == PARTITIONS, TIMEOUT);
+            assertThat(kafka.committed(Topics.PRICED)).as("every valid request priced, once").hasSize(valid);
+            assertThat(kafka.committed(Topics.REJECTED)).as("the bad record and the sentinels")
+                    .hasSize(1 + PARTITIONS);
         }
+        assertThat(new CommandLine(new FluxBilling()).execute("export", "--bootstrap-servers",
+                kafka.bootstrapServers(), "--out", export.toString())).isZero();
+
+        Map<String, List<String>> liveLines = byAccountMonth(kafka, Topics.INVOICE_LINES, InvoiceLine.class, serdes);
+        Path replayed = tmp.resolve("replayed");
+        new Replay(BillingConfig.defaults(), Instant.now(), PARTITIONS).run(export, replayed, false);
+        Map<String, List<String>> replayLines = byAccountMonth(Files.readAllLines(replayed.resolve("invoice-lines.jsonl")));
+
+        assertThat(liveLines.values().stream().flatMap(List::stream))
+                .as("months closed live, and late requests made supplemental sets")
+                .anyMatch(line -> line.contains("\"supplemental\":false"))
+                .anyMatch(line -> line.contains("\"supplemental\":true"));
+        assertThat(replayLines).isEqualTo(liveLines);
+        assertThat(byAccountMonth(kafka, Topics.OVERAGE, OverageUpdate.class, serdes))
+                .isEqualTo(byAccountMonth(Files.readAllLines(replayed.resolve("overage.jsonl"))));
+        assertThat(byAccountMonth(kafka, Topics.ALERTS, SpendAlert.class, serdes))
+                .isEqualTo(byAccountMonth(Files.readAllLines(replayed.resolve("alerts.jsonl"))));
+        assertThat(json(kafka, Topics.PRICED, PricedRequest.class, serdes))
+                .containsExactlyInAnyOrderElementsOf(Files.readAllLines(replayed.resolve("priced.jsonl")));
+        assertThat(json(kafka, Topics.REJECTED, RejectedRecord.class, serdes))
+                .containsExactlyInAnyOrderElementsOf(Files.readAllLines(replayed.resolve("rejected.jsonl")));
+
+        Path onePartition = tmp.resolve("one-partition");
+        new Replay(BillingConfig.defaults(), Instant.now(), 1).run(export, onePartition, false);
+        assertThat(byAccountMonth(Files.readAllLines(onePartition.resolve("invoice-lines.jsonl"))))
+                .as("one clock for all accounts bills other sets").isNotEqualTo(liveLines);
     }
 
     private static RoutedRequest request(int[] next, String account, Instant completedAt, Random random) {
@@ -172,6 +179,19 @@ class LiveReplayEquivalenceIT {
                 .setRequestedModel("flux-auto").setServedModel(random.nextBoolean() ? "flux-express-small" : "deepseek-r1")
                 .setLane(null).setInputTokens(random.nextInt(60_000)).setOutputTokens(random.nextInt(20_000))
                 .setCompletedAt(completedAt).setQuotedCostUsd(null).build();
+    }
+
+    /** Bytes that are not a record, telling which partition's sentinel they are. */
+    private static byte[] sentinel(int partition) {
+        return ("sentinel of partition " + partition).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isSentinel(ConsumerRecord<byte[], byte[]> rejected, Serdes serdes) {
+        ByteBuffer original = serdes.avro(RejectedRecord.class).deserializer().deserialize(Topics.REJECTED,
+                rejected.value()).getOriginalValue().duplicate();
+        byte[] bytes = new byte[original.remaining()];
+        original.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8).startsWith("sentinel of partition ");
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, Serdes serdes, RoutedRequest request) {
@@ -183,7 +203,7 @@ class LiveReplayEquivalenceIT {
                                                                Serdes serdes) {
         AvroJson json = new AvroJson();
         List<String> lines = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : CommittedRecords.all(kafka, topic, TIMEOUT)) {
+        for (ConsumerRecord<byte[], byte[]> record : kafka.committed(topic)) {
             lines.add(json.write(serdes.avro(type).deserializer().deserialize(topic, record.value())));
         }
         return lines;

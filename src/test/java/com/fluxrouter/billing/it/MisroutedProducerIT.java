@@ -17,7 +17,6 @@ import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Partitioner;
@@ -33,8 +32,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,8 +62,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * under its plan, in one ledger per account-month. Rejected ({@code flux.intake.misrouted=reject}): every
  * misrouted one rejected WRONG_PARTITION, none of them priced. Absence is proved with sentinels on every partition.
  */
+@WithBroker(partitions = MisroutedProducerIT.PARTITIONS, lifecycle = WithBroker.Lifecycle.PER_TEST)
 class MisroutedProducerIT {
-    private static final int PARTITIONS = 4;
+    static final int PARTITIONS = 4;
     private static final int REQUESTS_PER_ACCOUNT = 8;
     private static final long TOKENS = 500_000; // Express, $1 per 1M input tokens: $0.50 each
     private static final BigDecimal COST = new BigDecimal("0.5");
@@ -79,6 +77,7 @@ class MisroutedProducerIT {
     @TempDir
     Path tmp;
 
+    /** A broker per test: each reads its output topics whole. */
     private EmbeddedKafka kafka;
     private final Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
     private final Instant completedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(2));
@@ -103,19 +102,6 @@ class MisroutedProducerIT {
 
         @Override
         public void configure(Map<String, ?> configs) {
-        }
-    }
-
-    @BeforeEach
-    void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createPipelineTopics(PARTITIONS);
-    }
-
-    @AfterEach
-    void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -146,13 +132,13 @@ class MisroutedProducerIT {
             sentinels.forEach(r -> expectedIds.add(r.getAccountId() + "/" + r.getRequestId()));
             assertThat(pricedById.keySet()).isEqualTo(expectedIds);
             assertThat(pricedById.values()).as("each request priced once").containsOnly(1L);
-            assertThat(kafka.readCommitted(Topics.REJECTED, Integer.MAX_VALUE, Duration.ofSeconds(3))).as("rejected").isEmpty();
+            assertThat(kafka.committed(Topics.REJECTED)).as("rejected").isEmpty();
 
             // Under the plan: credit $1, ceiling $3, overage = min(usage, ceiling) - credit, from one ledger.
             BigDecimal usage = COST.multiply(BigDecimal.valueOf(REQUESTS_PER_ACCOUNT));
             BigDecimal overage = usage.min(CEILING).subtract(CREDIT).max(BigDecimal.ZERO);
             Map<String, List<OverageUpdate>> updates = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> record : kafka.readCommitted(Topics.OVERAGE, Integer.MAX_VALUE, Duration.ofSeconds(3))) {
+            for (ConsumerRecord<byte[], byte[]> record : kafka.committed(Topics.OVERAGE)) {
                 OverageUpdate update = serdes.avro(OverageUpdate.class).deserializer().deserialize(Topics.OVERAGE, record.value());
                 updates.computeIfAbsent(update.getAccountId(), a -> new ArrayList<>()).add(update);
             }
@@ -176,11 +162,9 @@ class MisroutedProducerIT {
             long misrouted = ACCOUNTS.stream().filter(MisroutedProducerIT::crcDisagrees).count() * REQUESTS_PER_ACCOUNT
                     + PARTITIONS * (PARTITIONS - 1);
             assertThat(misroutedTotal(pipeline)).isEqualTo((double) misrouted);
-            try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-                String topic = "flux-billing-it-misrouted-requests-misrouted-repartition";
-                assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
-                        .as("repartition topic partitions").hasSize(PARTITIONS);
-            }
+            String topic = "flux-billing-it-misrouted-requests-misrouted-repartition";
+            assertThat(kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
+                    .as("repartition topic partitions").hasSize(PARTITIONS);
         }
     }
 
@@ -205,7 +189,7 @@ class MisroutedProducerIT {
             sentinels.forEach(r -> expectedPriced.add(r.getRequestId()));
             assertThat(priced).isEqualTo(expectedPriced);
 
-            List<RejectedRecord> rejected = kafka.readCommitted(Topics.REJECTED, misroutedIds.size(), TIMEOUT).stream()
+            List<RejectedRecord> rejected = kafka.committed(Topics.REJECTED).stream()
                     .map(record -> serdes.avro(RejectedRecord.class).deserializer().deserialize(Topics.REJECTED, record.value()))
                     .toList();
             assertThat(rejected).extracting(RejectedRecord::getReason).containsOnly("WRONG_PARTITION");
@@ -236,7 +220,7 @@ class MisroutedProducerIT {
     private void seed(Pipeline pipeline) throws Exception {
         List<String> planned = new ArrayList<>(ACCOUNTS);
         for (int home = 0; home < PARTITIONS; home++) {
-            planned.add(sentinelAccount(home));
+            planned.add(Sentinels.account(home, PARTITIONS));
         }
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             for (ModelLane model : PublishedPriceList.models()) {
@@ -293,16 +277,6 @@ class MisroutedProducerIT {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** An account whose requests the Java producer puts on {@code partition}. */
-    private static String sentinelAccount(int partition) {
-        for (int n = 0; ; n++) {
-            String account = "sentinel-" + n;
-            if (BuiltInPartitioner.partitionForKey(account.getBytes(StandardCharsets.UTF_8), PARTITIONS) == partition) {
-                return account;
-            }
-        }
-    }
-
     /**
      * After everything else, on every input partition: a request of each partition's sentinel account, so that each
      * input partition and (when {@code misrouted}) each partition of the repartition topic, from each input
@@ -316,7 +290,7 @@ class MisroutedProducerIT {
                     if (home != input && !misrouted) {
                         continue;
                     }
-                    RoutedRequest sentinel = request(sentinelAccount(home), "sentinel-" + input + "-" + home, completedAt);
+                    RoutedRequest sentinel = request(Sentinels.account(home, PARTITIONS), "sentinel-" + input + "-" + home, completedAt);
                     sentinels.add(sentinel);
                     producer.send(record(sentinel, input));
                 }
@@ -326,20 +300,15 @@ class MisroutedProducerIT {
         return sentinels;
     }
 
-    /** The topic's committed records once every sentinel is among them (or the time is up). */
+    /**
+     * The topic's committed records once every sentinel is among them: everything sent before the sentinels is
+     * committed then (outputs commit with their inputs, in each partition's order).
+     */
     private List<ConsumerRecord<byte[], byte[]>> readUntilSentinels(String topic, List<RoutedRequest> sentinels) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         Set<String> wanted = sentinels.stream().map(RoutedRequest::getRequestId).collect(Collectors.toSet());
-        List<ConsumerRecord<byte[], byte[]>> records;
-        do {
-            records = kafka.readCommitted(topic, Integer.MAX_VALUE, Duration.ofSeconds(2));
-            Set<String> seen = records.stream().map(record -> serdes.avro(PricedRequest.class).deserializer()
-                    .deserialize(topic, record.value()).getRequestId()).collect(Collectors.toSet());
-            if (seen.containsAll(wanted)) {
-                return records;
-            }
-        } while (System.nanoTime() < deadline);
-        return records;
+        kafka.awaitCommitted(topic, records -> records.stream().map(record -> serdes.avro(PricedRequest.class)
+                .deserializer().deserialize(topic, record.value()).getRequestId()).toList().containsAll(wanted), TIMEOUT);
+        return kafka.committed(topic);
     }
 
     private static List<String> ledgerKeys(Pipeline pipeline) {

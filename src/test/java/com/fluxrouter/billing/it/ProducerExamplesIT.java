@@ -12,12 +12,9 @@ import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -59,16 +56,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * examples/producers/node (.ci/run installs all of it). Without them the test is skipped on a developer's machine
  * and FAILS when {@code CI=true}: a CI that could not install them must not pass by skipping.
  */
+@WithBroker(partitions = ProducerExamplesIT.PARTITIONS)
 class ProducerExamplesIT {
     private static final Path EXAMPLES = Path.of("examples/producers");
-    private static final int PARTITIONS = 6;
+    static final int PARTITIONS = 6;
     private static final int PER_ACCOUNT = 5;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    /** USD per 1M tokens, input and output alike, of the published price list (docs/billing-rules.md, rule 1). */
-    private static final Map<String, BigDecimal> USD_PER_MILLION = Map.of(
-            "flux-express-small", new BigDecimal("1"), "llama-3.1-8b-instruct", new BigDecimal("1"),
-            "flux-daily-medium", new BigDecimal("2"), "llama-3.3-70b-instruct", new BigDecimal("2"),
-            "flux-deep-large", new BigDecimal("4"), "deepseek-r1", new BigDecimal("4"));
     private static final Instant PLANS_FROM = Instant.parse("2026-01-01T00:00:00Z");
     private static final List<AccountPlan> PLANS = List.of(
             new AccountPlan("acme", "Team", new BigDecimal("0.020000000"), new BigDecimal("0.100000000"), null, PLANS_FROM),
@@ -92,8 +85,6 @@ class ProducerExamplesIT {
         }
         assumeTrue(missing == null, () -> "producer examples skipped: " + missing);
 
-        kafka = EmbeddedKafka.start();
-        kafka.createPipelineTopics(PARTITIONS);
         try (KafkaProducer<byte[], byte[]> seed = Seed.producer(kafka.bootstrapServers())) {
             Seed.catalog(seed, SERDES);
             Seed.plans(seed, SERDES, PLANS);
@@ -113,9 +104,6 @@ class ProducerExamplesIT {
     static void stop() throws Exception {
         if (service != null) {
             service.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -187,11 +175,9 @@ class ProducerExamplesIT {
         return lines;
     }
 
-    /** tokens x USD per 1M tokens of the served model's lane, exact. */
     private static BigDecimal cost(JsonNode line) {
-        long tokens = line.get("input_tokens").asLong() + line.get("output_tokens").asLong();
-        return BigDecimal.valueOf(tokens).multiply(USD_PER_MILLION.get(line.get("served_model").asText()))
-                .movePointLeft(6);
+        return PublishedPrices.cost(line.get("served_model").asText(), line.get("input_tokens").asLong(),
+                line.get("output_tokens").asLong());
     }
 
     private static int javaPartition(String account) {
@@ -215,30 +201,18 @@ class ProducerExamplesIT {
                         SERDES.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request))).get();
             }
         }
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (readPriced().stream().filter(r -> r.getAccountId().startsWith("sentinel-")).count() < PARTITIONS) {
-            assertThat(System.nanoTime()).as("sentinels priced within %s", TIMEOUT).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        kafka.awaitCommitted(Topics.PRICED, records -> priced(records).stream()
+                .filter(r -> r.getAccountId().startsWith("sentinel-")).count() == PARTITIONS, TIMEOUT);
     }
 
-    /** Every committed priced request, read up to the last stable offset of each partition. */
+    /** Every committed priced request. */
     private static List<PricedRequest> readPriced() {
-        List<PricedRequest> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.clientSettings(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PRICED).stream()
-                    .map(info -> new TopicPartition(Topics.PRICED, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> records.add(
-                        SERDES.avro(PricedRequest.class).deserializer().deserialize(record.topic(), record.value())));
-            }
-        }
-        return records;
+        return priced(kafka.committed(Topics.PRICED));
+    }
+
+    private static List<PricedRequest> priced(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(record -> SERDES.avro(PricedRequest.class).deserializer()
+                .deserialize(record.topic(), record.value())).toList();
     }
 
     private static JsonNode usageOf(String account) throws IOException, InterruptedException {

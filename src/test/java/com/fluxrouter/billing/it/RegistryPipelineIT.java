@@ -42,7 +42,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +69,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * third-party deserializer (Apicurio's, in Confluent mode) reads it with read_committed, a missing subject stops
  * the start when the pipeline may not register, and the registry refuses a schema that breaks BACKWARD.
  */
+@WithBroker(partitions = 1, registry = true)
 class RegistryPipelineIT {
     private static final Path EXAMPLES = Path.of("examples");
     private static final Instant NOW = Instant.parse("2026-11-27T00:00:00Z");
@@ -82,25 +83,21 @@ class RegistryPipelineIT {
 
     private static SchemaRegistryServer server;
     private static SchemaRegistryClient registry;
+    /** One partition per topic: the topology replay it is compared with runs as one partition. */
     private static EmbeddedKafka kafka;
+    /** Sent last: not in the registry format, so rejected MALFORMED, billing nothing. */
+    private static final byte[] SENTINEL = "sentinel: not a record".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     static Path tmp;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = SchemaRegistryServer.start(tmp);
-        registry = new SchemaRegistryClient(server.url(), null, Duration.ofSeconds(10));
-        kafka = EmbeddedKafka.start();
-        // One partition per topic: the topology replay it is compared with runs as one partition.
-        kafka.createPipelineTopics(1);
-    }
+    /** Apicurio's deserializer of values, a third party's view of what the pipeline wrote. */
+    private static Deserializer<Object> apicurioValues;
 
-    @AfterAll
-    static void stop() throws Exception {
-        try (AutoCloseable registryServer = server; AutoCloseable broker = kafka) {
-            // both closed, whichever fails
-        }
+    @BeforeAll
+    static void connectToTheRegistry() {
+        registry = new SchemaRegistryClient(server.url(), null, Duration.ofSeconds(10));
+        apicurioValues = apicurioDeserializer(false);
     }
 
     @Test
@@ -115,7 +112,7 @@ class RegistryPipelineIT {
 
         // What `bin/flux-billing schemas` does.
         Map<String, Integer> ids = SchemaRegistration.registerAll(registry, TopicSchemas.all());
-        assertThat(ids).hasSize(14);
+        assertThat(ids).hasSize(15);
         ids.keySet().forEach(subject -> assertThat(registry.compatibility(subject)).as(subject).contains("BACKWARD"));
 
         Path expected = tmp.resolve("replay");
@@ -134,7 +131,12 @@ class RegistryPipelineIT {
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, 3, TIMEOUT);
             pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, 3, TIMEOUT);
             requests.forEach(producer::send);
+            producer.send(new ProducerRecord<>(Topics.ROUTED, null, NOW.toEpochMilli(), null, SENTINEL));
             producer.flush();
+            // The sentinel is the last input: once its rejection is committed, so is every output of the records
+            // before it (outputs commit with their inputs, in input order on one partition).
+            kafka.awaitCommitted(Topics.REJECTED, records -> records.stream().anyMatch(RegistryPipelineIT::isSentinel),
+                    TIMEOUT);
 
             assertSameRecords(expected, "priced.jsonl", Topics.PRICED, PricedRequest.class, false);
             assertSameRecords(expected, "overage.jsonl", Topics.OVERAGE, OverageUpdate.class, true);
@@ -217,7 +219,7 @@ class RegistryPipelineIT {
         Deserializer<Object> values = apicurioDeserializer(false);
         Deserializer<Object> keys = apicurioDeserializer(true);
         List<String> actual = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readCommitted(topic, expected.size(), TIMEOUT)) {
+        for (ConsumerRecord<byte[], byte[]> record : kafka.committed(topic)) {
             assertFramedWith(record.value(), type);
             if (avroKey) {
                 assertFramedWith(record.key(), AccountMonthKey.class);
@@ -243,7 +245,10 @@ class RegistryPipelineIT {
         Serdes singleObject = new Serdes(WireFormat.SINGLE_OBJECT);
         Deserializer<Object> apicurio = apicurioDeserializer(false);
         List<String> actual = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readCommitted(Topics.REJECTED, expected.size(), TIMEOUT)) {
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.committed(Topics.REJECTED);
+        assertThat(records).as("the sentinel's rejection, once and last").isNotEmpty()
+                .filteredOn(RegistryPipelineIT::isSentinel).containsExactly(records.get(records.size() - 1));
+        for (ConsumerRecord<byte[], byte[]> record : records.subList(0, records.size() - 1)) {
             assertFramedWith(record.value(), RejectedRecord.class);
             RejectedRecord rejected = (RejectedRecord) apicurio.deserialize(Topics.REJECTED, record.value());
             // flux.requests.routed stamps records with the broker's append time; replay produced them at NOW.
@@ -262,6 +267,11 @@ class RegistryPipelineIT {
         }
         assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(actual).anyMatch(line -> line.contains("\"reason\":\"MALFORMED\""));
+    }
+
+    private static boolean isSentinel(ConsumerRecord<byte[], byte[]> rejected) {
+        RejectedRecord record = (RejectedRecord) apicurioValues.deserialize(Topics.REJECTED, rejected.value());
+        return record.getOriginalValue() != null && record.getOriginalValue().equals(ByteBuffer.wrap(SENTINEL));
     }
 
     private static RejectedRecord comparable(RejectedRecord rejected) {

@@ -16,6 +16,7 @@ import com.fluxrouter.billing.schema.LaneRateKey;
 import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.schema.state.PlanPublications;
@@ -23,14 +24,10 @@ import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -41,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +47,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,9 +66,11 @@ import static org.awaitility.Awaitility.await;
  * valid plans is empty. Before the fix the second run metered requests under versions published after them (or
  * before the plans had come through), so alerts, months' zones and invoices differed.
  */
+@WithBroker(partitions = ReprocessingIT.PARTITIONS)
 class ReprocessingIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String APPLICATION_ID = "flux-billing-it-reprocessing";
+    static final int PARTITIONS = 2;
     private static final int ACCOUNTS = 50;
     private static final String LOS_ANGELES = "America/Los_Angeles";
     private static final String TOKYO = "Asia/Tokyo";
@@ -83,74 +87,69 @@ class ReprocessingIT {
     Path tmp;
 
     @Test
-    void aResetRerunBillsExactlyLikeTheFirstRunWhenPlansChangedBetweenRequests() throws Exception {
+    void aResetRerunBillsExactlyLikeTheFirstRunWhenPlansChangedBetweenRequests(EmbeddedKafka kafka) throws Exception {
         List<AccountPlan> initial = initialPlans();
         List<AccountPlan> changes = planChanges();
         List<RoutedRequest> firstHalf = requests(Instant.parse("2026-10-01T00:00:00Z"), CHANGES_PUBLISHED, 8);
         List<RoutedRequest> rest = requests(CHANGES_PUBLISHED, LAST_REQUEST, 18);
         int requestCount = firstHalf.size() + rest.size();
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createPipelineTopics(2);
-            Map<String, String> settings = Map.of(
-                    StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID,
-                    StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("state").toString(),
-                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
-                    // Months close by event time only: no wall-clock close while the test runs.
-                    BillingConfig.IDLE_CLOSE_AFTER, "PT1H",
-                    Service.HTTP_PORT, "0");
+        Map<String, String> settings = Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID,
+                StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("state").toString(),
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
+                // Months close by event time only: no wall-clock close while the test runs.
+                BillingConfig.IDLE_CLOSE_AFTER, "PT1H",
+                Service.HTTP_PORT, "0");
 
-            Outputs first;
-            try (Service service = Service.start(settings); KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-                publishCatalog(producer);
-                initial.forEach(plan -> publish(producer, plan));
-                producer.flush();
-                service.pipeline().awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), TIMEOUT);
-                service.pipeline().awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), TIMEOUT);
-                awaitPublications(service, initial.size());
+        Outputs first;
+        try (Service service = Service.start(settings); KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            publishCatalog(producer);
+            initial.forEach(plan -> publish(producer, plan));
+            producer.flush();
+            service.pipeline().awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), TIMEOUT);
+            service.pipeline().awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), TIMEOUT);
+            awaitPublications(service, initial.size());
 
-                firstHalf.forEach(request -> send(producer, request));
-                producer.flush();
-                awaitPriced(kafka, firstHalf.size());
+            firstHalf.forEach(request -> send(producer, request));
+            producer.flush();
+            awaitPriced(kafka, firstHalf.size());
 
-                // As in production: the changes come after requests they would have changed had they been there.
-                changes.forEach(plan -> publish(producer, plan));
-                producer.flush();
-                awaitPublications(service, initial.size() + changes.size());
+            // As in production: the changes come after requests they would have changed had they been there.
+            changes.forEach(plan -> publish(producer, plan));
+            producer.flush();
+            awaitPublications(service, initial.size() + changes.size());
 
-                rest.forEach(request -> send(producer, request));
-                producer.flush();
-                // The last request is the sentinel: once every request is priced, the outputs of all are committed.
-                awaitPriced(kafka, requestCount);
-                first = Outputs.read(kafka, serdes, Map.of());
-            }
-            assertThat(first.priced.values().stream().mapToInt(List::size).sum()).isEqualTo(requestCount);
-            assertEveryOctoberClosed(first);
-            assertAlertsFiredUnderTheCreditInForceBeforeTheUpgrade(first);
+            rest.forEach(request -> send(producer, request));
+            awaitSentinels(kafka, producer, "first run");
+            first = Outputs.read(kafka, serdes, Map.of());
+        }
+        assertThat(first.priced.values().stream().mapToInt(List::size).sum()).isEqualTo(requestCount);
+        assertEveryOctoberClosed(first);
+        assertAlertsFiredUnderTheCreditInForceBeforeTheUpgrade(first);
 
-            Path config = tmp.resolve("reset.properties");
-            Files.writeString(config, "application.id=" + APPLICATION_ID + "\nstate.dir=" + tmp.resolve("state") + "\n");
-            assertThat(new CommandLine(new FluxBilling()).execute("reset", "--bootstrap-servers",
-                    kafka.bootstrapServers(), "--config", config.toString())).isZero();
+        Path config = tmp.resolve("reset.properties");
+        Files.writeString(config, "application.id=" + APPLICATION_ID + "\nstate.dir=" + tmp.resolve("state") + "\n");
+        assertThat(new CommandLine(new FluxBilling()).execute("reset", "--bootstrap-servers",
+                kafka.bootstrapServers(), "--config", config.toString())).isZero();
 
-            Outputs second;
-            try (Service ignored = Service.start(settings)) {
-                awaitPriced(kafka, 2 * requestCount);
-                second = Outputs.read(kafka, serdes, first.endOffsets);
-            }
-            assertSameOutputs("the re-run after reset", second, first);
+        Outputs second;
+        try (Service ignored = Service.start(settings); KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            awaitSentinels(kafka, producer, "re-run");
+            second = Outputs.read(kafka, serdes, first.endOffsets);
+        }
+        assertSameOutputs("the re-run after reset", second, first);
 
-            // A first start over topics that hold the whole history: a new deployment (a new application.id), whose
-            // own copies of the valid catalog and plans do not exist yet, so the start creates and fills them before
-            // processing (ValidCopySeed).
-            Map<String, String> fresh = new HashMap<>(settings);
-            fresh.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID + "-fresh");
-            fresh.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("fresh-state").toString());
-            try (Service ignored = Service.start(fresh)) {
-                awaitPriced(kafka, 3 * requestCount);
-                assertSameOutputs("the first start over the history", Outputs.read(kafka, serdes, second.endOffsets), first);
-            }
+        // A first start over topics that hold the whole history: a new deployment (a new application.id), whose
+        // own copies of the valid catalog and plans do not exist yet, so the start creates and fills them before
+        // processing (ValidCopySeed).
+        Map<String, String> fresh = new HashMap<>(settings);
+        fresh.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID + "-fresh");
+        fresh.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("fresh-state").toString());
+        try (Service ignored = Service.start(fresh); KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            awaitSentinels(kafka, producer, "fresh start");
+            assertSameOutputs("the first start over the history", Outputs.read(kafka, serdes, second.endOffsets), first);
         }
     }
 
@@ -283,7 +282,27 @@ class ReprocessingIT {
     }
 
     private static void awaitPriced(EmbeddedKafka kafka, int count) {
-        assertThat(kafka.readCommitted(Topics.PRICED, count, TIMEOUT)).hasSize(count);
+        kafka.awaitCommitted(Topics.PRICED, count, TIMEOUT);
+    }
+
+    /**
+     * Sends, last on every request partition, a sentinel that is not a record (rejected MALFORMED: it bills nothing,
+     * and flux.requests.rejected is not among the outputs compared) and waits for every rejection of this run's
+     * sentinels: then each partition's outputs of everything sent before are committed.
+     */
+    private static void awaitSentinels(EmbeddedKafka kafka, KafkaProducer<byte[], byte[]> producer, String run) {
+        Set<ByteBuffer> sentinels = new HashSet<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            byte[] sentinel = ("sentinel of the " + run + " on partition " + partition).getBytes(StandardCharsets.UTF_8);
+            sentinels.add(ByteBuffer.wrap(sentinel));
+            producer.send(new ProducerRecord<>(Topics.ROUTED, partition,
+                    Sentinels.account(partition, PARTITIONS).getBytes(StandardCharsets.UTF_8), sentinel));
+        }
+        producer.flush();
+        Serdes serdes = new Serdes(WireFormat.SINGLE_OBJECT);
+        kafka.awaitCommitted(Topics.REJECTED, records -> records.stream().map(record -> serdes.avro(RejectedRecord.class)
+                .deserializer().deserialize(Topics.REJECTED, record.value()).getOriginalValue())
+                .collect(Collectors.toSet()).containsAll(sentinels), TIMEOUT);
     }
 
     // ---- what the first run must show, from the rules' text
@@ -315,23 +334,25 @@ class ReprocessingIT {
                            Map<String, List<String>> alerts, Map<String, List<String>> overage,
                            Map<TopicPartition, Long> endOffsets) {
 
-        /** Reads every committed record after {@code from} (start offsets per partition; absent means 0). */
+        /** Reads every committed record after {@code from} (start offsets per partition; absent means the start). */
         static Outputs read(EmbeddedKafka kafka, Serdes serdes, Map<TopicPartition, Long> from) {
-            Map<TopicPartition, Long> ends = new HashMap<>();
+            Map<TopicPartition, Long> ends = new HashMap<>(from);
             return new Outputs(
-                    byKey(kafka, serdes, Topics.PRICED, PricedRequest.class, from, ends),
-                    byKey(kafka, serdes, Topics.INVOICE_LINES, InvoiceLine.class, from, ends),
-                    byKey(kafka, serdes, Topics.ALERTS, SpendAlert.class, from, ends),
-                    byKey(kafka, serdes, Topics.OVERAGE, OverageUpdate.class, from, ends),
+                    byKey(kafka, serdes, Topics.PRICED, PricedRequest.class, ends),
+                    byKey(kafka, serdes, Topics.INVOICE_LINES, InvoiceLine.class, ends),
+                    byKey(kafka, serdes, Topics.ALERTS, SpendAlert.class, ends),
+                    byKey(kafka, serdes, Topics.OVERAGE, OverageUpdate.class, ends),
                     ends);
         }
 
+        /** The topic's committed records after {@code offsets}, which it moves past them. */
         private static <T extends SpecificRecord> Map<String, List<String>> byKey(
-                EmbeddedKafka kafka, Serdes serdes, String topic, Class<T> type, Map<TopicPartition, Long> from,
-                Map<TopicPartition, Long> ends) {
+                EmbeddedKafka kafka, Serdes serdes, String topic, Class<T> type, Map<TopicPartition, Long> offsets) {
             AvroJson json = new AvroJson();
             Map<String, List<String>> byKey = new TreeMap<>();
-            for (ConsumerRecord<byte[], byte[]> record : readToEnd(kafka, topic, from, ends)) {
+            List<ConsumerRecord<byte[], byte[]>> records = kafka.committed(topic, offsets);
+            offsets.putAll(CommittedRecords.nextOffsets(records, offsets));
+            for (ConsumerRecord<byte[], byte[]> record : records) {
                 T value = serdes.avro(type).deserializer().deserialize(topic, record.value());
                 String key = topic.equals(Topics.PRICED)
                         ? serdes.string().deserializer().deserialize(topic, record.key())
@@ -343,29 +364,6 @@ class ReprocessingIT {
 
         private static String monthKey(AccountMonthKey key) {
             return key.getAccountId() + "/" + key.getBillingMonth();
-        }
-
-        /** Committed records from {@code from} to the end of every partition, whose end it notes in {@code ends}. */
-        private static List<ConsumerRecord<byte[], byte[]>> readToEnd(EmbeddedKafka kafka, String topic,
-                                                                     Map<TopicPartition, Long> from,
-                                                                     Map<TopicPartition, Long> ends) {
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.clientSettings(Map.of(
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(info -> new TopicPartition(topic, info.partition())).toList();
-                consumer.assign(partitions);
-                partitions.forEach(partition -> consumer.seek(partition, from.getOrDefault(partition, 0L)));
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                ends.putAll(end);
-                long deadline = System.nanoTime() + TIMEOUT.toNanos();
-                while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                    assertThat(System.nanoTime()).as("reading " + topic + " to its end").isLessThan(deadline);
-                    consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                }
-            }
-            return records;
         }
     }
 }

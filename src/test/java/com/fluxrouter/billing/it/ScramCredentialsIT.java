@@ -2,7 +2,6 @@ package com.fluxrouter.billing.it;
 
 import com.fluxrouter.billing.cli.FluxBilling;
 import com.fluxrouter.billing.local.Seed;
-import com.fluxrouter.billing.local.TopicSetup;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
@@ -11,6 +10,7 @@ import com.fluxrouter.billing.topology.Topics;
 import com.fluxrouter.billing.traffic.RequestFactory;
 import com.fluxrouter.billing.traffic.TokenSource;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
@@ -24,13 +24,13 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,22 +43,25 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * `run` on a cluster that requires SASL/SCRAM and enforces ACLs, with its credentials from the environment exactly as
  * the Kubernetes manifests pass them (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG), and
  * with only the ACLs deploy/README.md lists for the pipeline's user.
  */
+@WithBroker(partitions = ScramCredentialsIT.PARTITIONS, security = WithBroker.Security.SASL_SCRAM)
 class ScramCredentialsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String USER = "flux-billing-it";
     private static final String PASSWORD = "scram-secret-42";
     private static final String APPLICATION_ID = "flux-billing-it-scram";
     private static final int REQUESTS = 50;
-    private static String previousJaasProperty;
+    static final int PARTITIONS = 2;
     private static EmbeddedKafka kafka;
 
     @TempDir
@@ -67,15 +70,10 @@ class ScramCredentialsIT {
     private final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        previousJaasProperty = System.getProperty("java.security.auth.login.config");
-        kafka = EmbeddedKafka.startWithScram();
-        try (Admin admin = Admin.create(kafka.clientSettings(Map.of()))) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(USER,
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), PASSWORD))).all().get(30, TimeUnit.SECONDS);
-            admin.createAcls(pipelineAcls()).all().get(30, TimeUnit.SECONDS);
-            TopicSetup.ensure(admin, 2, (short) 1);
-        }
+    static void createTheUserAndItsAcls() throws Exception {
+        kafka.admin().alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(USER,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), PASSWORD))).all().get(30, TimeUnit.SECONDS);
+        kafka.admin().createAcls(pipelineAcls()).all().get(30, TimeUnit.SECONDS);
     }
 
     /** What the pipeline's user needs: its topics, its consumer group and its transactions, all by prefix. */
@@ -87,19 +85,6 @@ class ScramCredentialsIT {
                 new AclBinding(new ResourcePattern(ResourceType.TRANSACTIONAL_ID, "flux-billing", PatternType.PREFIXED), all));
     }
 
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        // The test kit points the JVM-wide JAAS configuration at its file; leave the JVM as it was.
-        if (previousJaasProperty == null) {
-            System.clearProperty("java.security.auth.login.config");
-        } else {
-            System.setProperty("java.security.auth.login.config", previousJaasProperty);
-        }
-    }
-
     @AfterEach
     void stopChildren() throws InterruptedException {
         for (Process process : processes) {
@@ -109,47 +94,46 @@ class ScramCredentialsIT {
 
     @Test
     void runConnectsWithScramCredentialsFromTheEnvironmentAndPricesRequests() throws Exception {
-        Process pipeline = startRun(tmp.resolve("run.log").toFile());
+        Path log = tmp.resolve("run.log");
+        Process pipeline = startRun(log.toFile());
         Serdes serdes = new Serdes(WireFormat.SINGLE_OBJECT);
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             Seed.catalog(producer, serdes);
             RequestFactory factory = new RequestFactory(17, TokenSource.builtIn(new Random(17)), 5, "scram");
-            // Priced once the pipeline has validated the catalog, so send until priced records appear.
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            int sent = 0;
-            while (kafka.readCommitted(Topics.PRICED, 1, Duration.ofMillis(500)).isEmpty()) {
-                assertThat(pipeline.isAlive()).as("run exited; see " + tmp.resolve("run.log")).isTrue();
-                assertThat(System.nanoTime()).as("nothing priced; see " + tmp.resolve("run.log")).isLessThan(deadline);
-                for (int i = 0; i < REQUESTS; i++, sent++) {
-                    RoutedRequest request = factory.next(Instant.now());
-                    producer.send(new ProducerRecord<>(Topics.ROUTED,
-                            serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
-                            serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
-                }
-                producer.flush();
-            }
+            // Priced once the pipeline has validated the catalog, so send a batch at a time until one is priced.
+            AtomicInteger sent = new AtomicInteger();
+            await("a request priced; see " + log).atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertThat(pipeline.isAlive()).as("run exited; see " + log).isTrue();
+                        for (int i = 0; i < REQUESTS; i++) {
+                            send(producer, serdes, factory.next(Instant.now()));
+                        }
+                        sent.addAndGet(REQUESTS);
+                        producer.flush();
+                        return !kafka.committed(Topics.PRICED).isEmpty();
+                    });
             // The catalog is in place now: every request of one more batch must be priced.
             Set<String> lastBatch = new HashSet<>();
-            for (int i = 0; i < REQUESTS; i++, sent++) {
+            for (int i = 0; i < REQUESTS; i++) {
                 RoutedRequest request = factory.next(Instant.now());
-                lastBatch.add(request.getRequestId().toString());
-                producer.send(new ProducerRecord<>(Topics.ROUTED,
-                        serdes.string().serializer().serialize(Topics.ROUTED, request.getAccountId()),
-                        serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
+                lastBatch.add(request.getRequestId());
+                send(producer, serdes, request);
+            }
+            // Last on every partition, a sentinel request: once both are priced, everything before is processed.
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                RoutedRequest sentinel = RoutedRequest.newBuilder(factory.next(Instant.now()))
+                        .setAccountId(Sentinels.account(partition, PARTITIONS)).setRequestId("sentinel-" + partition).build();
+                lastBatch.add(sentinel.getRequestId());
+                send(producer, serdes, sentinel);
             }
             producer.flush();
-            Set<String> pricedIds = new HashSet<>();
-            long pricedBy = System.nanoTime() + TIMEOUT.toNanos();
-            while (!pricedIds.containsAll(lastBatch) && System.nanoTime() < pricedBy) {
-                pricedIds.clear();
-                kafka.readCommitted(Topics.PRICED, sent, Duration.ofSeconds(1)).forEach(record -> pricedIds.add(
-                        serdes.avro(PricedRequest.class).deserializer().deserialize(Topics.PRICED, record.value())
-                                .getRequestId().toString()));
-            }
-            assertThat(pricedIds).as("see " + tmp.resolve("run.log")).containsAll(lastBatch);
+            kafka.awaitCommitted(Topics.PRICED, records -> pricedIds(records, serdes).containsAll(
+                    List.of("sentinel-0", "sentinel-1")), TIMEOUT);
+            List<String> pricedIds = pricedIds(kafka.committed(Topics.PRICED), serdes);
+            assertThat(pricedIds).as("see " + log).containsAll(lastBatch).doesNotHaveDuplicates();
             // Those sent before the pipeline had the catalog are rejected rather than lost: all are accounted for.
-            int rejected = kafka.readCommitted(Topics.REJECTED, sent - pricedIds.size(), TIMEOUT).size();
-            assertThat(pricedIds.size() + rejected).isEqualTo(sent);
+            int rejected = kafka.committed(Topics.REJECTED).size();
+            assertThat(pricedIds.size() + rejected).isEqualTo(sent.get() + lastBatch.size());
         }
         assertThat(Files.readString(tmp.resolve("run.log"))).contains("flux-billing running");
     }
@@ -184,6 +168,16 @@ class ScramCredentialsIT {
         Process process = builder.start();
         processes.add(process);
         return process;
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, Serdes serdes, RoutedRequest request) {
+        producer.send(new ProducerRecord<>(Topics.ROUTED, serdes.string().serializer().serialize(Topics.ROUTED,
+                request.getAccountId()), serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request)));
+    }
+
+    private static List<String> pricedIds(List<ConsumerRecord<byte[], byte[]>> records, Serdes serdes) {
+        return records.stream().map(record -> serdes.avro(PricedRequest.class).deserializer()
+                .deserialize(Topics.PRICED, record.value()).getRequestId()).toList();
     }
 
     private static String jaas(String user, String password) {

@@ -20,7 +20,6 @@ import com.fluxrouter.billing.traffic.TokenSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -91,7 +90,7 @@ class TwoInstancesIT {
                 // before are committed (outputs commit with their inputs, in each partition's order).
                 for (int partition = 0; partition < PARTITIONS; partition++) {
                     RoutedRequest sentinel = RoutedRequest.newBuilder(factory.next(completedAt))
-                            .setAccountId(sentinelAccount(partition)).setRequestId("sentinel-" + partition).build();
+                            .setAccountId(Sentinels.account(partition, PARTITIONS)).setRequestId("sentinel-" + partition).build();
                     producer.send(new ProducerRecord<>(Topics.ROUTED, serdes.string().serializer().serialize(Topics.ROUTED, sentinel.getAccountId()),
                             serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, sentinel)));
                 }
@@ -175,16 +174,6 @@ class TwoInstancesIT {
                     return response.get().statusCode() != 503;
                 });
         return response.get();
-    }
-
-    /** An account whose requests the Java producer puts on {@code partition}. */
-    private static String sentinelAccount(int partition) {
-        for (int n = 0; ; n++) {
-            String account = "sentinel-" + n;
-            if (BuiltInPartitioner.partitionForKey(account.getBytes(StandardCharsets.UTF_8), PARTITIONS) == partition) {
-                return account;
-            }
-        }
     }
 
     private static List<String> pricedIds(List<ConsumerRecord<byte[], byte[]>> records, Serdes serdes) {

@@ -16,7 +16,6 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the billing rules' computation from the lane prices to the nano-dollar, every request is priced once, and the only
  * rejections are the sentinels sent last (nothing MALFORMED or PROCESSING_ERROR).
  */
+@WithBroker(partitions = 2)
 class UpgradeIT {
     /** The released commit the upgrade starts from: the last release before state schemas were kept. */
     static final String RELEASED = "52fbfc3";
@@ -64,15 +64,6 @@ class UpgradeIT {
     private static final int RETRIES = 12;
     private static final String MAIN = "com.fluxrouter.billing.cli.FluxBilling";
 
-    /** Lane prices per 1M tokens, input and output alike, from docs/billing-rules.md rule 1 (the published list). */
-    private static final Map<String, BigDecimal> USD_PER_MILLION_BY_MODEL = Map.of(
-            "flux-express-small", new BigDecimal("1"), "llama-3.1-8b-instruct", new BigDecimal("1"),
-            "flux-daily-medium", new BigDecimal("2"), "llama-3.3-70b-instruct", new BigDecimal("2"),
-            "flux-deep-large", new BigDecimal("4"), "deepseek-r1", new BigDecimal("4"));
-    private static final Map<String, String> LANE_BY_MODEL = Map.of(
-            "flux-express-small", "EXPRESS", "llama-3.1-8b-instruct", "EXPRESS",
-            "flux-daily-medium", "DAILY_DRIVER", "llama-3.3-70b-instruct", "DAILY_DRIVER",
-            "flux-deep-large", "DEEP_THOUGHT", "deepseek-r1", "DEEP_THOUGHT");
 
     private static EmbeddedKafka kafka;
     private static Path releasedJar;
@@ -82,19 +73,10 @@ class UpgradeIT {
     private final List<ChildProcessGuard> children = new ArrayList<>();
 
     @BeforeAll
-    static void buildReleaseAndStartBroker() throws Exception {
+    static void buildRelease() throws Exception {
         releasedJar = ReleasedBuild.jar(RELEASED);
         work = Files.createDirectories(Path.of("target", "upgrade-it", Long.toString(System.currentTimeMillis()))
                 .toAbsolutePath());
-        kafka = EmbeddedKafka.start();
-        kafka.createPipelineTopics(2);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @AfterEach
@@ -124,7 +106,7 @@ class UpgradeIT {
             // restores the global catalog before pricing anything (as after any restart), and opens the month.
             List<String> releasedLauncher = List.of("java", "-jar", releasedJar.toString());
             ChildProcessGuard seeding = start("released-seeding", releasedLauncher, work.resolve("state-released"));
-            awaitRecords("flux-billing.catalog.models.valid", USD_PER_MILLION_BY_MODEL.size());
+            awaitRecords("flux-billing.catalog.models.valid", PublishedPrices.LANE_BY_MODEL.size());
             awaitRecords("flux-billing.catalog.rates.valid", 3);
             awaitRecords("flux-billing-plan-history-changelog", plans.size());
             seeding.stop(60);
@@ -171,7 +153,7 @@ class UpgradeIT {
 
     /** The released code's state, in its changelogs, carries the v1 fingerprints and decodes with today's serdes. */
     private void assertStateWrittenWithTheReleasedSchemas() {
-        List<ConsumerRecord<byte[], byte[]>> ledgers = kafka.readCommitted("flux-billing-account-months-changelog", 3, TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> ledgers = kafka.awaitCommitted("flux-billing-account-months-changelog", 3, TIMEOUT);
         assertThat(ledgers).as("account-months written by the released code").hasSizeGreaterThanOrEqualTo(3);
         long v1 = SchemaNormalization.parsingFingerprint64(SchemaHistory.versions("MonthLedger").get(0));
         for (ConsumerRecord<byte[], byte[]> record : ledgers) {
@@ -179,7 +161,7 @@ class UpgradeIT {
             MonthLedger ledger = serdes.internal(MonthLedger.class).deserializer().deserialize(record.topic(), record.value());
             assertThat(ledger.getAccountId()).startsWith("upg-");
         }
-        List<ConsumerRecord<byte[], byte[]>> histories = kafka.readCommitted("flux-billing-plan-history-changelog", 3, TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> histories = kafka.awaitCommitted("flux-billing-plan-history-changelog", 3, TIMEOUT);
         assertThat(histories).hasSizeGreaterThanOrEqualTo(3);
         long planV1 = SchemaNormalization.parsingFingerprint64(SchemaHistory.versions("PlanHistory").get(0));
         for (ConsumerRecord<byte[], byte[]> record : histories) {
@@ -189,16 +171,21 @@ class UpgradeIT {
         }
     }
 
+    /**
+     * Waits until every sentinel is rejected: each partition's outputs of everything sent before its sentinel are
+     * committed then, so the topics are read whole afterwards.
+     */
     private void assertOnlyTheSentinelsWereRejected(List<RoutedRequest> sentinels) {
-        List<String> rejected = rejections(kafka.readCommitted(Topics.REJECTED, sentinels.size(), TIMEOUT));
-        assertThat(rejected).as("rejections (logs in %s)", work).containsExactlyInAnyOrderElementsOf(
-                sentinels.stream().map(sentinel -> "INVALID_TOKENS " + sentinel.getRequestId()).toList());
+        List<String> expected = sentinels.stream().map(sentinel -> "INVALID_TOKENS " + sentinel.getRequestId()).toList();
+        kafka.awaitCommitted(Topics.REJECTED, records -> rejections(records).containsAll(expected), TIMEOUT);
+        List<String> rejected = rejections(kafka.committed(Topics.REJECTED));
+        assertThat(rejected).as("rejections (logs in %s)", work).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     private void assertEachRequestPricedOnceAtItsPrice(List<RoutedRequest> billed) {
         Map<String, RoutedRequest> byId = new HashMap<>();
         billed.forEach(request -> byId.put(request.getRequestId(), request));
-        List<ConsumerRecord<byte[], byte[]>> records = kafka.readCommitted(Topics.PRICED, billed.size(), TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.committed(Topics.PRICED);
         Set<String> seen = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             PricedRequest priced = serdes.avro(PricedRequest.class).deserializer().deserialize(Topics.PRICED, record.value());
@@ -218,10 +205,9 @@ class UpgradeIT {
         }
         before.forEach(request -> expected.get(request.getAccountId()).add(request));
         after.forEach(request -> expected.get(request.getAccountId()).add(request));
-        int lineCount = expected.values().stream().mapToInt(Expected::lineCount).sum();
 
         Map<String, List<InvoiceLine>> lines = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readCommitted(Topics.INVOICE_LINES, lineCount, TIMEOUT)) {
+        for (ConsumerRecord<byte[], byte[]> record : kafka.committed(Topics.INVOICE_LINES)) {
             InvoiceLine line = serdes.avro(InvoiceLine.class).deserializer().deserialize(Topics.INVOICE_LINES, record.value());
             assertThat(line.getBillingMonth()).as("only the opened month closes").isEqualTo(month.toString());
             assertThat(line.getSupplemental()).isFalse();
@@ -252,7 +238,7 @@ class UpgradeIT {
         }
 
         void add(RoutedRequest request) {
-            String lane = LANE_BY_MODEL.get(request.getServedModel());
+            String lane = PublishedPrices.LANE_BY_MODEL.get(request.getServedModel());
             usageByLane.merge(lane, cost(request), BigDecimal::add);
             requestsByLane.merge(lane, 1L, Long::sum);
             requests++;
@@ -311,9 +297,7 @@ class UpgradeIT {
     }
 
     private static BigDecimal cost(RoutedRequest request) {
-        long tokens = request.getInputTokens() + request.getOutputTokens();
-        return USD_PER_MILLION_BY_MODEL.get(request.getServedModel()).multiply(BigDecimal.valueOf(tokens))
-                .divide(BigDecimal.valueOf(1_000_000));
+        return PublishedPrices.cost(request.getServedModel(), request.getInputTokens(), request.getOutputTokens());
     }
 
     // ---- traffic ----
@@ -329,7 +313,7 @@ class UpgradeIT {
 
     private static List<RoutedRequest> requests(List<AccountPlan> plans, YearMonth month, int firstDay, int lastDay,
                                                 String phase, Random random) {
-        List<String> models = USD_PER_MILLION_BY_MODEL.keySet().stream().sorted().toList();
+        List<String> models = PublishedPrices.LANE_BY_MODEL.keySet().stream().sorted().toList();
         List<RoutedRequest> requests = new ArrayList<>();
         Instant from = month.atDay(firstDay).atStartOfDay(ZoneOffset.UTC).toInstant();
         long span = Duration.ofDays(lastDay - firstDay + 1).toMillis();
@@ -389,21 +373,17 @@ class UpgradeIT {
     }
 
     private void awaitRecords(String topic, int records) {
-        assertThat(kafka.readCommitted(topic, records, TIMEOUT)).as("%s (logs in %s)", topic, work)
-                .hasSizeGreaterThanOrEqualTo(records);
+        kafka.awaitCommitted(topic, records, TIMEOUT);
     }
 
     /** Waits until {@code requests} were priced or rejected; all of them must have been priced. */
     private void awaitPriced(int requests, String pipeline) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        int priced = 0;
-        List<String> rejected = List.of();
-        while (System.nanoTime() < deadline && priced + rejected.size() < requests) {
-            priced = kafka.readCommitted(Topics.PRICED, requests, Duration.ofSeconds(5)).size();
-            rejected = rejections(kafka.readCommitted(Topics.REJECTED, requests - priced, Duration.ofSeconds(2)));
-        }
-        assertThat(rejected).as("rejected while the %s code ran (log in %s)", pipeline, work).isEmpty();
-        assertThat(priced).as("priced by the %s code (log in %s)", pipeline, work).isEqualTo(requests);
+        kafka.awaitCommitted(Topics.PRICED, records -> records.size() + kafka.committed(Topics.REJECTED).size()
+                >= requests, TIMEOUT);
+        assertThat(rejections(kafka.committed(Topics.REJECTED))).as("rejected while the %s code ran (log in %s)",
+                pipeline, work).isEmpty();
+        assertThat(kafka.committed(Topics.PRICED)).as("priced by the %s code (log in %s)", pipeline, work)
+                .hasSize(requests);
     }
 
     /** Reason and request id of each rejection. */
