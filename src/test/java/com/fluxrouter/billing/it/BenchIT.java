@@ -38,10 +38,17 @@ class BenchIT {
         assertThat(document).contains(
                 "broker: plain producer, acks=all",
                 "broker: consume-and-produce copy loop, acks=all",
+                "broker: copy loop: CPU of this JVM (broker, consumer, producer) per record",
                 "Streams pass-through, exactly_once_v2",
+                "dedup floor, exactly_once_v2",
+                "dedup floor: CPU of this JVM (broker, producer, app) per record",
                 "pipeline sustained, exactly_once_v2",
+                "**pipeline / dedup floor**",
                 "**pipeline / pass-through**",
                 "**pipeline / copy loop**",
+                "**pipeline / dedup floor, by CPU per record**",
+                "**pipeline / pass-through, by CPU per record**",
+                "**pipeline / copy loop, by CPU per record**",
                 "records written per request: flux.requests.priced",
                 "produce -> OverageUpdate p99",
                 "produce -> SpendAlert p99",
@@ -51,12 +58,22 @@ class BenchIT {
                 "pass-through processor on the same driver",
                 "pipeline at 100 accounts",
                 "pipeline at 1,000 accounts",
-                "| pipeline >= 60 % of pass-through |",
+                "| pipeline >= 60 % of the dedup floor |",
+                "| pipeline >= 25 % of the pass-through |",
                 "| p99 produce-to-alert <= 500 ms at half the sustained rate |",
                 "| replay: 1,000,000 requests in <= 30 s |",
                 "| throughput at 1,000 accounts >= 80 % of that at 100 |");
+        // The floor writes one output and one changelog record per input, plus a few transaction markers.
+        assertThat(median(document, "dedup floor: records written per input")).isBetween(2.0, 2.5);
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| # | measurement | median |",
                 "warm-up (discarded)", "replay run 1 (replay first)");
         assertThat(dir.resolve("work")).doesNotExist();
+    }
+
+    /** The median column of the table row whose measurement starts with {@code measurement}. */
+    private static double median(String document, String measurement) {
+        String row = document.lines().filter(line -> line.startsWith("| ") && line.split(" \\| ")[1].startsWith(measurement))
+                .findFirst().orElseThrow(() -> new AssertionError("no row " + measurement));
+        return Double.parseDouble(row.split(" \\| ")[2].replace(",", ""));
     }
 }
