@@ -46,6 +46,18 @@ public final class Bench {
         }
     }
 
+    /**
+     * A change to the pipeline measured before and after in the same run (issue 14's levers): {@code before} are the
+     * settings that turn it off. The pipeline runs of row 3 are its "after"; each repeat also runs the pipeline with
+     * {@code before}, over the same requests, alternating which of the two goes first.
+     */
+    record Lever(String name, Map<String, String> before) {
+    }
+
+    /** The levers measured in every run. */
+    static final List<Lever> LEVERS = List.of(
+            new Lever("rate versions decoded once per catalog change", Map.of(BillingConfig.INTAKE_RATE_CACHE, "false")));
+
     /** Enough for the JIT to compile the pipeline's hot paths; more only lengthens the run. */
     private static final int WARM_UP_RECORDS = 50_000;
 
@@ -134,12 +146,21 @@ public final class Bench {
         List<Double> floor = new ArrayList<>();
         List<Double> floorCpu = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
+        Map<Lever, List<StreamsRuns.PipelineRun>> before = new LinkedHashMap<>();
         StreamsRuns.PipelineRun lastRun = null;
         StreamsRuns.FloorRun lastFloor = null;
         for (int run = 1; run <= options.repeat(); run++) {
             StreamsRuns.Throughput pass = streams.passThrough(requests);
             StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
-            StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
+            // The pipeline and its levers' "before" alternate which goes first, so neither always runs second.
+            StreamsRuns.PipelineRun billed;
+            if (run % 2 == 1) {
+                billed = streams.pipeline(requests, options.settings());
+                measureLevers(streams, requests, run, before);
+            } else {
+                measureLevers(streams, requests, run, before);
+                billed = streams.pipeline(requests, options.settings());
+            }
             progress("streams run %d: pass-through %,.0f records/s (%.1f µs CPU each), dedup floor %,.0f records/s "
                             + "(%.1f µs CPU each), pipeline %,.0f requests/s (%.1f µs CPU each)", run, pass.perSecond(),
                     pass.cpuMicrosPerRecord(), dedup.throughput().perSecond(), dedup.throughput().cpuMicrosPerRecord(),
@@ -159,10 +180,31 @@ public final class Bench {
                 requests.size());
         report.floorWritten(lastFloor.writtenPerRecord());
         report.written(lastRun.written(), requests.size());
+        before.forEach((lever, runs) -> report.lever(lever.name(),
+                new Stats(runs.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
+                new Stats(runs.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()), requests.size()));
+    }
+
+    /** One pipeline run per lever with the lever turned off, added to {@code before}. */
+    private void measureLevers(StreamsRuns streams, Workload.Encoded requests, int run,
+                               Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
+        for (Lever lever : LEVERS) {
+            StreamsRuns.PipelineRun without = streams.pipeline(requests, without(lever));
+            progress("lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
+                    without.perSecond(), without.cpuMicrosPerRecord());
+            before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
+        }
+    }
+
+    /** The run's pipeline settings with {@code lever} turned off. */
+    private Map<String, String> without(Lever lever) {
+        Map<String, String> settings = new LinkedHashMap<>(options.settings());
+        settings.putAll(lever.before());
+        return settings;
     }
 
     /**
-     * One discarded pass-through, dedup-floor and pipeline run before any is measured: otherwise the first measured pipeline run
+     * One discarded pass-through, dedup-floor and pipeline run (and one of each lever's "before") before any is measured: otherwise the first measured pipeline run
      * is the first time the pipeline's code (serdes, pricing, RocksDB) runs in this JVM, and being interpreted and
      * compiled it sets the sustained median, the ratios and the latency's offered load too low.
      */
@@ -173,6 +215,9 @@ public final class Bench {
         StreamsRuns.Throughput pass = streams.passThrough(requests);
         StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
         StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
+        for (Lever lever : LEVERS) {
+            streams.pipeline(requests, without(lever));
+        }
         progress("warm-up (discarded), %,d records: pass-through %,.0f records/s, dedup floor %,.0f records/s, "
                 + "pipeline %,.0f requests/s", size, pass.perSecond(), dedup.throughput().perSecond(), billed.perSecond());
     }

@@ -35,6 +35,7 @@ public final class Report {
     private Stats copy;
     private Stats copyCpu;
     private Stats pipeline;
+    private Stats pipelineCpu;
 
     Report(Bench.Options options, Instant started) {
         this.options = options;
@@ -62,6 +63,7 @@ public final class Report {
      */
     void streams(Baselines baselines, Stats pipelineRates, Stats pipelineCpu, Stats heapBytes, int records) {
         this.pipeline = pipelineRates;
+        this.pipelineCpu = pipelineCpu;
         Stats passThrough = baselines.passThrough();
         Stats floor = baselines.floor();
         row("2", "Streams pass-through, exactly_once_v2 (" + count(records) + " records)", passThrough, "records/s");
@@ -89,6 +91,19 @@ public final class Report {
         row("3", "pipeline heap after GC, growth over the run (see docs)", scaled(heapBytes, 1.0 / (1 << 20)), "MiB");
         target("pipeline >= 60 % of the dedup floor", ofFloor >= 0.60, percent(ofFloor));
         target("pipeline >= 25 % of the pass-through", ofPassThrough >= 0.25, percent(ofPassThrough));
+    }
+
+    /**
+     * A lever's before/after pair of the same run: the pipeline without it ({@code beforeRates}, {@code beforeCpu},
+     * over the same requests) against the pipeline of row 3, by throughput and by CPU per request.
+     */
+    void lever(String name, Stats beforeRates, Stats beforeCpu, int requests) {
+        row("6", "lever \"" + name + "\": pipeline without it (before), " + count(requests) + " requests", beforeRates,
+                "requests/s");
+        row("6", "lever \"" + name + "\": CPU of this JVM per request without it (before)", beforeCpu, "µs");
+        ratio("6", "lever \"" + name + "\": pipeline with it / without it", pipeline.median() / beforeRates.median());
+        ratio("6", "lever \"" + name + "\": with it / without it, by CPU per request",
+                beforeCpu.median() / pipelineCpu.median());
     }
 
     /** What the dedup floor wrote per input: its output and its changelog, so a little over 2. */

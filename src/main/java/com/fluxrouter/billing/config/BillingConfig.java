@@ -43,6 +43,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String SUPPLEMENTAL_WINDOW = "flux.billing.supplemental-window";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
+    public static final String INTAKE_RATE_CACHE = "flux.intake.rate-cache";
     public static final String HTTP_HOST = "flux.http.host";
     public static final String HTTP_PORT = "flux.http.port";
     public static final String HTTP_ADVERTISED_HOST = "flux.http.advertised-host";
@@ -95,6 +96,10 @@ public final class BillingConfig extends AbstractConfig {
                             + "partitioner (murmur2 of the key) gives its account: route sends it to its account's "
                             + "partition through <application.id>-requests-misrouted-repartition (only such requests "
                             + "take that topic), reject rejects it WRONG_PARTITION (rule 4a)")
+            .define(INTAKE_RATE_CACHE, Type.BOOLEAN, true, Importance.LOW,
+                    "true: each task keeps the rate versions it decoded from the catalog-rates global store until the "
+                            + "catalog flow changes that store; false: decodes them for every request (the behaviour "
+                            + "before, which bench measures beside it). Prices are the same either way (rule 2)")
             .define(STATE_STORES, Type.STRING, "rocksdb", ConfigDef.ValidString.in("rocksdb", "in_memory"),
                     Importance.HIGH, "rocksdb or in_memory; run refuses in_memory without flux.unsafe.allow")
             .define(STATE_CHANGELOGS, Type.BOOLEAN, true, Importance.HIGH,
@@ -280,6 +285,14 @@ public final class BillingConfig extends AbstractConfig {
      */
     public MisroutedPolicy misroutedPolicy() {
         return MisroutedPolicy.parse(getString(INTAKE_MISROUTED));
+    }
+
+    /**
+     * Whether pricing keeps the decoded rate versions per task until the catalog changes them (default) or decodes them
+     * from the global store for every request; rule 2's prices are the same either way.
+     */
+    public boolean rateCache() {
+        return getBoolean(INTAKE_RATE_CACHE);
     }
 
     /** The HTTP API's listen address ({@code 127.0.0.1} by default). */

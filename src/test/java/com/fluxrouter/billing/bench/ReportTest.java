@@ -53,6 +53,23 @@ class ReportTest {
                 "| pipeline >= 25 % of the pass-through | 15 % | **no** |");
     }
 
+    @Test
+    void aLeverIsReportedAsThePipelineWithItOverWithoutItByThroughputAndByCpu() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
+        report.streams(new Report.Baselines(Stats.of(40_000), Stats.of(10), Stats.of(10_000), Stats.of(20)),
+                Stats.of(6_000), Stats.of(80), Stats.of(1 << 20), 1_000);
+        // Without the lever: 5,000/s and 96 µs; with it (the pipeline above): 6,000/s and 80 µs.
+        report.lever("cache", Stats.of(5_000, 4_000, 5_500), Stats.of(96, 90, 100), 1_000);
+        report.finish(Duration.ZERO);
+
+        assertThat(report.table()).contains(
+                "| 6 | lever \"cache\": pipeline without it (before), 1,000 requests | 5,000 |",
+                "| 6 | lever \"cache\": CPU of this JVM per request without it (before) | 96.0 |",
+                "| 6 | **lever \"cache\": pipeline with it / without it** | **120 %** |",
+                "| 6 | **lever \"cache\": with it / without it, by CPU per request** | **120 %** |");
+    }
+
     private static String latencyTable(LatencyProbe.Result result) {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.latency(100, List.of(result));
