@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,7 +48,7 @@ public abstract class PipelineTest {
     protected static final Instant PLANS_PUBLISHED_AT = Instant.parse("2020-01-01T00:00:00Z");
 
     @TempDir
-    Path stateDir;
+    protected Path stateDir;
 
     protected TopologyTestDriver driver;
     protected Serdes serdes;
@@ -68,11 +69,16 @@ public abstract class PipelineTest {
         return BillingConfig.defaults().with(BillingConfig.STATE_STORES, "in_memory");
     }
 
+    /** Override to run the driver on other Streams settings for a test class (the driver's own overrides still apply). */
+    protected Map<String, Object> streamsSettings(BillingConfig config) {
+        return StreamsSettings.of(config);
+    }
+
     @BeforeEach
     void startDriver() {
         BillingConfig config = config();
         Properties properties = new Properties();
-        properties.putAll(StreamsSettings.of(config));
+        properties.putAll(streamsSettings(config));
         properties.put("state.dir", stateDir.toString());
         properties.putAll(StreamsSettings.forTestDriver());
         driver = new TopologyTestDriver(BillingTopology.build(config), properties, WALL_CLOCK_START);

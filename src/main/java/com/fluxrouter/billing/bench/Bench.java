@@ -46,6 +46,18 @@ public final class Bench {
         }
     }
 
+    /**
+     * A change to the pipeline measured before and after in the same run (issue 14's levers): {@code before} are the
+     * settings that turn it off. The pipeline runs of row 3 are its "after"; each repeat also runs the pipeline with
+     * {@code before}, over the same requests, alternating which of the two goes first.
+     */
+    record Lever(String name, Map<String, String> before) {
+    }
+
+    /** The levers measured in every run. */
+    static final List<Lever> LEVERS = List.of(
+            new Lever("rate versions decoded once per catalog change", Map.of(BillingConfig.INTAKE_RATE_CACHE, "false")));
+
     /** Enough for the JIT to compile the pipeline's hot paths; more only lengthens the run. */
     private static final int WARM_UP_RECORDS = 50_000;
 
@@ -112,15 +124,17 @@ public final class Bench {
                 Workload.Spread.SKEWED, "ceiling", serdes).encode(options.ceilingRecords(), Instant.now());
         List<Double> produce = new ArrayList<>();
         List<Double> copy = new ArrayList<>();
+        List<Double> copyCpu = new ArrayList<>();
         BrokerCeiling ceiling = new BrokerCeiling(cluster);
         for (int run = 1; run <= options.repeat(); run++) {
             BrokerCeiling.Run figures = ceiling.measure(ceilingRecords, run);
-            progress("broker run %d: producer %,.0f records/s, copy loop %,.0f records/s", run, figures.produce(),
-                    figures.copy());
+            progress("broker run %d: producer %,.0f records/s, copy loop %,.0f records/s (%.1f µs CPU each)", run,
+                    figures.produce(), figures.copy(), figures.copyCpuMicrosPerRecord());
             produce.add(figures.produce());
             copy.add(figures.copy());
+            copyCpu.add(figures.copyCpuMicrosPerRecord());
         }
-        report.ceiling(new Stats(produce), new Stats(copy));
+        report.ceiling(new Stats(produce), new Stats(copy), new Stats(copyCpu));
 
         Workload.Encoded requests = new Workload(options.seed(), options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
                 Workload.Spread.SKEWED, "sustained", serdes).encode(options.streamsRecords(), Instant.now());
@@ -129,28 +143,68 @@ public final class Bench {
         List<Double> pipeline = new ArrayList<>();
         List<Double> passThroughCpu = new ArrayList<>();
         List<Double> pipelineCpu = new ArrayList<>();
+        List<Double> floor = new ArrayList<>();
+        List<Double> floorCpu = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
+        Map<Lever, List<StreamsRuns.PipelineRun>> before = new LinkedHashMap<>();
         StreamsRuns.PipelineRun lastRun = null;
+        StreamsRuns.FloorRun lastFloor = null;
         for (int run = 1; run <= options.repeat(); run++) {
             StreamsRuns.Throughput pass = streams.passThrough(requests);
-            StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
-            progress("streams run %d: pass-through %,.0f records/s (%.0f µs CPU each), pipeline %,.0f requests/s "
-                    + "(%.0f µs CPU each)", run, pass.perSecond(), pass.cpuMicrosPerRecord(), billed.perSecond(),
-                    billed.cpuMicrosPerRecord());
+            StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
+            // The pipeline and its levers' "before" alternate which goes first, so neither always runs second.
+            StreamsRuns.PipelineRun billed;
+            if (run % 2 == 1) {
+                billed = streams.pipeline(requests, options.settings());
+                measureLevers(streams, requests, run, before);
+            } else {
+                measureLevers(streams, requests, run, before);
+                billed = streams.pipeline(requests, options.settings());
+            }
+            progress("streams run %d: pass-through %,.0f records/s (%.1f µs CPU each), dedup floor %,.0f records/s "
+                            + "(%.1f µs CPU each), pipeline %,.0f requests/s (%.1f µs CPU each)", run, pass.perSecond(),
+                    pass.cpuMicrosPerRecord(), dedup.throughput().perSecond(), dedup.throughput().cpuMicrosPerRecord(),
+                    billed.perSecond(), billed.cpuMicrosPerRecord());
             passThrough.add(pass.perSecond());
             passThroughCpu.add(pass.cpuMicrosPerRecord());
+            floor.add(dedup.throughput().perSecond());
+            floorCpu.add(dedup.throughput().cpuMicrosPerRecord());
             pipeline.add(billed.perSecond());
             pipelineCpu.add(billed.cpuMicrosPerRecord());
             heap.add((double) billed.heapBytes());
             lastRun = billed;
+            lastFloor = dedup;
         }
-        report.streams(new Stats(passThrough), new Stats(pipeline), new Stats(passThroughCpu), new Stats(pipelineCpu),
-                new Stats(heap), requests.size());
+        report.streams(new Report.Baselines(new Stats(passThrough), new Stats(passThroughCpu), new Stats(floor),
+                        new Stats(floorCpu)), new Stats(pipeline), new Stats(pipelineCpu), new Stats(heap),
+                requests.size());
+        report.floorWritten(lastFloor.writtenPerRecord());
         report.written(lastRun.written(), requests.size());
+        before.forEach((lever, runs) -> report.lever(lever.name(),
+                new Stats(runs.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
+                new Stats(runs.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()), requests.size()));
+    }
+
+    /** One pipeline run per lever with the lever turned off, added to {@code before}. */
+    private void measureLevers(StreamsRuns streams, Workload.Encoded requests, int run,
+                               Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
+        for (Lever lever : LEVERS) {
+            StreamsRuns.PipelineRun without = streams.pipeline(requests, without(lever));
+            progress("lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
+                    without.perSecond(), without.cpuMicrosPerRecord());
+            before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
+        }
+    }
+
+    /** The run's pipeline settings with {@code lever} turned off. */
+    private Map<String, String> without(Lever lever) {
+        Map<String, String> settings = new LinkedHashMap<>(options.settings());
+        settings.putAll(lever.before());
+        return settings;
     }
 
     /**
-     * One discarded pass-through and pipeline run before any is measured: otherwise the first measured pipeline run
+     * One discarded pass-through, dedup-floor and pipeline run (and one of each lever's "before") before any is measured: otherwise the first measured pipeline run
      * is the first time the pipeline's code (serdes, pricing, RocksDB) runs in this JVM, and being interpreted and
      * compiled it sets the sustained median, the ratios and the latency's offered load too low.
      */
@@ -159,9 +213,13 @@ public final class Bench {
         Workload.Encoded requests = new Workload(options.seed() + 1, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
                 Workload.Spread.SKEWED, "warmup", serdes).encode(size, Instant.now());
         StreamsRuns.Throughput pass = streams.passThrough(requests);
+        StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
         StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
-        progress("warm-up (discarded), %,d records: pass-through %,.0f records/s, pipeline %,.0f requests/s", size,
-                pass.perSecond(), billed.perSecond());
+        for (Lever lever : LEVERS) {
+            streams.pipeline(requests, without(lever));
+        }
+        progress("warm-up (discarded), %,d records: pass-through %,.0f records/s, dedup floor %,.0f records/s, "
+                + "pipeline %,.0f requests/s", size, pass.perSecond(), dedup.throughput().perSecond(), billed.perSecond());
     }
 
     private void measureLatency(Report report, StreamsRuns streams) throws Exception {

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -119,10 +120,13 @@ final class BenchCluster implements AutoCloseable {
      * count transaction markers too (one per partition written per commit), so this is a slight overcount.
      */
     Map<String, Long> written() throws Exception {
+        return written(name -> !name.startsWith("bench.") && !Topics.INPUTS.contains(name) && !name.contains("catalog"));
+    }
+
+    /** Records (end offsets, transaction markers included) in every topic whose name {@code topics} accepts. */
+    Map<String, Long> written(Predicate<String> topics) throws Exception {
         Set<String> names = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS).stream()
-                .filter(name -> !name.startsWith("__") && !name.startsWith("bench.")
-                        && !Topics.INPUTS.contains(name)
-                        && !name.contains("catalog"))
+                .filter(name -> !name.startsWith("__") && topics.test(name))
                 .collect(Collectors.toSet());
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         admin.describeTopics(names).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).forEach((name, description) ->

@@ -26,8 +26,16 @@ final class BrokerCeiling {
         this.cluster = cluster;
     }
 
-    /** Figures of one run, records per second. */
-    record Run(double produce, double copy) {
+    /**
+     * Figures of one run: records per second of the producer and the copy loop, and the copy loop's CPU per record
+     * (the process CPU time of this JVM, broker included, from the first non-empty poll to the final flush, over the
+     * records copied: the same measure as the Streams runs').
+     */
+    record Run(double produce, double copy, double copyCpuMicrosPerRecord) {
+    }
+
+    /** The copy loop's figures. */
+    private record Copy(double perSecond, double cpuMicrosPerRecord) {
     }
 
     Run measure(Workload.Encoded records, int run) throws Exception {
@@ -44,10 +52,11 @@ final class BrokerCeiling {
             producer.flush();
             produce = Stats.perSecond(records.size(), System.nanoTime() - start);
         }
-        return new Run(produce, copy(source, target, records.size()));
+        Copy copy = copy(source, target, records.size());
+        return new Run(produce, copy.perSecond(), copy.cpuMicrosPerRecord());
     }
 
-    private double copy(String source, String target, int count) {
+    private Copy copy(String source, String target, int count) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
              KafkaProducer<byte[], byte[]> producer = cluster.producer(10)) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -58,6 +67,7 @@ final class BrokerCeiling {
             consumer.seekToBeginning(partitions);
             long copied = 0;
             long start = 0;
+            long cpuStart = 0;
             long lastProgress = System.nanoTime();
             while (copied < count) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(100));
@@ -69,6 +79,7 @@ final class BrokerCeiling {
                 }
                 if (start == 0) {
                     start = System.nanoTime();
+                    cpuStart = StreamsRuns.processCpuNanos();
                 }
                 for (ConsumerRecord<byte[], byte[]> record : polled) {
                     producer.send(new ProducerRecord<>(target, record.key(), record.value()));
@@ -77,7 +88,8 @@ final class BrokerCeiling {
                 lastProgress = System.nanoTime();
             }
             producer.flush();
-            return Stats.perSecond(count, System.nanoTime() - start);
+            return new Copy(Stats.perSecond(count, System.nanoTime() - start),
+                    (StreamsRuns.processCpuNanos() - cpuStart) / 1e3 / count);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fluxrouter.billing.local.Pipeline;
 import com.fluxrouter.billing.local.Seed;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -75,6 +76,34 @@ final class StreamsRuns {
             awaitRunning(streams);
             return measure(appId, streams, records);
         }
+    }
+
+    /** A dedup-floor run: its throughput, and the records it wrote (output and changelog) per input record. */
+    record FloorRun(Throughput throughput, double writtenPerRecord) {
+    }
+
+    /**
+     * The dedup floor ({@link DedupFloor}) over the same records, measured exactly as the pass-through. What it wrote
+     * (its output topic and its store's changelog, end offsets with transaction markers) shows it did what it claims:
+     * a little over two records per input.
+     */
+    FloorRun dedupFloor(Workload.Encoded records) throws Exception {
+        cluster.freshPipelineTopics();
+        cluster.createTopic(DedupFloor.OUTPUT);
+        String appId = "bench-dedupfloor-" + ++runs;
+        Properties properties = new Properties();
+        properties.putAll(common(appId));
+        Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
+        Throughput throughput;
+        try (KafkaStreams streams = new KafkaStreams(DedupFloor.topology(serdes.avro(RoutedRequest.class).deserializer()),
+                properties)) {
+            streams.start();
+            awaitRunning(streams);
+            throughput = measure(appId, streams, records);
+        }
+        long written = cluster.written(name -> name.equals(DedupFloor.OUTPUT) || name.startsWith(appId + "-"))
+                .values().stream().mapToLong(Long::longValue).sum();
+        return new FloorRun(throughput, (double) written / records.size());
     }
 
     /**
@@ -229,7 +258,8 @@ final class StreamsRuns {
     record Throughput(double perSecond, double cpuMicrosPerRecord) {
     }
 
-    private static long processCpuNanos() {
+    /** CPU time this whole process (broker, clients, applications, the bench itself) has used, per the JVM's OS bean. */
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 

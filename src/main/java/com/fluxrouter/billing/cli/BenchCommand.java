@@ -14,8 +14,9 @@ import java.util.concurrent.Callable;
         header = "Measures throughput, latency and state size on a local broker.",
         description = {
         "Measures, on a local broker in one run: the broker's ceiling (producer, copy loop), a pass-through Streams",
-        "application and the billing pipeline (exactly_once_v2), latency at half the sustained rate, state size,",
-        "replay, and throughput as accounts grow. Prints one table and appends it to docs/performance.md."})
+        "application, the dedup floor (one changelogged store of request ids) and the billing pipeline (all",
+        "exactly_once_v2), each lever before and after, latency at half the sustained rate, state size, replay, and",
+        "throughput as accounts grow. Prints one table and appends it to docs/performance.md."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A smoke run of a minute or two: one run of each, small sizes.")
     boolean quick;
@@ -23,7 +24,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", description = "Runs of each measurement (default 3; 1 with --quick).")
     Integer repeat;
 
-    @Option(names = "--records", description = "Requests per throughput run of the pass-through and the pipeline (default 200,000).")
+    @Option(names = "--records",
+            description = "Requests per throughput run of the pass-through, the dedup floor and the pipeline (default 200,000).")
     Integer records;
 
     @Option(names = "--ceiling-records", description = "Records per broker-ceiling run (default 500,000).")

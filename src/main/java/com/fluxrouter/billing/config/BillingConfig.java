@@ -34,6 +34,8 @@ public final class BillingConfig extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_TIMEOUT = "flux.schema-registry.timeout";
     public static final String STATE_STORES = "flux.state.stores";
     public static final String STATE_CHANGELOGS = "flux.state.changelogs";
+    public static final String ROCKSDB_MEMORY = "flux.state.rocksdb.memory";
+    public static final String ROCKSDB_WRITE_BUFFER_MEMORY = "flux.state.rocksdb.write-buffer-memory";
     public static final String GRACE = "flux.billing.grace";
     public static final String DEDUP_WINDOW = "flux.billing.dedup-window";
     public static final String CLOSE_CHECK_INTERVAL = "flux.billing.close-check-interval";
@@ -41,6 +43,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String SUPPLEMENTAL_WINDOW = "flux.billing.supplemental-window";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
+    public static final String INTAKE_RATE_CACHE = "flux.intake.rate-cache";
     public static final String HTTP_HOST = "flux.http.host";
     public static final String HTTP_PORT = "flux.http.port";
     public static final String HTTP_ADVERTISED_HOST = "flux.http.advertised-host";
@@ -93,10 +96,28 @@ public final class BillingConfig extends AbstractConfig {
                             + "partitioner (murmur2 of the key) gives its account: route sends it to its account's "
                             + "partition through <application.id>-requests-misrouted-repartition (only such requests "
                             + "take that topic), reject rejects it WRONG_PARTITION (rule 4a)")
+            .define(INTAKE_RATE_CACHE, Type.BOOLEAN, true, Importance.LOW,
+                    "true: each task keeps the rate versions it decoded from the catalog-rates global store until the "
+                            + "catalog flow changes that store; false: decodes them for every request (the behaviour "
+                            + "before, which bench measures beside it). Prices are the same either way (rule 2)")
             .define(STATE_STORES, Type.STRING, "rocksdb", ConfigDef.ValidString.in("rocksdb", "in_memory"),
                     Importance.HIGH, "rocksdb or in_memory; run refuses in_memory without flux.unsafe.allow")
             .define(STATE_CHANGELOGS, Type.BOOLEAN, true, Importance.HIGH,
                     "changelogs for the stores; run refuses false without flux.unsafe.allow (replay turns them off)")
+            // 256 MiB: a pod's limit is 1.5 GiB with 60 % of it heap (deploy/), which leaves about 600 MiB outside the
+            // heap for the JVM's own memory and RocksDB. Unbounded, Kafka Streams gives every store instance a 50 MiB
+            // block cache plus up to 3 x 16 MiB memtables, with index and filter blocks outside both: five stores per
+            // task and three global stores reach gigabytes on a pod holding a few tasks and their standbys.
+            .define(ROCKSDB_MEMORY, Type.LONG, 256L << 20, Range.atLeast(1L << 20), Importance.MEDIUM,
+                    "bytes of off-heap memory for all RocksDB stores of the process together (run, demo): one LRU "
+                            + "block cache shared by every store holds their data, index and filter blocks, and their "
+                            + "memtables are charged to it (rocksdb.config.setter)")
+            // 64 MiB, a quarter: memtables only buffer the writes between flushes, while the rest of the cache keeps
+            // the index and filter blocks and the hot account-months that every request reads.
+            .define(ROCKSDB_WRITE_BUFFER_MEMORY, Type.LONG, 64L << 20, Range.atLeast(1L << 20), Importance.LOW,
+                    "bytes of flux.state.rocksdb.memory that memtables may take, across every store (a write-buffer "
+                            + "manager); past it the largest memtable is flushed. Must be less than "
+                            + "flux.state.rocksdb.memory")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "where the HTTP API listens; off loopback it needs tokens")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
@@ -150,7 +171,8 @@ public final class BillingConfig extends AbstractConfig {
      * they are for Kafka Streams.
      *
      * @throws ConfigException naming the key: an unknown {@code flux.*} key (the message lists the known ones), a
-     *                         value of the wrong type or out of range, or the registry format without its URL
+     *                         value of the wrong type or out of range, the registry format without its URL, or
+     *                         {@value #ROCKSDB_WRITE_BUFFER_MEMORY} not less than {@value #ROCKSDB_MEMORY}
      */
     public static BillingConfig of(Map<String, String> settings) {
         refuseUnknown(settings);
@@ -209,6 +231,19 @@ public final class BillingConfig extends AbstractConfig {
         return getBoolean(STATE_CHANGELOGS);
     }
 
+    /**
+     * Off-heap bytes for every RocksDB store of the process together: the shared block cache, which the memtables are
+     * charged to as well. At least 1 MiB.
+     */
+    public long rocksDbMemory() {
+        return getLong(ROCKSDB_MEMORY);
+    }
+
+    /** Bytes of {@link #rocksDbMemory()} the memtables of every store may take together; less than it. */
+    public long rocksDbWriteBufferMemory() {
+        return getLong(ROCKSDB_WRITE_BUFFER_MEMORY);
+    }
+
     /** How long after a month's end requests may still arrive before the month closes (rule 10). */
     public Duration grace() {
         return duration(GRACE);
@@ -250,6 +285,14 @@ public final class BillingConfig extends AbstractConfig {
      */
     public MisroutedPolicy misroutedPolicy() {
         return MisroutedPolicy.parse(getString(INTAKE_MISROUTED));
+    }
+
+    /**
+     * Whether pricing keeps the decoded rate versions per task until the catalog changes them (default) or decodes them
+     * from the global store for every request; rule 2's prices are the same either way.
+     */
+    public boolean rateCache() {
+        return getBoolean(INTAKE_RATE_CACHE);
     }
 
     /** The HTTP API's listen address ({@code 127.0.0.1} by default). */
@@ -322,6 +365,11 @@ public final class BillingConfig extends AbstractConfig {
     private void validate() {
         if (wireFormat() == WireFormat.REGISTRY && (schemaRegistryUrl() == null || schemaRegistryUrl().isBlank())) {
             throw new ConfigException(WIRE_FORMAT + "=registry needs " + SCHEMA_REGISTRY_URL);
+        }
+        if (rocksDbWriteBufferMemory() >= rocksDbMemory()) {
+            throw new ConfigException(ROCKSDB_WRITE_BUFFER_MEMORY + "=" + rocksDbWriteBufferMemory()
+                    + " must be less than " + ROCKSDB_MEMORY + "=" + rocksDbMemory()
+                    + ": the memtables are charged to that memory, and the data blocks need the rest");
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.fluxrouter.billing.intake;
 
+import com.fluxrouter.billing.catalog.RateVersions;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
@@ -33,11 +34,14 @@ public final class IntakeFlow {
     }
 
     /**
+     * @param rateVersions the catalog flow's rate versions ({@link com.fluxrouter.billing.catalog.CatalogFlow#build})
      * @return the priced requests, each on its account's partition; the merged stream is co-partitioned with the
      *         plan history, since the repartition topic takes its partition count from the input (Kafka Streams
      *         enforces it for the join downstream)
      */
-    public static KStream<String, PricedCandidate> build(StreamsBuilder builder, Serdes serdes, BillingConfig config) {
+    public static KStream<String, PricedCandidate> build(StreamsBuilder builder, Serdes serdes, BillingConfig config,
+                                                         RateVersions rateVersions) {
+        boolean rateCache = config.rateCache();
         long earliest = config.earliestValidTime().toEpochMilli();
         MisroutedPolicy policy = config.misroutedPolicy();
         Map<String, KStream<String, Arrival>> arrivals = builder.stream(Topics.ROUTED,
@@ -58,6 +62,6 @@ public final class IntakeFlow {
                         .withValueSerde(serdes.internal(RoutedRequest.class))
                         .withStreamPartitioner(new AccountPartitioner()));
         return home.merge(rerouted, Named.as("requests-rerouted-merge"))
-                .processValues(PriceRequest::new, Named.as("requests-price"));
+                .processValues(() -> new PriceRequest(rateVersions, rateCache), Named.as("requests-price"));
     }
 }

@@ -7,6 +7,8 @@
  *
  * <p>Guarantees: a request is priced only if every rule of validation holds; it is billed only in the task of the
  * partition Kafka's default partitioner gives its account (rule 4a: a misrouted one is rerouted there, or rejected);
- * the lane follows the served model; the price is exact and uses the rate version in force at completed_at.
+ * the lane follows the served model; the price is exact and uses the rate version in force at completed_at, among the
+ * versions in the catalog when the request is priced (kept decoded per task until the catalog changes them,
+ * {@code flux.intake.rate-cache}).
  */
 package com.fluxrouter.billing.intake;

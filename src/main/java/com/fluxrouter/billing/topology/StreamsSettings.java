@@ -49,6 +49,10 @@ public final class StreamsSettings {
                     ProducedAtExtractor.class.getName(), true, "event time of every input record"),
             new Documented(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, "class",
                     "in-memory suppliers when flux.state.stores=in_memory", true, "follows flux.state.stores"),
+            new Documented(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "class",
+                    BoundedRocksDbMemory.class.getName(), false,
+                    "run and demo: every RocksDB store of the process shares one block cache and write-buffer manager "
+                            + "of flux.state.rocksdb.memory bytes; a setter of your own replaces that bound"),
             new Documented(StreamsConfig.APPLICATION_SERVER_CONFIG, "host:port",
                     "flux.http.advertised-host:flux.http.port", true,
                     "where other instances forward usage queries (run and demo)"));
@@ -79,7 +83,9 @@ public final class StreamsSettings {
 
     /**
      * The Streams settings for a pipeline on a live cluster (run, demo, and every {@code Pipeline}): {@link #of}, after
-     * checking that nothing in them can silently lose or double-count usage.
+     * checking that nothing in them can silently lose or double-count usage, with RocksDB's off-heap memory bounded by
+     * {@link BoundedRocksDbMemory} unless the settings name a {@code rocksdb.config.setter} of their own. (Replay and
+     * TopologyTestDriver runs, which use {@link #of}, keep Kafka Streams' per-store defaults.)
      *
      * @throws ConfigException without bootstrap servers; and, unless {@value BillingConfig#UNSAFE_ALLOW}=true, for a
      *                         {@code processing.guarantee} other than exactly_once_v2, for
@@ -87,6 +93,7 @@ public final class StreamsSettings {
      */
     public static Map<String, Object> live(BillingConfig config) {
         Map<String, Object> settings = requireBootstrap(of(config));
+        settings.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         List<String> unsafe = unsafe(config, settings);
         if (!unsafe.isEmpty() && !config.unsafeAllowed()) {
             throw new ConfigException("refusing settings that can lose or double-count usage: "

@@ -30,6 +30,46 @@ class ReportTest {
         assertThat(latencyTable(new LatencyProbe.Result(FAST, slow))).contains("| 700 ms | **no** |");
     }
 
+    @Test
+    void pipelineIsJudgedAgainstTheDedupFloorAndThePassThroughByThroughputAndByCpu() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
+        // Medians: pass-through 40,000/s and 10 µs, floor 10,000/s and 20 µs, pipeline 6,000/s and 80 µs.
+        report.streams(new Report.Baselines(Stats.of(30_000, 40_000, 50_000), Stats.of(10, 10, 12),
+                        Stats.of(10_000, 9_000, 11_000), Stats.of(20, 21, 19)), Stats.of(6_000, 5_000, 6_500),
+                Stats.of(80, 70, 90), Stats.of(1 << 20), 1_000);
+        report.finish(Duration.ZERO);
+        String table = report.table();
+
+        assertThat(table).contains("| 3 | **pipeline / dedup floor** | **60 %** |",
+                "| 3 | **pipeline / pass-through** | **15 %** |",
+                "| 3 | **pipeline / copy loop** | **2 %** |",
+                "| 3 | **pipeline / dedup floor, by CPU per record** | **25 %** |",
+                "| 3 | **pipeline / pass-through, by CPU per record** | **13 %** |",
+                "| 3 | **pipeline / copy loop, by CPU per record** | **5 %** |",
+                "| 2 | **dedup floor / pass-through** | **25 %** |",
+                "| 2 | **dedup floor / pass-through, by CPU per record** | **50 %** |");
+        assertThat(table).contains("| pipeline >= 60 % of the dedup floor | 60 % | yes |",
+                "| pipeline >= 25 % of the pass-through | 15 % | **no** |");
+    }
+
+    @Test
+    void aLeverIsReportedAsThePipelineWithItOverWithoutItByThroughputAndByCpu() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
+        report.streams(new Report.Baselines(Stats.of(40_000), Stats.of(10), Stats.of(10_000), Stats.of(20)),
+                Stats.of(6_000), Stats.of(80), Stats.of(1 << 20), 1_000);
+        // Without the lever: 5,000/s and 96 µs; with it (the pipeline above): 6,000/s and 80 µs.
+        report.lever("cache", Stats.of(5_000, 4_000, 5_500), Stats.of(96, 90, 100), 1_000);
+        report.finish(Duration.ZERO);
+
+        assertThat(report.table()).contains(
+                "| 6 | lever \"cache\": pipeline without it (before), 1,000 requests | 5,000 |",
+                "| 6 | lever \"cache\": CPU of this JVM per request without it (before) | 96.0 |",
+                "| 6 | **lever \"cache\": pipeline with it / without it** | **120 %** |",
+                "| 6 | **lever \"cache\": with it / without it, by CPU per request** | **120 %** |");
+    }
+
     private static String latencyTable(LatencyProbe.Result result) {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.latency(100, List.of(result));

@@ -61,6 +61,14 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void liveRunsBoundRocksDbMemoryUnlessTheSettingsNameTheirOwnSetter() {
+        assertThat(StreamsSettings.live(live()))
+                .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        assertThat(StreamsSettings.live(live(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "com.example.Setter")))
+                .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "com.example.Setter");
+    }
+
+    @Test
     void noBootstrapServersIsRefusedRatherThanALocalDefault() {
         assertThatThrownBy(() -> StreamsSettings.live(BillingConfig.defaults()))
                 .isInstanceOf(ConfigException.class)
@@ -73,7 +81,7 @@ class StreamsSettingsTest {
     void everyKafkaSettingThePipelineSetsIsInTheReference() {
         BillingConfig config = live(BillingConfig.STATE_STORES, "in_memory", BillingConfig.UNSAFE_ALLOW, "true",
                 StreamsConfig.APPLICATION_SERVER_CONFIG, "host:1");
-        Map<String, Object> set = StreamsSettings.of(config);
+        Map<String, Object> set = StreamsSettings.live(config);
         java.util.Set<String> documented = new java.util.HashSet<>();
         StreamsSettings.DOCUMENTED.forEach(setting -> documented.add(setting.name()));
         set.keySet().stream().filter(key -> !key.startsWith(BillingConfig.PREFIX))
