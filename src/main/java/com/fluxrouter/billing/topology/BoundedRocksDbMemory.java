@@ -28,7 +28,9 @@ import java.util.concurrent.ConcurrentMap;
  * So the stores' blocks, indexes, filters and memtables stay within {@code flux.state.rocksdb.memory} together,
  * however many tasks (and standbys) the instance holds. The bound is soft, as in Kafka's pattern: the cache is not
  * strict (a strict one fails reads and writes once full), so blocks pinned by open iterators may exceed it briefly.
- * What remains outside it: RocksDB's table readers' own small structures and the allocator's overhead.
+ * What remains outside it: RocksDB's table readers' own small structures, the allocator's overhead, and the blocks
+ * of the column family in which Kafka Streams keeps each store's committed offsets ("offsets": a few keys, opened with
+ * Kafka's own options, not this setter's; its memtable is under the write-buffer manager, which is per database).
  *
  * <p>The cache and the write-buffer manager are made once per distinct pair of sizes and live as long as the
  * process: every store and every Kafka Streams instance of the process with the same settings shares them, so the
