@@ -151,6 +151,25 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theRouterFleetsKafkaUserWritesRequestsAndReadsTheSpendStatusOnly() throws IOException {
+        KafkaUser fleet = Manifests.one(KafkaUser.class, "flux-router-fleet");
+        assertThat(fleet.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
+        Map<String, Set<AclOperation>> topics = new HashMap<>();
+        for (AclRule rule : ((KafkaUserAuthorizationSimple) fleet.getSpec().getAuthorization()).getAcls()) {
+            if (rule.getResource() instanceof AclRuleTopicResource topic) {
+                assertThat(topic.getPatternType()).as(topic.getName()).isEqualTo(AclResourcePatternType.LITERAL);
+                topics.put(topic.getName(), Set.copyOf(rule.getOperations()));
+            } else {
+                assertThat(rule.getResource()).isInstanceOf(AclRuleGroupResource.class);
+                assertThat(rule.getOperations()).containsExactly(AclOperation.READ);
+            }
+        }
+        assertThat(topics).isEqualTo(Map.of(
+                Topics.ROUTED, Set.of(AclOperation.WRITE, AclOperation.DESCRIBE),
+                Topics.SPEND_STATUS, Set.of(AclOperation.READ, AclOperation.DESCRIBE)));
+    }
+
+    @Test
     void thePlainTopicsJobCreatesTheSamePartitionCount() throws IOException {
         Job job = Manifests.one(Job.class, "flux-billing-topics");
         List<String> args = job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
