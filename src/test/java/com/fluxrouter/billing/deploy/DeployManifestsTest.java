@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fluxrouter.billing.api.ApiAccess;
 import com.fluxrouter.billing.api.ApiServer;
 import com.fluxrouter.billing.api.Backend;
+import com.fluxrouter.billing.api.StatusRoute;
 import com.fluxrouter.billing.local.Service;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.topology.TopicSpecs;
 import com.fluxrouter.billing.topology.Topics;
@@ -423,6 +425,16 @@ class DeployManifestsTest {
         @Override
         public ZoneId zoneOf(String account) {
             return ZoneOffset.UTC;
+        }
+
+        @Override
+        public StatusRoute statusRoute(String account) {
+            return new StatusRoute(0, List.of(new StatusRoute.Here()));
+        }
+
+        @Override
+        public SpendStatus status(String account, int partition) {
+            return null;
         }
 
         @Override
