@@ -45,6 +45,7 @@ class BenchIT {
                 "records written per request: flux.requests.priced",
                 "produce -> OverageUpdate p99",
                 "produce -> SpendAlert p99",
+                "GET /accounts/{account}/status p99",
                 "RocksDB account-months per 1,000 account-months",
                 "RocksDB request ids per 1M ids",
                 "replay of 2,000 requests from files",
