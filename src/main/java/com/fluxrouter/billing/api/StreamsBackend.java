@@ -41,8 +41,6 @@ import java.util.function.Supplier;
  * and its recent thread replacements, metrics from the instance's registry.
  */
 public final class StreamsBackend implements Backend {
-    /** The meter's store of each account's last emitted SpendStatus (rule 12). */
-    public static final String STATUS_STORE = "spend-status";
     /**
      * How long a reading of the local stores' changelog lags is reused: each reading asks the brokers for the
      * changelogs' end offsets, which Kafka Streams advises doing no more than every few seconds. Within a second a
@@ -61,7 +59,7 @@ public final class StreamsBackend implements Backend {
     /** The last reading of the status lags; null before the first. */
     private volatile StatusLags statusLags;
 
-    /** Changelog lags of the local copies of {@link #STATUS_STORE}'s partitions, as read at {@code readAt}. */
+    /** Changelog lags of the local copies of the spend-status store's partitions, as read at {@code readAt}. */
     private record StatusLags(long readAt, Map<Integer, Long> byPartition) {
     }
 
@@ -152,9 +150,9 @@ public final class StreamsBackend implements Backend {
     }
 
     /**
-     * The hosts of the account's partition of {@link #STATUS_STORE} from this instance's metadata, while RUNNING or
-     * REBALANCING (the metadata may then be a moment old; a host that no longer holds a copy answers 503 and the
-     * next is asked), ordered by {@link StatusRoute#of}.
+     * The hosts of the account's partition of {@link MeteringFlow#STATUS_STORE} from this instance's metadata, while
+     * RUNNING or REBALANCING (the metadata may then be a moment old; a host that no longer holds a copy answers 503
+     * and the next is asked), ordered by {@link StatusRoute#of}.
      */
     @Override
     public StatusRoute statusRoute(String account) throws NotReady {
@@ -164,7 +162,7 @@ public final class StreamsBackend implements Backend {
         }
         KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(STATUS_STORE, account, keys);
+            metadata = streams.queryMetadataForKey(MeteringFlow.STATUS_STORE, account, keys);
         } catch (IllegalStateException | StreamsException e) {
             throw new NotReady("no host of " + account + " yet (" + e.getMessage() + "); ask again shortly");
         }
@@ -182,12 +180,12 @@ public final class StreamsBackend implements Backend {
     @Override
     public SpendStatus status(String account, int partition) throws NotReady {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(STATUS_STORE,
+            return streams.store(StoreQueryParameters.fromNameAndType(MeteringFlow.STATUS_STORE,
                     QueryableStoreTypes.<String, SpendStatus>keyValueStore())
                     .enableStaleStores()
                     .withPartition(partition)).get(account);
         } catch (InvalidStateStoreException | IllegalStateException e) {
-            throw new NotReady("partition " + partition + " of " + STATUS_STORE + " is not queryable here ("
+            throw new NotReady("partition " + partition + " of " + MeteringFlow.STATUS_STORE + " is not queryable here ("
                     + e.getMessage() + ")");
         }
     }
@@ -208,12 +206,12 @@ public final class StreamsBackend implements Backend {
     private Map<Integer, Long> readStatusLags() {
         try {
             Map<Integer, Long> lags = new HashMap<>();
-            streams.allLocalStorePartitionLags().getOrDefault(STATUS_STORE, Map.of())
+            streams.allLocalStorePartitionLags().getOrDefault(MeteringFlow.STATUS_STORE, Map.of())
                     .forEach((partition, info) -> lags.put(partition, info.offsetLag()));
             return lags;
         } catch (StreamsException e) {
             LOG.warn("could not read the changelog lags of the local {} copies; answering from current copies only",
-                    STATUS_STORE, e);
+                    MeteringFlow.STATUS_STORE, e);
             return Map.of();
         }
     }
