@@ -32,6 +32,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -207,6 +209,7 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        List<String> tried = new ArrayList<>();
         for (StatusRoute.Source source : route.sources()) {
             if (source instanceof StatusRoute.Here) {
                 try {
@@ -218,6 +221,7 @@ public final class ApiServer implements AutoCloseable {
                     }
                     return;
                 } catch (Backend.NotReady movedAway) {
+                    tried.add("here: " + movedAway.getMessage());
                     continue;
                 }
             }
@@ -228,10 +232,12 @@ public final class ApiServer implements AutoCloseable {
                     send(exchange, response.get().statusCode(), "application/json", response.get().body());
                     return;
                 }
+                tried.add(there.hostAndPort() + (response.isEmpty() ? " did not answer" : " answered 503"));
             }
         }
         error(exchange, 503, "no copy of " + account + "'s status within " + BillingConfig.HTTP_STATUS_MAX_LAG
-                + " answers " + (forwarded ? "here" : "here or elsewhere") + "; ask again shortly");
+                + " answers " + (forwarded ? "here" : "here or elsewhere") + (tried.isEmpty() ? "" : " (" + String.join("; ", tried) + ")")
+                + "; ask again shortly");
     }
 
     /** GET on another instance, marked as forwarded; empty when it does not answer. */
