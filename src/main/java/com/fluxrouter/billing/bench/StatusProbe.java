@@ -2,7 +2,6 @@ package com.fluxrouter.billing.bench;
 
 import com.fluxrouter.billing.traffic.RequestFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,17 +10,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Latency of {@code GET /accounts/{account}/status} while the pipeline is under load: one client thread asks the
- * running instance's API at a fixed rate, for accounts drawn uniformly from those the workload bills. Open loop: each
- * request has its scheduled instant and its latency is measured from that instant, so a slow answer delays the next
- * requests and they count the wait (no coordinated omission). Answers (200, and 404 for an account without a status
- * yet) are the latency samples; 503s and requests without an answer are counted apart.
+ * Latency of {@code GET /accounts/{account}/status} while the pipeline is under load: requests to the running
+ * instance's API at a fixed rate, for accounts drawn uniformly from those the workload bills. Open loop: one thread
+ * sends each request asynchronously at its scheduled instant, whatever the earlier ones are doing, and its latency
+ * runs from that instant to the end of its answer, so slow answers neither slow the offered rate down nor hide
+ * behind each other (no coordinated omission). Answers (200, and 404 for an account without a status yet) are the
+ * latency samples; 503s and requests without an answer are counted apart.
  */
 final class StatusProbe implements AutoCloseable {
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String apiAddress;
     private final int accounts;
@@ -30,6 +32,7 @@ final class StatusProbe implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
     /** Latencies of the answers in microseconds: an answer on this machine takes about a millisecond. */
     private final List<Long> answeredMicros = new ArrayList<>();
+    private final List<CompletableFuture<Void>> outstanding = new ArrayList<>();
     private long found;
     private long notFound;
     private long unavailable;
@@ -43,7 +46,7 @@ final class StatusProbe implements AutoCloseable {
      * @param found       200: the account's status
      * @param notFound    404: no status yet for the account
      * @param unavailable 503: no copy of the account's partition could answer
-     * @param failed      no answer within 10 s, or another status code
+     * @param failed      no answer within {@link #ANSWER_WITHIN}, or another status code
      */
     record Result(LatencyProbe.Percentiles answers, long found, long notFound, long unavailable, long failed) {
     }
@@ -80,24 +83,18 @@ final class StatusProbe implements AutoCloseable {
                     return;
                 }
             }
-            String account = RequestFactory.account(random.nextInt(accounts));
-            int code = get(account);
-            if (scheduled >= countFromNanos) {
-                record(code, System.nanoTime() - scheduled);
+            HttpRequest request = HttpRequest.newBuilder(URI.create(apiAddress + "/accounts/"
+                    + RequestFactory.account(random.nextInt(accounts)) + "/status")).timeout(ANSWER_WITHIN).build();
+            CompletableFuture<Void> answered = client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .handle((response, failure) -> {
+                        if (scheduled >= countFromNanos) {
+                            record(failure == null ? response.statusCode() : -1, System.nanoTime() - scheduled);
+                        }
+                        return null;
+                    });
+            synchronized (this) {
+                outstanding.add(answered);
             }
-        }
-    }
-
-    private int get(String account) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(apiAddress + "/accounts/" + account + "/status"))
-                .timeout(Duration.ofSeconds(10)).build();
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 
@@ -113,9 +110,14 @@ final class StatusProbe implements AutoCloseable {
         }
     }
 
-    /** Stops asking and returns what was measured. */
+    /** Stops asking, lets the requests sent finish (each within 10 s), and returns what was measured. */
     Result finish() throws InterruptedException {
         close();
+        List<CompletableFuture<Void>> sent;
+        synchronized (this) {
+            sent = List.copyOf(outstanding);
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         synchronized (this) {
             return new Result(LatencyProbe.Percentiles.of(answeredMicros).scaled(1e-3), found, notFound, unavailable,
                     failed);

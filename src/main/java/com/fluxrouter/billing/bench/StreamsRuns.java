@@ -111,8 +111,9 @@ final class StreamsRuns {
 
     /**
      * Produce-to-output latency of the pipeline at a fixed offered load: requests completed "now", sent at
-     * {@code rate} per second for {@code duration}; outputs caused during the first {@code warmup} are left out.
-     * The pipeline runs with its HTTP API (as {@code run} does), and {@link StatusProbe} asks
+     * {@code rate} per second for {@code duration} once the pipeline is RUNNING (its first rebalance and restore are
+     * a start, not the steady state measured); outputs caused during the first {@code warmup} are left out. The
+     * pipeline runs with its HTTP API (as {@code run} does), and {@link StatusProbe} asks
      * {@code GET /accounts/{account}/status} at {@link #STATUS_RATE} while the load is offered.
      */
     LatencyRun latency(Workload workload, double rate, Duration duration, Duration warmup,
@@ -120,14 +121,17 @@ final class StreamsRuns {
         Map<String, String> withApi = new HashMap<>(overrides);
         withApi.put(BillingConfig.HTTP_PORT, "0");
         Started started = startPipeline(withApi, true);
-        try (LatencyProbe probe = new LatencyProbe(cluster.bootstrapServers(), started.serdes());
-             StatusProbe status = new StatusProbe(started.apiAddress(), PLANNED_ACCOUNTS, STATUS_RATE, seed)) {
-            probe.start();
-            status.start(warmup);
-            long sent = probe.offer(cluster, workload, rate, duration, warmup);
-            StatusProbe.Result answers = status.finish();
-            awaitCommitted(started.appId(), sent);
-            return new LatencyRun(probe.drain(), answers);
+        try {
+            awaitRunning(started.pipeline().streams());
+            try (LatencyProbe probe = new LatencyProbe(cluster.bootstrapServers(), started.serdes());
+                 StatusProbe status = new StatusProbe(started.apiAddress(), PLANNED_ACCOUNTS, STATUS_RATE, seed)) {
+                probe.start();
+                status.start(warmup);
+                long sent = probe.offer(cluster, workload, rate, duration, warmup);
+                StatusProbe.Result answers = status.finish();
+                awaitCommitted(started.appId(), sent);
+                return new LatencyRun(probe.drain(), answers);
+            }
         } finally {
             started.running().close();
         }
