@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fluxrouter.billing.alerts.Alert;
+import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.metering.Ledgers;
 import com.fluxrouter.billing.metering.Settlement;
 import com.fluxrouter.billing.pricing.Money;
+import com.fluxrouter.billing.replay.AvroJson;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.sun.net.httpserver.HttpExchange;
@@ -29,21 +32,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The pipeline's HTTP API: {@code GET /accounts/{account}/usage?month=YYYY-MM}, {@code /health}, {@code /ready}
- * and {@code /metrics}. Usage comes from the state stores; a request for an account owned by another instance is
- * forwarded to it, so any instance answers for any account. {@code HEAD} on the probes answers as {@code GET} does,
+ * The pipeline's HTTP API: {@code GET /accounts/{account}/usage?month=YYYY-MM}, {@code GET /accounts/{account}/status},
+ * {@code /health}, {@code /ready} and {@code /metrics}. Usage comes from the state stores; a request for an account
+ * owned by another instance is forwarded to it, so any instance answers for any account. The spend status (rule 12)
+ * is read from the first copy of the account's partition that can answer ({@link StatusRoute}): during a rebalance a
+ * standby within {@code flux.http.status-max-lag} answers. {@code HEAD} on the probes answers as {@code GET} does,
  * without a body. An unexpected failure answers 500 and is logged with its cause.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final Pattern USAGE = Pattern.compile("^/accounts/([^/]+)/usage$");
+    private static final Pattern STATUS = Pattern.compile("^/accounts/([^/]+)/status$");
     private static final String FORWARDED = "X-Flux-Forwarded";
 
     private final HttpServer server;
@@ -51,6 +60,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiAccess access;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
+    private final AvroJson records = new AvroJson();
     private final ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "flux-api");
         thread.setDaemon(true);
@@ -97,8 +107,11 @@ public final class ApiServer implements AutoCloseable {
                 case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", backend.metrics());
                 default -> {
                     Matcher usage = USAGE.matcher(path);
+                    Matcher status = STATUS.matcher(path);
                     if (usage.matches()) {
                         usage(exchange, decodePathSegment(usage.group(1)));
+                    } else if (status.matches()) {
+                        status(exchange, decodePathSegment(status.group(1)));
                     } else {
                         error(exchange, 404, "no such endpoint");
                     }
@@ -121,14 +134,22 @@ public final class ApiServer implements AutoCloseable {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private void usage(HttpExchange exchange, String account) throws IOException {
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        ApiAccess.Decision decision = access.decide(authorization, account);
+    /** Answers 401 or 403 and returns false unless the request's token may read the account. */
+    private boolean authorised(HttpExchange exchange, String account) throws IOException {
+        ApiAccess.Decision decision = access.decide(exchange.getRequestHeaders().getFirst("Authorization"), account);
         if (decision != ApiAccess.Decision.ALLOWED) {
             error(exchange, decision == ApiAccess.Decision.UNAUTHENTICATED ? 401 : 403,
                     decision == ApiAccess.Decision.UNAUTHENTICATED ? "a bearer token is required" : "not authorised for this account");
+            return false;
+        }
+        return true;
+    }
+
+    private void usage(HttpExchange exchange, String account) throws IOException {
+        if (!authorised(exchange, account)) {
             return;
         }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         String monthParameter = query(exchange.getRequestURI()).get("month");
         try {
             String requested = monthParameter == null ? null : YearMonth.parse(monthParameter).toString();
@@ -160,6 +181,67 @@ public final class ApiServer implements AutoCloseable {
         }
         String path = "/accounts/" + encodePathSegment(account) + "/usage"
                 + (month == null ? "" : "?month=" + month);
+        Optional<HttpResponse<String>> response = ask(hostAndPort, path, authorization);
+        if (response.isEmpty()) {
+            error(exchange, 503, "owner " + hostAndPort + " did not answer");
+            return;
+        }
+        send(exchange, response.get().statusCode(), "application/json", response.get().body());
+    }
+
+    /**
+     * The account's latest SpendStatus as JSON (the Avro field names, money as decimal strings, instants as ISO-8601
+     * UTC), 404 when it has none. Each source of the account's {@link StatusRoute} is tried in turn: this instance's
+     * copy answers; another instance is asked (with the caller's token) and its answer relayed unless it is 503 or
+     * none. A forwarded request is answered from this instance's copy only, never forwarded again. 503 when no
+     * source answers.
+     */
+    private void status(HttpExchange exchange, String account) throws IOException {
+        if (!authorised(exchange, account)) {
+            return;
+        }
+        boolean forwarded = exchange.getRequestHeaders().containsKey(FORWARDED);
+        StatusRoute route;
+        try {
+            route = backend.statusRoute(account);
+        } catch (Backend.NotReady e) {
+            error(exchange, 503, e.getMessage());
+            return;
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        List<String> tried = new ArrayList<>();
+        for (StatusRoute.Source source : route.sources()) {
+            if (source instanceof StatusRoute.Here) {
+                try {
+                    SpendStatus status = backend.status(account, route.partition());
+                    if (status == null) {
+                        error(exchange, 404, "no spend status for " + account);
+                    } else {
+                        send(exchange, 200, "application/json", records.write(status));
+                    }
+                    return;
+                } catch (Backend.NotReady movedAway) {
+                    tried.add("here: " + movedAway.getMessage());
+                    continue;
+                }
+            }
+            if (!forwarded && source instanceof StatusRoute.There there) {
+                Optional<HttpResponse<String>> response = ask(there.hostAndPort(),
+                        "/accounts/" + encodePathSegment(account) + "/status", authorization);
+                if (response.isPresent() && response.get().statusCode() != 503) {
+                    send(exchange, response.get().statusCode(), "application/json", response.get().body());
+                    return;
+                }
+                tried.add(there.hostAndPort() + (response.isEmpty() ? " did not answer" : " answered 503"));
+            }
+        }
+        error(exchange, 503, "no copy of " + account + "'s status within " + BillingConfig.HTTP_STATUS_MAX_LAG
+                + " answers " + (forwarded ? "here" : "here or elsewhere") + (tried.isEmpty() ? "" : " (" + String.join("; ", tried) + ")")
+                + "; ask again shortly");
+    }
+
+    /** GET on another instance, marked as forwarded; empty when it does not answer. */
+    private Optional<HttpResponse<String>> ask(String hostAndPort, String path, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostAndPort + path))
                 .timeout(Duration.ofSeconds(10))
                 .header(FORWARDED, "1");
@@ -167,13 +249,12 @@ public final class ApiServer implements AutoCloseable {
             request.header("Authorization", authorization);
         }
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            send(exchange, response.statusCode(), "application/json", response.body());
+            return Optional.of(client.send(request.build(), HttpResponse.BodyHandlers.ofString()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            error(exchange, 503, "interrupted");
+            return Optional.empty();
         } catch (IOException e) {
-            error(exchange, 503, "owner " + hostAndPort + " did not answer");
+            return Optional.empty();
         }
     }
 

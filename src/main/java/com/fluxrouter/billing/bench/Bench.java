@@ -225,17 +225,26 @@ public final class Bench {
     private void measureLatency(Report report, StreamsRuns streams) throws Exception {
         double rate = Math.max(1, report.pipelineRate() / 2);
         List<LatencyProbe.Result> results = new ArrayList<>();
+        List<StatusProbe.Result> statuses = new ArrayList<>();
         for (int run = 1; run <= options.repeat(); run++) {
             Workload workload = new Workload(options.seed() + run, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
                     Workload.Spread.SKEWED, "latency-" + run, new Serdes(BillingConfig.defaults().wireFormat()));
-            LatencyProbe.Result result = streams.latency(workload, rate, options.latency(), options.warmup(), options.settings());
+            StreamsRuns.LatencyRun measured = streams.latency(workload, rate, options.latency(), options.warmup(),
+                    options.settings(), options.seed() + run);
+            LatencyProbe.Result result = measured.outputs();
+            StatusProbe.Result status = measured.status();
             progress("latency run %d at %,.0f requests/s: overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
-                            + "p99 %.0f max %.0f ms (%,d)", run, rate, result.overage().p50(), result.overage().p99(),
-                    result.overage().max(), result.overage().samples(), result.alerts().p50(), result.alerts().p99(),
-                    result.alerts().max(), result.alerts().samples());
+                            + "p99 %.0f max %.0f ms (%,d); status endpoint p50 %.1f p99 %.1f max %.1f ms (%,d found, "
+                            + "%,d not found, %,d unavailable, %,d failed)", run, rate, result.overage().p50(),
+                    result.overage().p99(), result.overage().max(), result.overage().samples(), result.alerts().p50(),
+                    result.alerts().p99(), result.alerts().max(), result.alerts().samples(), status.answers().p50(),
+                    status.answers().p99(), status.answers().max(), status.found(), status.notFound(),
+                    status.unavailable(), status.failed());
             results.add(result);
+            statuses.add(status);
         }
         report.latency(rate, results);
+        report.status(rate, StreamsRuns.STATUS_RATE, statuses);
     }
 
     /**

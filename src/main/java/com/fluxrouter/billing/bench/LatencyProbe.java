@@ -54,6 +54,11 @@ final class LatencyProbe implements AutoCloseable {
             return new Percentiles(sorted.length, at(sorted, 0.50), at(sorted, 0.99), sorted[sorted.length - 1]);
         }
 
+        /** The same figures in another unit (the sample count unchanged). */
+        Percentiles scaled(double factor) {
+            return new Percentiles(samples, p50 * factor, p99 * factor, max * factor);
+        }
+
         private static double at(long[] sorted, double quantile) {
             return sorted[(int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)];
         }

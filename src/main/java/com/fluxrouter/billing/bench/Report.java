@@ -154,6 +154,23 @@ public final class Report {
                 String.format(Locale.ROOT, "%.0f ms", worstP99));
     }
 
+    /**
+     * The status endpoint's latency during the latency runs, over its answers (200 and 404); the outcomes are
+     * counted over all runs, so a run whose endpoint answered 503 or nothing shows.
+     */
+    void status(double rate, double statusRate, List<StatusProbe.Result> results) {
+        String at = " at " + count((long) statusRate) + " requests/s, pipeline at " + count((long) rate) + "/s";
+        long found = results.stream().mapToLong(StatusProbe.Result::found).sum();
+        long notFound = results.stream().mapToLong(StatusProbe.Result::notFound).sum();
+        long unavailable = results.stream().mapToLong(StatusProbe.Result::unavailable).sum();
+        long failed = results.stream().mapToLong(StatusProbe.Result::failed).sum();
+        row("3", "GET /accounts/{account}/status p50" + at, stat(results, r -> r.answers().p50()), "ms");
+        row("3", "GET /accounts/{account}/status p99" + at, stat(results, r -> r.answers().p99()), "ms");
+        row("3", "GET /accounts/{account}/status max" + at + " (" + count(found) + " found, " + count(notFound)
+                + " not found, " + count(unavailable) + " unavailable, " + count(failed) + " failed)",
+                stat(results, r -> r.answers().max()), "ms");
+    }
+
     void state(long monthsBytes, int accountMonths, long idBytes, long deadlineBytes, int ids, long heapBytes) {
         row("3", "RocksDB account-months per 1,000 account-months (" + count(accountMonths) + " held)",
                 Stats.of(monthsBytes / 1024.0 / (accountMonths / 1000.0)), "KiB");
@@ -241,7 +258,8 @@ public final class Report {
         targets.add("| " + what + " | " + why + " | not established |");
     }
 
-    private static Stats stat(List<LatencyProbe.Result> results, ToDoubleFunction<LatencyProbe.Result> figure) {
+    /** A figure of each run; "not measured" when no run has it. */
+    private static <R> Stats stat(List<R> results, ToDoubleFunction<R> figure) {
         List<Double> values = results.stream().map(figure::applyAsDouble).filter(v -> !Double.isNaN(v)).toList();
         return new Stats(values.isEmpty() ? List.of(Double.NaN) : values);
     }

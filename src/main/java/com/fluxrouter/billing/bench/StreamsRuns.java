@@ -6,6 +6,7 @@ import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.local.DemoPlans;
 import com.fluxrouter.billing.local.Pipeline;
 import com.fluxrouter.billing.local.Seed;
+import com.fluxrouter.billing.local.Service;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.RoutedRequest;
@@ -43,6 +44,11 @@ final class StreamsRuns {
     private static final Duration READY = Duration.ofSeconds(120);
     private static final Duration STALL = Duration.ofSeconds(120);
     private static final String PASS_THROUGH_OUT = "bench.passthrough.out";
+    /**
+     * Status requests per second during a latency run: a fleet that materialises the status topic asks the endpoint
+     * rarely; 200 a second is many such checks at once, and costs the pipeline little of the two cores.
+     */
+    static final double STATUS_RATE = 200;
 
     private final BenchCluster cluster;
     private final Path stateRoot;
@@ -122,33 +128,58 @@ final class StreamsRuns {
             heap = Math.max(0, heapAfterGc() - heapBefore);
             written = cluster.written();
         } finally {
-            started.pipeline().close(); // flushes the stores, so their size on disk is their real size
+            started.running().close(); // flushes the stores, so their size on disk is their real size
         }
         return new PipelineRun(throughput.perSecond(), throughput.cpuMicrosPerRecord(), heap,
                 storeSizes(started.stateDir()), written);
     }
 
+    /** What a latency run measured: produce-to-output latencies and the status endpoint's answers meanwhile. */
+    record LatencyRun(LatencyProbe.Result outputs, StatusProbe.Result status) {
+    }
+
     /**
      * Produce-to-output latency of the pipeline at a fixed offered load: requests completed "now", sent at
-     * {@code rate} per second for {@code duration}; outputs caused during the first {@code warmup} are left out.
+     * {@code rate} per second for {@code duration} once the pipeline is RUNNING (its first rebalance and restore are
+     * a start, not the steady state measured); outputs caused during the first {@code warmup} are left out. The
+     * pipeline runs with its HTTP API (as {@code run} does), and {@link StatusProbe} asks
+     * {@code GET /accounts/{account}/status} at {@link #STATUS_RATE} while the load is offered.
      */
-    LatencyProbe.Result latency(Workload workload, double rate, Duration duration, Duration warmup,
-                                Map<String, String> overrides) throws Exception {
-        Started started = startPipeline(overrides);
-        try (LatencyProbe probe = new LatencyProbe(cluster.bootstrapServers(), started.serdes())) {
-            probe.start();
-            long sent = probe.offer(cluster, workload, rate, duration, warmup);
-            awaitCommitted(started.appId(), sent);
-            return probe.drain();
+    LatencyRun latency(Workload workload, double rate, Duration duration, Duration warmup,
+                       Map<String, String> overrides, long seed) throws Exception {
+        Map<String, String> withApi = new HashMap<>(overrides);
+        withApi.put(BillingConfig.HTTP_PORT, "0");
+        Started started = startPipeline(withApi, true);
+        try {
+            awaitRunning(started.pipeline().streams());
+            try (LatencyProbe probe = new LatencyProbe(cluster.bootstrapServers(), started.serdes());
+                 StatusProbe status = new StatusProbe(started.apiAddress(), PLANNED_ACCOUNTS, STATUS_RATE, seed)) {
+                probe.start();
+                status.start(warmup);
+                long sent = probe.offer(cluster, workload, rate, duration, warmup);
+                StatusProbe.Result answers = status.finish();
+                awaitCommitted(started.appId(), sent);
+                return new LatencyRun(probe.drain(), answers);
+            }
         } finally {
-            started.pipeline().close();
+            started.running().close();
         }
     }
 
-    private record Started(String appId, Pipeline pipeline, Serdes serdes, Path stateDir) {
+    /**
+     * @param running    what to close at the end: the pipeline, or the service (pipeline and API) it runs in
+     * @param apiAddress the API's address, or null when the run has no API
+     */
+    private record Started(String appId, Pipeline pipeline, Serdes serdes, Path stateDir, AutoCloseable running,
+                           String apiAddress) {
     }
 
     private Started startPipeline(Map<String, String> overrides) throws Exception {
+        return startPipeline(overrides, false);
+    }
+
+    /** @param withApi whether to run the pipeline as a {@link Service}, with its HTTP API on flux.http.port */
+    private Started startPipeline(Map<String, String> overrides, boolean withApi) throws Exception {
         cluster.freshPipelineTopics();
         String appId = "bench-pipeline-" + ++runs;
         Map<String, String> settings = new HashMap<>(common(appId));
@@ -160,16 +191,19 @@ final class StreamsRuns {
             Seed.catalog(producer, serdes);
             Seed.plans(producer, serdes, plans);
         }
-        Pipeline pipeline = new Pipeline(config).start();
+        Service service = withApi ? Service.start(settings) : null;
+        Pipeline pipeline = withApi ? service.pipeline() : new Pipeline(config).start();
+        AutoCloseable running = withApi ? service : pipeline;
         try {
             pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY);
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), READY);
             pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, plans.size(), READY);
         } catch (RuntimeException | InterruptedException notReady) {
-            pipeline.close();
+            running.close();
             throw notReady;
         }
-        return new Started(appId, pipeline, serdes, Path.of(settings.get(StreamsConfig.STATE_DIR_CONFIG), appId));
+        return new Started(appId, pipeline, serdes, Path.of(settings.get(StreamsConfig.STATE_DIR_CONFIG), appId),
+                running, withApi ? service.apiAddress() : null);
     }
 
     private void awaitCommitted(String appId, long count) throws Exception {

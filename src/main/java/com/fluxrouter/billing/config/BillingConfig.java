@@ -49,6 +49,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String HTTP_PORT = "flux.http.port";
     public static final String HTTP_ADVERTISED_HOST = "flux.http.advertised-host";
     public static final String HTTP_READY_MAX_LAG = "flux.http.ready-max-lag";
+    public static final String HTTP_STATUS_MAX_LAG = "flux.http.status-max-lag";
     public static final String HTTP_TOKEN = "flux.http.token";
     public static final String HTTP_ACCOUNT_TOKENS = "flux.http.account-tokens";
     public static final String HEALTH_MAX_THREAD_REPLACEMENTS = "flux.health.max-thread-replacements";
@@ -132,6 +133,14 @@ public final class BillingConfig extends AbstractConfig {
                             + "required when listening on 0.0.0.0")
             .define(HTTP_READY_MAX_LAG, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
                     "/ready is 503 while an input partition is more records than this behind")
+            // 100: a standby that keeps up trails its changelog by about one commit's records and transaction
+            // marker, a handful of offsets; a few commits behind still passes, while a copy restoring from far back
+            // (thousands behind) does not. Each offset is at most one account's status change on that partition.
+            .define(HTTP_STATUS_MAX_LAG, Type.LONG, 100L, Range.atLeast(0), Importance.LOW,
+                    "GET /accounts/{account}/status answers from a standby or still-restoring copy of the account's "
+                            + "spend-status partition (during a rebalance, or when the owner does not answer) only "
+                            + "while it is at most this many changelog offsets behind; the active copy of a running "
+                            + "instance always answers")
             .define(HTTP_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
                     "operator bearer token of the API: reads every account")
             .define(HTTP_ACCOUNT_TOKENS, Type.PASSWORD, null, Importance.MEDIUM,
@@ -326,6 +335,14 @@ public final class BillingConfig extends AbstractConfig {
     /** Records an input partition may lag, at most, for {@code /ready} to answer 200. */
     public long readyMaxLag() {
         return getLong(HTTP_READY_MAX_LAG);
+    }
+
+    /**
+     * Changelog offsets a standby or restoring copy of a spend-status partition may be behind for
+     * {@code GET /accounts/{account}/status} to answer from it (rule 12); 0 or more, default 100.
+     */
+    public long statusMaxLag() {
+        return getLong(HTTP_STATUS_MAX_LAG);
     }
 
     /**

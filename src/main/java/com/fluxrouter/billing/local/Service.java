@@ -61,7 +61,8 @@ public final class Service implements AutoCloseable {
         ApiServer api;
         try {
             api = ApiServer.start(host, port, ApiAccess.of(settings), new StreamsBackend(pipeline.streams(), self,
-                    config.readyMaxLag(), pipeline.replacements()::tooMany, pipeline.meters()::scrape));
+                    config.readyMaxLag(), config.statusMaxLag(), pipeline.replacements()::tooMany,
+                    pipeline.meters()::scrape));
         } catch (IOException | RuntimeException e) {
             pipeline.close();
             throw new IOException("cannot serve the HTTP API on " + host + ":" + port + " (" + e.getMessage()

@@ -35,10 +35,13 @@ public final class Topics {
 
     /** Compacted topics of the contract: the latest record per key is the truth. */
     public static final List<String> COMPACTED_INPUTS = List.of(MODELS, RATES, PLANS);
-    /** Compacted topics with the default application id's own topics. */
-    public static final List<String> COMPACTED = List.of(MODELS, RATES, PLANS, MODELS_VALID, RATES_VALID, PLANS_VALID);
+    /** Compacted outputs: the latest record of an account is its whole current state. */
+    public static final List<String> COMPACTED_OUTPUTS = List.of(SPEND_STATUS);
+    /** Compacted topics of the contract with the default application id's own topics. */
+    public static final List<String> COMPACTED = List.of(MODELS, RATES, PLANS, SPEND_STATUS, MODELS_VALID, RATES_VALID,
+            PLANS_VALID);
     public static final List<String> INPUTS = List.of(ROUTED, MODELS, RATES, PLANS);
-    public static final List<String> OUTPUTS = List.of(PRICED, OVERAGE, ALERTS, INVOICE_LINES, REJECTED);
+    public static final List<String> OUTPUTS = List.of(PRICED, OVERAGE, ALERTS, INVOICE_LINES, REJECTED, SPEND_STATUS);
 
     private Topics() {
     }
@@ -68,9 +71,12 @@ public final class Topics {
         return topic.endsWith(PLANS_VALID_SUFFIX);
     }
 
-    /** Whether a topic is compacted: a contract catalog or plan topic, or a pipeline-owned catalog or plan topic. */
+    /**
+     * Whether a topic is compacted: a contract catalog or plan topic, the spend status, or a pipeline-owned catalog or
+     * plan topic.
+     */
     public static boolean isCompacted(String topic) {
-        return COMPACTED_INPUTS.contains(topic) || topic.endsWith(MODELS_VALID_SUFFIX) || topic.endsWith(RATES_VALID_SUFFIX)
+        return COMPACTED_INPUTS.contains(topic) || COMPACTED_OUTPUTS.contains(topic) || topic.endsWith(MODELS_VALID_SUFFIX) || topic.endsWith(RATES_VALID_SUFFIX)
                 || topic.endsWith(PLANS_VALID_SUFFIX);
     }
 }

@@ -12,6 +12,7 @@ import com.fluxrouter.billing.observability.Exposition;
 import com.fluxrouter.billing.observability.PipelineMeters;
 import com.fluxrouter.billing.observability.Promtool;
 import com.fluxrouter.billing.observability.ThreadReplacements;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.topology.BillingTopology;
 import com.fluxrouter.billing.topology.StreamsSettings;
@@ -24,12 +25,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -48,10 +52,18 @@ class ApiServerTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<KafkaStreams> streams = new ArrayList<>();
 
-    /** A backend owning some accounts and sending the rest elsewhere. */
+    /**
+     * A backend owning some accounts and sending the rest elsewhere; its copy of the spend-status store is a map, and
+     * an account's status route is this instance's copy unless a test gives another.
+     */
     private static class MapBackend implements Backend {
+        static final int PARTITION = 3;
         final Map<String, MonthLedger> ledgers = new HashMap<>();
         final Map<String, String> elsewhere = new HashMap<>();
+        final Map<String, SpendStatus> statuses = new HashMap<>();
+        final Map<String, List<StatusRoute.Source>> statusSources = new HashMap<>();
+        final List<String> statusReads = new ArrayList<>();
+        final List<String> statusRoutes = new java.util.concurrent.CopyOnWriteArrayList<>();
         final PipelineMeters meters = PipelineMeters.prometheus();
         boolean ready = true;
         boolean alive = true;
@@ -82,6 +94,22 @@ class ApiServerTest {
         @Override
         public ZoneId zoneOf(String account) {
             return ZoneOffset.UTC;
+        }
+
+        @Override
+        public StatusRoute statusRoute(String account) throws NotReady {
+            if (!ready) {
+                throw new NotReady("starting");
+            }
+            statusRoutes.add(account);
+            return new StatusRoute(PARTITION, statusSources.getOrDefault(account, List.of(new StatusRoute.Here())));
+        }
+
+        @Override
+        public SpendStatus status(String account, int partition) {
+            assertThat(partition).isEqualTo(PARTITION);
+            statusReads.add(account);
+            return statuses.get(account);
         }
 
         @Override
@@ -180,7 +208,7 @@ class ApiServerTest {
         BillingConfig config = BillingConfig.defaults();
         ThreadReplacements replacements = new ThreadReplacements(config.healthMaxThreadReplacements(),
                 config.healthReplacementWindow(), now::get);
-        StreamsBackend backend = new StreamsBackend(createdClient(stateDir), new HostInfo("127.0.0.1", 1), 0,
+        StreamsBackend backend = new StreamsBackend(createdClient(stateDir), new HostInfo("127.0.0.1", 1), 0, 0,
                 replacements::tooMany, () -> "");
         ApiServer server = start(ApiAccess.open(), backend);
         for (int i = 0; i < 5; i++) {
@@ -307,6 +335,142 @@ class ApiServerTest {
             assertThat(log.lines()).containsExactly(new CapturedLog.Line(Level.ERROR,
                     "GET /accounts/acct-1/usage?month=2026-11 failed; answered 500", IllegalStateException.class.getName()));
         }
+    }
+
+    /** A Pacific/Honolulu (UTC-10) Free account capped at $5 on 10 November, 9 of its month's 30 days gone. */
+    private static SpendStatus capped(String account) {
+        return SpendStatus.newBuilder()
+                .setAccountId(account)
+                .setBillingMonth("2026-11")
+                .setStatus("CAPPED")
+                .setUsageUsd(new BigDecimal("5.250000000"))
+                .setIncludedCreditUsd(new BigDecimal("5.000000000"))
+                .setCreditRemainingUsd(new BigDecimal("0E-9"))
+                .setSpendCeilingUsd(new BigDecimal("5.000000000"))
+                .setRemainingUsd(new BigDecimal("0E-9"))
+                .setPeriodStart(Instant.parse("2026-11-01T10:00:00Z"))
+                .setPeriodEnd(Instant.parse("2026-12-01T10:00:00Z"))
+                .setProjectedUsageUsd(new BigDecimal("17.500000000"))
+                .setReason("USAGE")
+                .setAsOf(Instant.parse("2026-11-10T10:00:00.123Z"))
+                .build();
+    }
+
+    private static String cappedJson(String account) {
+        return "{\"account_id\":\"" + account + "\",\"billing_month\":\"2026-11\",\"status\":\"CAPPED\","
+                + "\"usage_usd\":\"5.25\",\"included_credit_usd\":\"5\",\"credit_remaining_usd\":\"0\","
+                + "\"spend_ceiling_usd\":\"5\",\"remaining_usd\":\"0\",\"period_start\":\"2026-11-01T10:00:00Z\","
+                + "\"period_end\":\"2026-12-01T10:00:00Z\",\"projected_usage_usd\":\"17.5\",\"reason\":\"USAGE\","
+                + "\"as_of\":\"2026-11-10T10:00:00.123Z\"}";
+    }
+
+    /** An address where nothing listens: an owner that has gone away. */
+    private static String deadAddress() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void statusAnswersTheLatestSpendStatusWithMoneyAsDecimalStringsAndInstantsInIso8601() throws Exception {
+        MapBackend backend = new MapBackend();
+        backend.statuses.put("free-1", capped("free-1"));
+        SpendStatus payg = capped("payg-1");
+        payg.setStatus("ACTIVE");
+        payg.setSpendCeilingUsd(null);
+        payg.setRemainingUsd(null);
+        payg.setProjectedUsageUsd(null);
+        backend.statuses.put("payg-1", payg);
+        ApiServer server = start(ApiAccess.open(), backend);
+
+        HttpResponse<String> capped = get(server, "/accounts/free-1/status", null);
+        assertThat(capped.statusCode()).isEqualTo(200);
+        assertThat(capped.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(capped.body()).isEqualTo(cappedJson("free-1"));
+        assertThat(get(server, "/accounts/payg-1/status", null).body()).contains("\"status\":\"ACTIVE\"",
+                "\"spend_ceiling_usd\":null", "\"remaining_usd\":null", "\"projected_usage_usd\":null");
+    }
+
+    @Test
+    void statusIs404ForAnAccountWithoutOneAnd503WhileNoHostIsKnown() throws Exception {
+        MapBackend backend = new MapBackend();
+        ApiServer server = start(ApiAccess.open(), backend);
+        HttpResponse<String> none = get(server, "/accounts/acct-9/status", null);
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(none.body()).isEqualTo("{\"error\":\"no spend status for acct-9\"}");
+        backend.ready = false;
+        assertThat(get(server, "/accounts/acct-9/status", null).statusCode()).isEqualTo(503);
+        assertThat(get(server, "/accounts/acct-9/status/", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void statusHasTheUsageEndpointsAuthorisation() throws Exception {
+        MapBackend backend = new MapBackend();
+        backend.statuses.put("acct-1", capped("acct-1"));
+        backend.statuses.put("acct-2", capped("acct-2"));
+        backend.ledgers.put("acct-1 2026-11", ledger("acct-1", "2026-11"));
+        backend.ledgers.put("acct-2 2026-11", ledger("acct-2", "2026-11"));
+        ApiServer server = start(ApiAccess.of(Map.of(ApiAccess.TOKEN, "operator", ApiAccess.ACCOUNT_TOKENS, "acct-1=one")), backend);
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("acct-1 none", "401");
+        cases.put("acct-1 wrong", "403");
+        cases.put("acct-1 one", "200");
+        cases.put("acct-2 one", "403");
+        cases.put("acct-2 operator", "200");
+        for (Map.Entry<String, String> entry : cases.entrySet()) {
+            String[] given = entry.getKey().split(" ");
+            String token = given[1].equals("none") ? null : given[1];
+            int usage = get(server, "/accounts/" + given[0] + "/usage?month=2026-11", token).statusCode();
+            int status = get(server, "/accounts/" + given[0] + "/status", token).statusCode();
+            assertThat(status).as(entry.getKey()).isEqualTo(Integer.parseInt(entry.getValue())).isEqualTo(usage);
+        }
+        assertThat(backend.statusReads).as("refused requests read nothing").containsExactly("acct-1", "acct-2");
+    }
+
+    @Test
+    void aStandbyWithinTheLagAnswersWhenTheOwnerHasGoneAway() throws Exception {
+        MapBackend standby = new MapBackend();
+        standby.statuses.put("free-1", capped("free-1"));
+        ApiServer standbyServer = start(ApiAccess.of(Map.of(ApiAccess.TOKEN, "operator")), standby);
+        MapBackend asked = new MapBackend();
+        asked.statusSources.put("free-1", List.of(new StatusRoute.There(deadAddress()),
+                new StatusRoute.There("127.0.0.1:" + standbyServer.port())));
+        HttpResponse<String> response = get(start(ApiAccess.of(Map.of(ApiAccess.TOKEN, "operator")), asked),
+                "/accounts/free-1/status", "operator");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).as("forwarded with the caller's token").isEqualTo(cappedJson("free-1"));
+        assertThat(asked.statusReads).isEmpty();
+    }
+
+    @Test
+    void aHostAnswering503IsPassedOverForTheNextCopyAndThisInstancesOwnCopyComesWhereTheRouteSays() throws Exception {
+        MapBackend restoring = new MapBackend();
+        restoring.statusSources.put("free-1", List.of());
+        ApiServer restoringServer = start(ApiAccess.open(), restoring);
+        MapBackend asked = new MapBackend();
+        asked.statuses.put("free-1", capped("free-1"));
+        asked.statusSources.put("free-1", List.of(new StatusRoute.There("127.0.0.1:" + restoringServer.port()),
+                new StatusRoute.Here()));
+        ApiServer askedServer = start(ApiAccess.open(), asked);
+
+        assertThat(get(askedServer, "/accounts/free-1/status", null).body()).isEqualTo(cappedJson("free-1"));
+        assertThat(restoring.statusReads).isEmpty();
+        assertThat(asked.statusReads).containsExactly("free-1");
+    }
+
+    @Test
+    void aForwardedStatusRequestIsAnsweredFromTheLocalCopyOnlyAndNeverForwardedAgain() throws Exception {
+        MapBackend a = new MapBackend();
+        MapBackend b = new MapBackend();
+        ApiServer serverA = start(ApiAccess.open(), a);
+        ApiServer serverB = start(ApiAccess.open(), b);
+        a.statusSources.put("free-1", List.of(new StatusRoute.There("127.0.0.1:" + serverB.port())));
+        b.statusSources.put("free-1", List.of(new StatusRoute.There("127.0.0.1:" + serverA.port())));
+        HttpResponse<String> response = get(serverA, "/accounts/free-1/status", null);
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("flux.http.status-max-lag", "127.0.0.1:" + serverB.port() + " answered 503");
+        assertThat(a.statusRoutes).as("asked once, by the client").containsExactly("free-1");
+        assertThat(b.statusRoutes).as("asked once, by A").containsExactly("free-1");
     }
 
     @Test

@@ -31,6 +31,7 @@ class ReportTest {
     }
 
     @Test
+<<<<<<< HEAD
     void pipelineIsJudgedAgainstTheDedupFloorAndThePassThroughByThroughputAndByCpu() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
@@ -68,6 +69,32 @@ class ReportTest {
                 "| 6 | lever \"cache\": CPU of this JVM per request without it (before) | 96.0 |",
                 "| 6 | **lever \"cache\": pipeline with it / without it** | **120 %** |",
                 "| 6 | **lever \"cache\": with it / without it, by CPU per request** | **120 %** |");
+=======
+    void statusEndpointRowsGiveTheAnswersPercentilesAndEveryOutcomeOverAllRuns() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        StatusProbe.Result first = new StatusProbe.Result(LatencyProbe.Percentiles.of(List.of(1200L, 2500L)).scaled(1e-3),
+                1, 1, 3, 0);
+        StatusProbe.Result second = new StatusProbe.Result(LatencyProbe.Percentiles.of(List.of(900L, 4100L)).scaled(1e-3),
+                2, 0, 0, 1);
+        report.status(100, 200, List.of(first, second));
+        report.finish(Duration.ZERO);
+
+        // p99 of each run is its slower answer (2.5 ms, 4.1 ms): the median of the two runs is 3.3 ms.
+        assertThat(report.table()).contains(
+                "| 3 | GET /accounts/{account}/status p99 at 200 requests/s, pipeline at 100/s | 3.3 | ±24 % (2.5..4.1) | ms |",
+                "| 3 | GET /accounts/{account}/status max at 200 requests/s, pipeline at 100/s (3 found, 1 not found, "
+                        + "3 unavailable, 1 failed) |");
+    }
+
+    @Test
+    void statusEndpointRowsSayNotMeasuredWhenItNeverAnswered() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.status(100, 200, List.of(new StatusProbe.Result(NONE, 0, 0, 40, 0)));
+        report.finish(Duration.ZERO);
+
+        assertThat(report.table()).contains("| 3 | GET /accounts/{account}/status p99 at 200 requests/s, pipeline at 100/s "
+                + "| not measured |", "(0 found, 0 not found, 40 unavailable, 0 failed)");
+>>>>>>> edges
     }
 
     private static String latencyTable(LatencyProbe.Result result) {

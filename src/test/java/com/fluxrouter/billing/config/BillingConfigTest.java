@@ -59,6 +59,8 @@ class BillingConfigTest {
     void numbersAndChoicesAreCheckedNamingTheirKey() {
         assertThatThrownBy(() -> BillingConfig.of(Map.of(BillingConfig.HTTP_PORT, "70000")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(BillingConfig.HTTP_PORT);
+        assertThatThrownBy(() -> BillingConfig.of(Map.of(BillingConfig.HTTP_STATUS_MAX_LAG, "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(BillingConfig.HTTP_STATUS_MAX_LAG);
         assertThatThrownBy(() -> BillingConfig.of(Map.of(BillingConfig.STATE_STORES, "in-memroy")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(BillingConfig.STATE_STORES);
         assertThatThrownBy(() -> BillingConfig.of(Map.of(BillingConfig.EARLIEST_VALID_TIME, "2020-01-01")))
@@ -78,6 +80,7 @@ class BillingConfigTest {
         assertThat(config.httpHost()).isEqualTo("127.0.0.1");
         assertThat(config.httpPort()).isEqualTo(8080);
         assertThat(config.readyMaxLag()).isEqualTo(10_000L);
+        assertThat(config.statusMaxLag()).isEqualTo(100L);
     }
 
     @Test
@@ -86,11 +89,13 @@ class BillingConfigTest {
                 BillingConfig.HEALTH_MAX_THREAD_REPLACEMENTS, "3",
                 BillingConfig.HEALTH_REPLACEMENT_WINDOW, "PT2M",
                 BillingConfig.STATE_STORES, "in_memory",
-                BillingConfig.HTTP_READY_MAX_LAG, "7"));
+                BillingConfig.HTTP_READY_MAX_LAG, "7",
+                BillingConfig.HTTP_STATUS_MAX_LAG, "0"));
         assertThat(config.healthMaxThreadReplacements()).isEqualTo(3);
         assertThat(config.healthReplacementWindow()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.storeKind()).isEqualTo(BillingConfig.StoreKind.IN_MEMORY);
         assertThat(config.readyMaxLag()).isEqualTo(7L);
+        assertThat(config.statusMaxLag()).isZero();
     }
 
     @Test

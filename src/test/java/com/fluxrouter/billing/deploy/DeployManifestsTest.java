@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fluxrouter.billing.api.ApiAccess;
 import com.fluxrouter.billing.api.ApiServer;
 import com.fluxrouter.billing.api.Backend;
+import com.fluxrouter.billing.api.StatusRoute;
 import com.fluxrouter.billing.local.Service;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.topology.TopicSpecs;
 import com.fluxrouter.billing.topology.Topics;
@@ -148,6 +150,25 @@ class DeployManifestsTest {
         }
         // The secret the User Operator writes is the one the pods read.
         assertThat(user.getMetadata().getName()).isEqualTo(Manifests.one(Secret.class, "flux-billing-kafka").getMetadata().getName());
+    }
+
+    @Test
+    void theRouterFleetsKafkaUserWritesRequestsAndReadsTheSpendStatusOnly() throws IOException {
+        KafkaUser fleet = Manifests.one(KafkaUser.class, "flux-router-fleet");
+        assertThat(fleet.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
+        Map<String, Set<AclOperation>> topics = new HashMap<>();
+        for (AclRule rule : ((KafkaUserAuthorizationSimple) fleet.getSpec().getAuthorization()).getAcls()) {
+            if (rule.getResource() instanceof AclRuleTopicResource topic) {
+                assertThat(topic.getPatternType()).as(topic.getName()).isEqualTo(AclResourcePatternType.LITERAL);
+                topics.put(topic.getName(), Set.copyOf(rule.getOperations()));
+            } else {
+                assertThat(rule.getResource()).isInstanceOf(AclRuleGroupResource.class);
+                assertThat(rule.getOperations()).containsExactly(AclOperation.READ);
+            }
+        }
+        assertThat(topics).isEqualTo(Map.of(
+                Topics.ROUTED, Set.of(AclOperation.WRITE, AclOperation.DESCRIBE),
+                Topics.SPEND_STATUS, Set.of(AclOperation.READ, AclOperation.DESCRIBE)));
     }
 
     @Test
@@ -404,6 +425,16 @@ class DeployManifestsTest {
         @Override
         public ZoneId zoneOf(String account) {
             return ZoneOffset.UTC;
+        }
+
+        @Override
+        public StatusRoute statusRoute(String account) {
+            return new StatusRoute(0, List.of(new StatusRoute.Here()));
+        }
+
+        @Override
+        public SpendStatus status(String account, int partition) {
+            return null;
         }
 
         @Override

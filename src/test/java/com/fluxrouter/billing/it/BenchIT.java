@@ -120,6 +120,14 @@ class BenchIT {
                     .isCloseTo(probedAt, within(1.0));
         }
 
+        // The status endpoint, asked during the latency run: its p99 is the run's, and it answered.
+        Matcher status = find(progress, "latency run 1 at .*status endpoint p50 " + NUMBER + " p99 " + NUMBER
+                + " max " + NUMBER + " ms \\(" + NUMBER + " found");
+        String statusRow = rows.keySet().stream().filter(key -> key.startsWith("GET /accounts/{account}/status p99 at "))
+                .findFirst().orElseThrow(() -> new AssertionError("no status p99 row: " + rows.keySet()));
+        assertThat(number(rows.get(statusRow))).isCloseTo(number(status.group(2)), within(0.05));
+        assertThat(number(status.group(4))).as("status answers found").isPositive();
+
         // Replay: its figures, its extrapolation to 1,000,000 requests and its share of the pass-through driver.
         Matcher replay = find(progress, "replay run 1 \\(replay first\\): " + NUMBER + " requests/s \\(" + NUMBER
                 + " s, " + NUMBER + " s CPU\\), pass-through " + NUMBER + " records/s");

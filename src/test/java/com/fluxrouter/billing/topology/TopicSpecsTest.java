@@ -32,6 +32,16 @@ class TopicSpecsTest {
     }
 
     @Test
+    void theSpendStatusIsCompactedWithoutTimeRetentionInTenMinuteSegmentsKeptAMinuteBeforeCompaction() {
+        assertThat(Topics.isCompacted(Topics.SPEND_STATUS)).isTrue();
+        assertThat(topics.get(Topics.SPEND_STATUS).configs())
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")
+                .containsEntry(TopicConfig.SEGMENT_MS_CONFIG, "600000")
+                .containsEntry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")
+                .doesNotContainKey(TopicConfig.RETENTION_MS_CONFIG);
+    }
+
+    @Test
     void requestsCarryTheBrokersAppendTimeSoAProducerClockCannotMoveIt() {
         assertThat(topics.get(Topics.ROUTED).configs()).containsEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     }
@@ -58,7 +68,7 @@ class TopicSpecsTest {
     @Test
     void requestKeyedTopicsShareThePartitionCountSoAccountsCoPartition() {
         for (String name : List.of(Topics.ROUTED, Topics.PLANS, Topics.PRICED, Topics.OVERAGE, Topics.ALERTS,
-                Topics.INVOICE_LINES, Topics.REJECTED)) {
+                Topics.INVOICE_LINES, Topics.REJECTED, Topics.SPEND_STATUS)) {
             assertThat(topics.get(name).numPartitions()).as(name).isEqualTo(6);
             assertThat(topics.get(name).replicationFactor()).as(name).isEqualTo((short) 3);
         }
