@@ -31,7 +31,6 @@ class ReportTest {
     }
 
     @Test
-<<<<<<< HEAD
     void pipelineIsJudgedAgainstTheDedupFloorAndThePassThroughByThroughputAndByCpu() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
@@ -69,7 +68,9 @@ class ReportTest {
                 "| 6 | lever \"cache\": CPU of this JVM per request without it (before) | 96.0 |",
                 "| 6 | **lever \"cache\": pipeline with it / without it** | **120 %** |",
                 "| 6 | **lever \"cache\": with it / without it, by CPU per request** | **120 %** |");
-=======
+    }
+
+    @Test
     void statusEndpointRowsGiveTheAnswersPercentilesAndEveryOutcomeOverAllRuns() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         StatusProbe.Result first = new StatusProbe.Result(LatencyProbe.Percentiles.of(List.of(1200L, 2500L)).scaled(1e-3),
@@ -94,7 +95,6 @@ class ReportTest {
 
         assertThat(report.table()).contains("| 3 | GET /accounts/{account}/status p99 at 200 requests/s, pipeline at 100/s "
                 + "| not measured |", "(0 found, 0 not found, 40 unavailable, 0 failed)");
->>>>>>> edges
     }
 
     private static String latencyTable(LatencyProbe.Result result) {

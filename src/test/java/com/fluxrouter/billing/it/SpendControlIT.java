@@ -30,8 +30,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +66,7 @@ import static org.awaitility.Awaitility.await;
  * request of 1,000 tokens costs $0.001; the month's credit is the largest of its versions (rule 6), the ceiling the
  * one in force at as_of (rule 12), the forecast usage x month / elapsed, half-up to the nano-dollar.
  */
+@WithBroker(partitions = 1)
 class SpendControlIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** Issue 13's "done when": ACTIVE within 2 s of the version taking effect. */
@@ -84,17 +83,10 @@ class SpendControlIT {
     @TempDir
     static Path tmp;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createPipelineTopics(1);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
+    /** Committed records of the topic, read until one of them matches (a snapshot: it may hold later ones too). */
+    private static List<ConsumerRecord<byte[], byte[]>> through(String topic,
+                                                              Predicate<ConsumerRecord<byte[], byte[]>> match) {
+        return kafka.awaitCommitted(topic, records -> records.stream().anyMatch(match), TIMEOUT);
     }
 
     @Test
@@ -115,7 +107,7 @@ class SpendControlIT {
                     start.toEpochMilli());
             // Rule 6, production order: requests see a version once it reached the global store (publish ahead).
             service.pipeline().awaitEntries(PlanFlow.PUBLICATIONS_STORE, 1, TIMEOUT);
-            SpendStatus free = decode(first(kafka.readCommittedThrough(Topics.SPEND_STATUS, ofAccount(), TIMEOUT),
+            SpendStatus free = decode(first(through(Topics.SPEND_STATUS, ofAccount()),
                     ofAccount()));
             assertThat(free.getStatus()).as("the Free plan's first status, before any request").isEqualTo("ACTIVE");
             assertThat(free.getReason()).isEqualTo("PLAN_CHANGE");
@@ -124,7 +116,7 @@ class SpendControlIT {
             request(producer, "r-1", start.plusMillis(1));
             request(producer, "r-2", start.plusMillis(2));
 
-            SpendStatus capped = decode(first(kafka.readCommittedThrough(Topics.SPEND_STATUS, isCapped(), TIMEOUT),
+            SpendStatus capped = decode(first(through(Topics.SPEND_STATUS, isCapped()),
                     isCapped()));
             assertThat(capped.getReason()).isEqualTo("USAGE");
             assertThat(capped.getUsageUsd()).isEqualByComparingTo(PER_REQUEST.multiply(BigDecimal.valueOf(2)))
@@ -132,7 +124,7 @@ class SpendControlIT {
             assertThat(capped.getSpendCeilingUsd()).isEqualByComparingTo(FREE);
             assertThat(capped.getRemainingUsd()).isEqualByComparingTo(BigDecimal.ZERO);
             Predicate<ConsumerRecord<byte[], byte[]>> ceiling100 = record -> alert(record).getAlert().equals("CEILING_100");
-            ConsumerRecord<byte[], byte[]> alert = first(kafka.readCommittedThrough(Topics.ALERTS, ceiling100, TIMEOUT),
+            ConsumerRecord<byte[], byte[]> alert = first(through(Topics.ALERTS, ceiling100),
                     ceiling100);
             assertThat(SERDES.avro(AccountMonthKey.class).deserializer().deserialize(Topics.ALERTS, alert.key()))
                     .isEqualTo(new AccountMonthKey(ACCOUNT, month.toString()));
@@ -170,8 +162,8 @@ class SpendControlIT {
                     Instant.ofEpochMilli(sentinelAt)), sentinelAt);
             List<SpendStatus> afterCap = new ArrayList<>();
             boolean past = false;
-            for (ConsumerRecord<byte[], byte[]> record : kafka.readCommittedThrough(Topics.SPEND_STATUS,
-                    record -> decode(record).getAccountId().equals("sentinel"), TIMEOUT)) {
+            for (ConsumerRecord<byte[], byte[]> record : through(Topics.SPEND_STATUS,
+                    record -> decode(record).getAccountId().equals("sentinel"))) {
                 SpendStatus status = decode(record);
                 if (past && status.getAccountId().equals(ACCOUNT)) {
                     afterCap.add(status);
@@ -179,7 +171,7 @@ class SpendControlIT {
                 past = past || (status.getAccountId().equals(ACCOUNT) && status.getStatus().equals("CAPPED"));
             }
             assertThat(afterCap).as("after CAPPED: the upgrade's status only").containsExactly(resumed);
-            assertThat(CommittedRecords.all(kafka, Topics.PRICED, TIMEOUT)).as("no request but the two").hasSize(2);
+            assertThat(kafka.committed(Topics.PRICED)).as("no request but the two").hasSize(2);
 
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(service.apiAddress() + "/accounts/" + ACCOUNT + "/status")).build(),
