@@ -15,6 +15,7 @@ import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.BillingTopology;
 import com.fluxrouter.billing.topology.StreamsSettings;
@@ -61,6 +62,7 @@ public abstract class PipelineTest {
     private TestOutputTopic<AccountMonthKey, SpendAlert> alerts;
     private TestOutputTopic<AccountMonthKey, InvoiceLine> invoiceLines;
     private TestOutputTopic<byte[], RejectedRecord> rejected;
+    private TestOutputTopic<String, SpendStatus> statuses;
     private final AtomicInteger nextRequestId = new AtomicInteger();
 
     /** Override to change billing settings for a test class. */
@@ -87,6 +89,7 @@ public abstract class PipelineTest {
         overage = output(Topics.OVERAGE, monthKey, serdes.avro(OverageUpdate.class));
         alerts = output(Topics.ALERTS, monthKey, serdes.avro(SpendAlert.class));
         invoiceLines = output(Topics.INVOICE_LINES, monthKey, serdes.avro(InvoiceLine.class));
+        statuses = output(Topics.SPEND_STATUS, serdes.string(), serdes.avro(SpendStatus.class));
         rejected = driver.createOutputTopic(Topics.REJECTED, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 serdes.avro(RejectedRecord.class).deserializer());
         PublishedPriceList.models().forEach(this::publishModel);
@@ -172,6 +175,18 @@ public abstract class PipelineTest {
         return request;
     }
 
+    /**
+     * Sends a Deep Thought request costing exactly {@code dollars} (at $4 per 1M tokens; at most $80, in steps of
+     * $0.000004).
+     */
+    protected RoutedRequest spendDeep(String account, String dollars, String completedAt) {
+        long tokens = new BigDecimal(dollars).movePointRight(6).divide(BigDecimal.valueOf(4)).longValueExact();
+        long input = Math.min(tokens, 10_000_000L);
+        RoutedRequest request = request(account, Lane.DEEP_THOUGHT, input, tokens - input, completedAt).build();
+        send(request);
+        return request;
+    }
+
     protected void send(RoutedRequest request) {
         requests.pipeInput(request.getAccountId(), request, request.getCompletedAt().plusSeconds(1));
     }
@@ -208,6 +223,16 @@ public abstract class PipelineTest {
 
     protected List<RejectedRecord> rejected() {
         return rejected.readValuesToList();
+    }
+
+    /** Spend statuses (rule 12), of every account, in emission order. */
+    protected List<SpendStatus> statuses() {
+        return statuses.readValuesToList();
+    }
+
+    /** The spend statuses of one account since the last call, in emission order (the others' are dropped). */
+    protected List<SpendStatus> statuses(String account) {
+        return statuses().stream().filter(status -> status.getAccountId().equals(account)).toList();
     }
 
     protected static BigDecimal usd(String amount) {

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
         header = "Runs the billing rules over JSON-lines files and writes every output as JSON lines.",
         description = {
         "Runs the billing topology over JSON-lines files: models.jsonl, rates.jsonl, plans.jsonl (optional) and",
-        "requests.jsonl from --in; writes priced, overage, alerts, invoice-lines and rejected .jsonl to --out.",
+        "requests.jsonl from --in; writes priced, overage, alerts, invoice-lines, rejected and spend-status .jsonl",
+        "to --out.",
         "Without models.jsonl (rates.jsonl) the published models (rates) apply; a file that is given is the whole",
         "topic and replaces the published records of its kind. A line may carry produced_at, partition and offset",
         "(as export writes them)."})

@@ -1,10 +1,13 @@
 /**
- * Metering: account-months against their plans. Consumed: priced requests with the plan versions published by
- * their record timestamp ({@code PlansAsPublished}, rule 6, production order); a month closes under those published
- * by the instant that closes it.
- * Produced: {@code flux.requests.priced}, {@code flux.usage.overage}, {@code flux.spend.alerts} and
- * {@code flux.invoice.lines}; rejections TOO_LATE and ACCOUNT_MONTH_LIMIT. Calendar and plan arithmetic
- * ({@code BillingCalendar}, {@code PlanTimeline}, {@code Settlement}, {@code Ledgers}) and the metering transition
+ * Metering: account-months against their plans, and each account's spend status. Consumed ({@code MeterInput}):
+ * priced requests with the plan versions published by their record timestamp ({@code PlansAsPublished}, rule 6,
+ * production order), and the changes of the {@code plan-history} table ({@code PlanChange}, stamped with their
+ * publication; rule 12); a month closes under the versions published by the instant that closes it.
+ * Produced: {@code flux.requests.priced}, {@code flux.usage.overage}, {@code flux.spend.alerts},
+ * {@code flux.invoice.lines} and {@code flux.accounts.spend-status} (key account_id, value SpendStatus, the last
+ * one per account also in the {@code spend-status} store); rejections TOO_LATE and ACCOUNT_MONTH_LIMIT. Calendar and
+ * plan arithmetic ({@code BillingCalendar}, {@code PlanTimeline}: control terms at an instant and billing terms of a
+ * month, {@code Settlement}, {@code Ledgers}, {@code StatusFigures}) and the metering transition
  * ({@code MeterTransition}: {@code MeterState} in, {@code MeterStep} out) are plain Java without Kafka;
  * {@code MeterProcessor} holds the state and applies each step.
  *
@@ -21,5 +24,14 @@
  * {@code flux.billing.supplemental-window} later on the billing clock, when the partition goes idle, and always
  * before the month's state is purged (rule 11); no account-month passes $9,000,000,000 of usage, so no sum overflows; all state is in
  * changelogged stores and commits with the outputs (exactly_once_v2).
+ *
+ * <p>Spend status (rule 12): routing follows the control ceiling (the version in force), billing the month's largest
+ * terms; an account's status is computed after each of its requests, at each plan change (re-applying the billing
+ * terms to its open month at once) and at its PERIOD (its month ends in its zone), EFFECT (a scheduled version takes
+ * effect) and STATUS (a throttled usage change) deadlines, all on the billing clock, so a capped account resumes on an
+ * upgrade or a new period with no request, and replay and live agree. A status is emitted at once when its month,
+ * status, credit, ceiling or period changes, a usage change at most once per {@code flux.billing.status-interval};
+ * FORECAST_CEILING fires once per account-month. A plan change's step is computed before anything is written like a
+ * request's; a failure computing it applies nothing and is logged (a valid plan is never rejected).
  */
 package com.fluxrouter.billing.metering;

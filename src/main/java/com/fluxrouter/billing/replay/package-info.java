@@ -1,7 +1,9 @@
 /**
  * Offline replay, and the export of live input in replay's format. Consumed: a directory of JSON-lines files
  * (models, rates, plans, requests; a line may carry produced_at, partition and offset), or, for the export, the
- * input topics. Produced: one JSON-lines file per output topic (the export: one per input topic). Guarantees: the
+ * input topics. Produced: one JSON-lines file per output topic, spend-status.jsonl included (the export: one per
+ * input topic); each plan line also reaches its account's meter as a plan change, as the plan-history table's
+ * change stream does live. Guarantees: the
  * same processors and rules as live, byte-identical output for the same input, output identical to the topology's
  * on TopologyTestDriver (ReplayEngineTest), and, with as many partitions as live, the live pipeline's invoice sets
  * for its exported input (LiveReplayEquivalenceIT).

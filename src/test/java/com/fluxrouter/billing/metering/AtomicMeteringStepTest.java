@@ -8,6 +8,7 @@ import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -66,7 +68,7 @@ class AtomicMeteringStepTest extends PipelineTest {
     /** Sends and checks the invariant on what this send produced; returns the priced requests. */
     private Outputs sendAndCheck(RoutedRequest request) {
         send(request);
-        Outputs outputs = new Outputs(priced(), overage(), alerts(), invoiceLines(), rejected());
+        Outputs outputs = new Outputs(priced(), overage(), alerts(), invoiceLines(), rejected(), statuses());
         Set<String> priced = new HashSet<>();
         outputs.priced.forEach(p -> priced.add(p.getRequestId()));
         List<String> rejected = outputs.rejected.stream().map(this::requestIdOf).toList();
@@ -79,7 +81,7 @@ class AtomicMeteringStepTest extends PipelineTest {
 
     private record Outputs(List<PricedRequest> priced, List<OverageUpdate> overage,
                            List<com.fluxrouter.billing.schema.SpendAlert> alerts, List<InvoiceLine> invoiceLines,
-                           List<RejectedRecord> rejected) {
+                           List<RejectedRecord> rejected, List<SpendStatus> statuses) {
     }
 
     private void drainAll() {
@@ -87,6 +89,7 @@ class AtomicMeteringStepTest extends PipelineTest {
         overage();
         alerts();
         invoiceLines();
+        statuses();
         assertThat(rejected()).isEmpty();
     }
 
@@ -101,15 +104,15 @@ class AtomicMeteringStepTest extends PipelineTest {
         return serdes.avro(RoutedRequest.class).deserializer().deserialize(Topics.ROUTED, bytes);
     }
 
-    /** Everything the meter keeps: clock, ids, months and deadlines. */
+    /** Everything the meter keeps: clock, ids, months, deadlines and spend statuses. */
     private record Snapshot(Long clock, List<String> ids, List<KeyValue<String, MonthLedger>> months,
-                            List<Bytes> deadlines) {
+                            List<Bytes> deadlines, List<KeyValue<String, SpendStatus>> statuses) {
     }
 
     private Snapshot snapshot() {
         KeyValueStore<String, Long> clock = driver.getKeyValueStore(MeteringFlow.CLOCK_STORE);
         return new Snapshot(clock.get("billing-clock"), keys(MeteringFlow.REQUEST_IDS_STORE), entries(MeteringFlow.MONTHS_STORE),
-                keys(MeteringFlow.DEADLINES_STORE));
+                keys(MeteringFlow.DEADLINES_STORE), entries(MeteringFlow.STATUS_STORE));
     }
 
     private <K> List<K> keys(String store) {
@@ -142,6 +145,7 @@ class AtomicMeteringStepTest extends PipelineTest {
         assertThat(outputs.overage).isEmpty();
         assertThat(outputs.alerts).isEmpty();
         assertThat(outputs.invoiceLines).isEmpty();
+        assertThat(outputs.statuses).isEmpty();
         assertThat(outputs.rejected).singleElement().satisfies(rejected -> {
             assertThat(rejected.getReason()).isEqualTo(Reason.PROCESSING_ERROR.name());
             assertThat(rejected.getDetail()).contains("injected fault at " + step);
@@ -152,7 +156,7 @@ class AtomicMeteringStepTest extends PipelineTest {
 
     @ParameterizedTest
     @EnumSource(value = FaultPoint.Step.class, names = {"DEDUPLICATE", "ADVANCE_CLOCK", "CLOSE", "OPEN_MONTH",
-            "REMEMBER_ID", "ADD_USAGE", "PRICE", "OVERAGE", "ALERTS"})
+            "REMEMBER_ID", "ADD_USAGE", "PRICE", "OVERAGE", "ALERTS", "STATUS"})
     void aFaultAtAnyStepOfARequestThatClosesAMonthLeavesNoTraceAndTheResentRequestIsPricedOnce(FaultPoint.Step step) {
         RoutedRequest november = twoDollars("r-november", "2026-11-03T00:00:00Z");
 
@@ -177,6 +181,8 @@ class AtomicMeteringStepTest extends PipelineTest {
             assertThat(o.getOverageUsd()).isEqualTo(usd("1"));
         });
         assertThat(resent.rejected).isEmpty();
+        // Rule 12: November's new period (its PERIOD deadline at Nov 1), then the request's usage
+        assertThat(resent.statuses).extracting(SpendStatus::getReason).containsExactly("NEW_PERIOD", "USAGE");
 
         Outputs again = sendAndCheck(november);
         assertThat(again.priced).as("a duplicate once priced").isEmpty();
@@ -185,7 +191,7 @@ class AtomicMeteringStepTest extends PipelineTest {
 
     @ParameterizedTest
     @EnumSource(value = FaultPoint.Step.class, names = {"DEDUPLICATE", "ADVANCE_CLOCK", "OPEN_MONTH", "REMEMBER_ID",
-            "ADD_USAGE", "PRICE", "OVERAGE", "ALERTS", "INVOICE"})
+            "ADD_USAGE", "PRICE", "OVERAGE", "ALERTS", "INVOICE", "STATUS"})
     void aFaultAtAnyStepOfALateRequestLeavesNoTraceAndTheResentRequestGetsOneSupplementalSet(FaultPoint.Step step) {
         sendAndCheck(twoDollars("r-november", "2026-11-03T00:00:00Z"));
         RoutedRequest late = twoDollars("r-late", "2026-10-20T00:00:00Z");
@@ -271,6 +277,42 @@ class AtomicMeteringStepTest extends PipelineTest {
                 .satisfies(total -> assertThat(total.getAmountDueUsd()).isEqualTo(usd("1.00")));
         advanceWallClock(Duration.ofMinutes(1));
         assertThat(invoiceLines()).isEmpty();
+    }
+
+    @Test
+    void aFaultComputingAPlanChangesStatusAppliesNothingRejectsNothingAndTheNextRequestGivesTheStatusUnderIt() {
+        statuses();
+        Snapshot before = snapshot();
+        Instant capped = Instant.parse("2026-10-12T00:00:00Z");
+        try (FaultInjection fault = FaultInjection.always(FaultPoint.Step.STATUS)) {
+            // A $1 ceiling in force now: acme's $2 would cap it at once
+            publishPlan(plan("acme", "Capped", "1", "1", null, capped.toString()), capped);
+            assertThat(fault.fired()).isEqualTo(1);
+        }
+        assertThat(statuses()).isEmpty();
+        assertThat(overage()).isEmpty();
+        assertThat(alerts()).isEmpty();
+        assertThat(rejected()).as("a valid plan is never rejected").isEmpty();
+        assertThat(snapshot()).isEqualTo(before);
+
+        assertThat(sendAndCheck(twoDollars("r-october-2", "2026-10-13T00:00:00Z")).statuses).singleElement().satisfies(status -> {
+            assertThat(status.getStatus()).isEqualTo("CAPPED");
+            assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("1");
+            assertThat(status.getUsageUsd()).isEqualByComparingTo("4");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FaultPoint.Step.class, names = {"WRITE_STATE", "FORWARD"})
+    void aFaultWhileWritingAPlanChangesStepFailsTheTaskAndIsNeverARejection(FaultPoint.Step step) {
+        Instant capped = Instant.parse("2026-10-12T00:00:00Z");
+        try (FaultInjection fault = FaultInjection.always(step)) {
+            assertThatThrownBy(() -> publishPlan(plan("acme", "Capped", "1", "1", null, capped.toString()), capped))
+                    .isInstanceOf(StreamsException.class)
+                    .rootCause().hasMessage("injected fault at " + step);
+            assertThat(fault.fired()).isEqualTo(1);
+        }
+        assertThat(rejected()).isEmpty();
     }
 
     @ParameterizedTest

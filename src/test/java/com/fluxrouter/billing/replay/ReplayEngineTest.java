@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReplayEngineTest {
     private static final List<String> FILES =
-            List.of("priced.jsonl", "overage.jsonl", "alerts.jsonl", "invoice-lines.jsonl", "rejected.jsonl");
+            List.of("priced.jsonl", "overage.jsonl", "alerts.jsonl", "invoice-lines.jsonl", "rejected.jsonl",
+                    "spend-status.jsonl");
     private static final Instant NOW = Instant.parse("2026-11-27T00:00:00Z");
     private static final String[] MODELS = {"flux-express-small", "flux-daily-medium", "deepseek-r1", "m-express",
             "m-deep", "not-in-catalog"};

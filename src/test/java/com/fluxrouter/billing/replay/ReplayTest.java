@@ -17,7 +17,8 @@ class ReplayTest {
     private static final Path EXAMPLES = Path.of("examples");
     private static final Instant NOW = Instant.parse("2026-11-27T00:00:00Z");
     private static final List<String> FILES =
-            List.of("priced.jsonl", "overage.jsonl", "alerts.jsonl", "invoice-lines.jsonl", "rejected.jsonl");
+            List.of("priced.jsonl", "overage.jsonl", "alerts.jsonl", "invoice-lines.jsonl", "rejected.jsonl",
+                    "spend-status.jsonl");
 
     @TempDir
     Path tmp;
@@ -103,6 +104,40 @@ class ReplayTest {
         assertThat(lines(out, "overage.jsonl")).isEmpty();
         assertThat(lines(out, "invoice-lines.jsonl")).filteredOn(l -> l.contains("\"line_type\":\"TOTAL\""))
                 .singleElement().asString().contains("\"amount_due_usd\":\"0\"");
+    }
+
+    @Test
+    void spendStatusesAreWrittenInTheJsonMoneyFormatAsThePlanChangesAndRequestsGiveThem() throws IOException {
+        Path in = tmp.resolve("statuses");
+        Files.createDirectories(in);
+        // A Free plan ($0.05 credit and ceiling) published on Oct 1, then two Express requests of 30,000 tokens ($0.03)
+        Files.writeString(in.resolve("plans.jsonl"), "{\"account_id\":\"free\",\"plan_name\":\"Free\","
+                + "\"included_credit_usd\":\"0.05\",\"spend_ceiling_usd\":\"0.05\","
+                + "\"effective_from\":\"2026-01-01T00:00:00Z\",\"produced_at\":\"2026-10-01T00:00:00Z\"}\n");
+        Files.write(in.resolve("requests.jsonl"), List.of(
+                "{\"request_id\":\"s1\",\"account_id\":\"free\",\"requested_model\":\"flux-auto\",\"served_model\":\"flux-express-small\","
+                        + "\"input_tokens\":30000,\"output_tokens\":0,\"completed_at\":\"2026-10-02T00:00:00Z\","
+                        + "\"produced_at\":\"2026-10-02T00:00:01Z\"}",
+                "{\"request_id\":\"s2\",\"account_id\":\"free\",\"requested_model\":\"flux-auto\",\"served_model\":\"flux-express-small\","
+                        + "\"input_tokens\":30000,\"output_tokens\":0,\"completed_at\":\"2026-10-02T00:00:05Z\","
+                        + "\"produced_at\":\"2026-10-02T00:00:06Z\"}"));
+        Path out = tmp.resolve("statuses-out");
+        new Replay(BillingConfig.defaults(), NOW).run(in, out, false);
+
+        assertThat(lines(out, "spend-status.jsonl")).containsExactly(
+                "{\"account_id\":\"free\",\"billing_month\":\"2026-10\",\"status\":\"ACTIVE\",\"usage_usd\":\"0\","
+                        + "\"included_credit_usd\":\"0.05\",\"credit_remaining_usd\":\"0.05\",\"spend_ceiling_usd\":\"0.05\","
+                        + "\"remaining_usd\":\"0.05\",\"period_start\":\"2026-10-01T00:00:00Z\",\"period_end\":\"2026-11-01T00:00:00Z\","
+                        + "\"projected_usage_usd\":null,\"reason\":\"PLAN_CHANGE\",\"as_of\":\"2026-10-01T00:00:00Z\"}",
+                "{\"account_id\":\"free\",\"billing_month\":\"2026-10\",\"status\":\"ACTIVE\",\"usage_usd\":\"0.03\","
+                        + "\"included_credit_usd\":\"0.05\",\"credit_remaining_usd\":\"0.02\",\"spend_ceiling_usd\":\"0.05\","
+                        + "\"remaining_usd\":\"0.02\",\"period_start\":\"2026-10-01T00:00:00Z\",\"period_end\":\"2026-11-01T00:00:00Z\","
+                        + "\"projected_usage_usd\":null,\"reason\":\"USAGE\",\"as_of\":\"2026-10-02T00:00:00Z\"}",
+                // 5 s later: a status change (CAPPED at $0.06 >= $0.05) is never throttled
+                "{\"account_id\":\"free\",\"billing_month\":\"2026-10\",\"status\":\"CAPPED\",\"usage_usd\":\"0.06\","
+                        + "\"included_credit_usd\":\"0.05\",\"credit_remaining_usd\":\"0\",\"spend_ceiling_usd\":\"0.05\","
+                        + "\"remaining_usd\":\"0\",\"period_start\":\"2026-10-01T00:00:00Z\",\"period_end\":\"2026-11-01T00:00:00Z\","
+                        + "\"projected_usage_usd\":null,\"reason\":\"USAGE\",\"as_of\":\"2026-10-02T00:00:05Z\"}");
     }
 
     private static String requestId(String pricedLine) {

@@ -6,6 +6,7 @@ import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.BillingTopology;
 import com.fluxrouter.billing.topology.StreamsSettings;
@@ -99,6 +100,7 @@ public final class TopologyReplay {
             add(driver, out, Topics.ALERTS, "alerts.jsonl", SpendAlert.class);
             add(driver, out, Topics.INVOICE_LINES, "invoice-lines.jsonl", InvoiceLine.class);
             add(driver, out, Topics.REJECTED, "rejected.jsonl", RejectedRecord.class);
+            add(driver, out, Topics.SPEND_STATUS, "spend-status.jsonl", SpendStatus.class);
         }
 
         private <T extends SpecificRecord> void add(TopologyTestDriver driver, Path out, String topic, String file,
