@@ -47,6 +47,12 @@ public final class StreamsBackend implements Backend {
      * standby's lag barely moves.
      */
     private static final long LAGS_REUSED_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long a local copy of a spend-status partition that the route counts on may stay unqueryable before this
+     * instance gives up on it: long enough for a standby to become the active task (SpendControlIT saw three checks
+     * in a row fail without it), short enough that a copy moved to another instance costs a check 2 s at most.
+     */
+    private static final long HANDOVER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Logger LOG = LoggerFactory.getLogger(StreamsBackend.class);
 
     private final KafkaStreams streams;
@@ -176,17 +182,33 @@ public final class StreamsBackend implements Backend {
         return StatusRoute.of(metadata, self, running, lag, statusMaxLag);
     }
 
-    /** Interactive query with stale stores enabled: the active copy here, or a standby or restoring one. */
+    /**
+     * Interactive query with stale stores enabled: the active copy here, or a standby or restoring one. A copy that
+     * changes hands inside this instance (a standby becoming the active task when its owner left) is not queryable
+     * for a moment ("partition does not exist"); the query is repeated every 10 ms for up to
+     * {@link #HANDOVER_NANOS}, so that moment does not fail the fleet's check.
+     */
     @Override
     public SpendStatus status(String account, int partition) throws NotReady {
-        try {
-            return streams.store(StoreQueryParameters.fromNameAndType(MeteringFlow.STATUS_STORE,
-                    QueryableStoreTypes.<String, SpendStatus>keyValueStore())
-                    .enableStaleStores()
-                    .withPartition(partition)).get(account);
-        } catch (InvalidStateStoreException | IllegalStateException e) {
-            throw new NotReady("partition " + partition + " of " + MeteringFlow.STATUS_STORE + " is not queryable here ("
-                    + e.getMessage() + ")");
+        long deadline = System.nanoTime() + HANDOVER_NANOS;
+        while (true) {
+            try {
+                return streams.store(StoreQueryParameters.fromNameAndType(MeteringFlow.STATUS_STORE,
+                        QueryableStoreTypes.<String, SpendStatus>keyValueStore())
+                        .enableStaleStores()
+                        .withPartition(partition)).get(account);
+            } catch (InvalidStateStoreException | IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new NotReady("partition " + partition + " of " + MeteringFlow.STATUS_STORE
+                            + " is not queryable here (" + e.getMessage() + ")");
+                }
+            }
+            try {
+                Thread.sleep(10); // the task's handover inside this instance, measured in tens of milliseconds
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NotReady("interrupted");
+            }
         }
     }
 

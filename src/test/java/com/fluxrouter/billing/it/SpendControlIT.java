@@ -2,12 +2,16 @@ package com.fluxrouter.billing.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fluxrouter.billing.api.StatusRoute;
+import com.fluxrouter.billing.api.StreamsBackend;
 import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.catalog.PublishedPriceList;
 import com.fluxrouter.billing.docs.FleetSpendStatus;
 import com.fluxrouter.billing.local.Seed;
 import com.fluxrouter.billing.local.Service;
 import com.fluxrouter.billing.local.TopicSetup;
+import com.fluxrouter.billing.metering.MeteringFlow;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.AccountMonthKey;
 import com.fluxrouter.billing.schema.AccountPlan;
@@ -28,8 +32,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +56,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -189,6 +198,123 @@ class SpendControlIT {
             assertThat(fleet.status(ACCOUNT)).isEqualTo(resumed);
             assertThat(FleetSpendStatus.mayRoute(fleet.status(ACCOUNT))).isTrue();
         }
+    }
+
+    /**
+     * Issue 13 item 5: while the owner of an account's partition leaves and its standby takes over, the standby's
+     * instance keeps answering the account's status (from the owner, then from its own standby copy within
+     * flux.http.status-max-lag, then as the new owner): no 503 in between, and some answers come from the standby
+     * copy while its instance is not the owner or is rebalancing.
+     */
+    @Test
+    void aRebalanceNeverFailsTheStatusCheckWhileAStandbyIsWithinTheLag() throws Exception {
+        String account = "standby-1";
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            Seed.catalog(producer, SERDES);
+            long at = System.currentTimeMillis();
+            publish(producer, new AccountPlan(account, "Team", TEAM_CREDIT.setScale(9), TEAM_CEILING.setScale(9),
+                    null, Instant.ofEpochMilli(at)), at);
+            List<Service> services = new ArrayList<>(List.of(Service.start(standbySettings("a")),
+                    Service.start(standbySettings("b"))));
+            try {
+                // Which instance owns the partition is the assignor's choice (it may move the task once the new
+                // instance's standby caught up): wait for one owner and a standby copy of the status on the other.
+                AtomicReference<Service> ownerRef = new AtomicReference<>();
+                await("the account's status on one instance, its partition's standby on the other").atMost(TIMEOUT)
+                        .ignoreExceptions().untilAsserted(() -> {
+                            HostInfo active = activeHost(services.get(0), account);
+                            Service owner = services.stream().filter(service -> host(service).equals(active))
+                                    .findFirst().orElseThrow();
+                            Service other = services.get(owner == services.get(0) ? 1 : 0);
+                            StreamsBackend view = view(other);
+                            assertThat(activeHost(other, account)).isEqualTo(active);
+                            assertThat(view.statusRoute(account).sources()).containsExactly(
+                                    new StatusRoute.There(active.host() + ":" + active.port()), new StatusRoute.Here());
+                            assertThat(view.status(account, 0)).isNotNull();
+                            ownerRef.set(owner);
+                        });
+                Service owner = ownerRef.get();
+                Service standby = services.get(owner == services.get(0) ? 1 : 0);
+                HostInfo standbyHost = host(standby);
+
+                List<Answer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+                AtomicBoolean asking = new AtomicBoolean(true);
+                Thread fleet = new Thread(() -> {
+                    HttpClient client = HttpClient.newHttpClient();
+                    while (asking.get()) {
+                        KafkaStreams.State state = standby.pipeline().streams().state();
+                        HostInfo active = activeHost(standby, account);
+                        try {
+                            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(
+                                    standby.apiAddress() + "/accounts/" + account + "/status")).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            answers.add(new Answer(state, active, response.statusCode(), response.body()));
+                        } catch (Exception e) {
+                            answers.add(new Answer(state, active, -1, e.toString()));
+                        }
+                        try {
+                            Thread.sleep(10); // pacing of the checks, not synchronisation
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "fleet-check");
+                fleet.start();
+                await("answers from the owner").atMost(TIMEOUT).until(() -> answers.size() >= 5);
+                services.remove(owner);
+                owner.close();
+                await("the standby's instance owns the account and answers as owner").atMost(TIMEOUT).until(() ->
+                        standby.pipeline().streams().state() == KafkaStreams.State.RUNNING
+                                && standbyHost.equals(activeHost(standby, account))
+                                && answers.stream().filter(answer -> standbyHost.equals(answer.active())
+                                && answer.state() == KafkaStreams.State.RUNNING).count() >= 5);
+                asking.set(false);
+                fleet.join();
+
+                assertThat(answers).as("every check answered, none 503").allSatisfy(answer ->
+                        assertThat(answer.code()).as(answer.toString()).isEqualTo(200));
+                assertThat(answers).as("answers while the standby's instance was not the owner or rebalancing")
+                        .anySatisfy(answer -> assertThat(answer.state() != KafkaStreams.State.RUNNING
+                                || !standbyHost.equals(answer.active())).isTrue());
+                assertThat(answers).extracting(Answer::body).allSatisfy(body -> assertThat(body)
+                        .contains("\"account_id\":\"" + account + "\"", "\"status\":\"ACTIVE\""));
+            } finally {
+                services.forEach(Service::close);
+            }
+        }
+    }
+
+    private static HostInfo host(Service service) {
+        return HostInfo.buildFromEndpoint(URI.create(service.apiAddress()).getAuthority());
+    }
+
+    /** The status endpoint's view of an instance, with the default flux.http.status-max-lag. */
+    private static StreamsBackend view(Service service) {
+        return new StreamsBackend(service.pipeline().streams(), host(service), 0,
+                BillingConfig.defaults().statusMaxLag(), () -> false, () -> "");
+    }
+
+    /** One check of the fleet: the asked instance's state and the owner it knew just before, and the answer. */
+    private record Answer(KafkaStreams.State state, HostInfo active, int code, String body) {
+    }
+
+    private static HostInfo activeHost(Service service, String account) {
+        try {
+            KeyQueryMetadata metadata = service.pipeline().streams().queryMetadataForKey(MeteringFlow.STATUS_STORE,
+                    account, new StringSerializer());
+            return metadata == null ? null : metadata.activeHost();
+        } catch (RuntimeException notNow) {
+            return null;
+        }
+    }
+
+    private static Map<String, String> standbySettings(String instance) {
+        return Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-it-spend-standby",
+                StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(instance).toString(),
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1",
+                Service.HTTP_PORT, "0");
     }
 
     @Test
