@@ -165,7 +165,8 @@ final class MeterTransition {
             close(state, step, ledger, ledgerKey);
         }
         step.putLedger(ledgerKey, ledger);
-        statusAt(step, request.getAccountId(), step.clock(), timeline, Cause.USAGE, request.getRequestId());
+        statusAt(state, step, request.getAccountId(), step.clock(), timeline, timestamp, Cause.USAGE,
+                request.getRequestId());
         return step;
     }
 
@@ -182,7 +183,8 @@ final class MeterTransition {
         MeterStep step = new MeterStep(state, timestamp);
         PlanTimeline timeline = PlanTimeline.of(change.history().getVersions());
         long at = state.clock() == Long.MIN_VALUE ? timestamp : Math.max(state.clock(), timestamp);
-        long asOf = statusAt(step, change.accountId(), at, timeline, Cause.PLAN, null);
+        // The change carries every version received, newer than any other view of the plans.
+        long asOf = statusAt(state, step, change.accountId(), at, timeline, Long.MAX_VALUE, Cause.PLAN, null);
         for (AccountPlan version : timeline.versions()) {
             long from = version.getEffectiveFrom().toEpochMilli();
             if (from > asOf) {
@@ -322,13 +324,13 @@ final class MeterTransition {
             }
             case PERIOD -> {
                 PlanTimeline timeline = state.plans(deadline.subject(), step.outputTimestamp());
-                statusAt(step, deadline.subject(), latestPeriodStart(timeline, deadline.at(), step.clock()), timeline,
-                        Cause.PERIOD, null);
+                statusAt(state, step, deadline.subject(), latestPeriodStart(timeline, deadline.at(), step.clock()),
+                        timeline, step.outputTimestamp(), Cause.PERIOD, null);
             }
-            case EFFECT -> statusAt(step, deadline.subject(), deadline.at(),
-                    state.plans(deadline.subject(), step.outputTimestamp()), Cause.PLAN, null);
-            case STATUS -> statusAt(step, deadline.subject(), deadline.at(),
-                    state.plans(deadline.subject(), step.outputTimestamp()), Cause.USAGE, null);
+            case EFFECT -> statusAt(state, step, deadline.subject(), deadline.at(),
+                    state.plans(deadline.subject(), step.outputTimestamp()), step.outputTimestamp(), Cause.PLAN, null);
+            case STATUS -> statusAt(state, step, deadline.subject(), deadline.at(),
+                    state.plans(deadline.subject(), step.outputTimestamp()), step.outputTimestamp(), Cause.USAGE, null);
         }
     }
 
@@ -357,14 +359,19 @@ final class MeterTransition {
      * emitted status a PERIOD deadline at its period's end.
      *
      * @param at        the instant asked for, epoch ms
+     * @param timeline  the account's plan versions as published by {@code knownBy}
+     * @param knownBy   epoch ms: when a status's as_of is later (raised to the last status's, which a plan change
+     *                  published since may have set), the versions published by the as_of are read instead, so that
+     *                  no status is computed with an older view of the plans than its as_of (rule 12, section B)
      * @param requestId the request that caused it, named by its alerts; null for a plan change or a deadline
      * @return the as_of the status was computed at
      */
-    private long statusAt(MeterStep step, String accountId, long at, PlanTimeline timeline, Cause cause,
-                          String requestId) {
+    private long statusAt(MeterState state, MeterStep step, String accountId, long at, PlanTimeline known,
+                          long knownBy, Cause cause, String requestId) {
         reach(FaultPoint.Step.STATUS);
         SpendStatus last = step.status(accountId);
         long asOf = last == null ? at : Math.max(at, last.getAsOf().toEpochMilli());
+        PlanTimeline timeline = asOf > knownBy ? state.plans(accountId, asOf) : known;
         ZoneId zone = timeline.zoneAt(asOf);
         YearMonth month = BillingCalendar.monthOf(asOf, zone);
         String ledgerKey = ledgerKey(accountId, month.toString());
@@ -435,7 +442,10 @@ final class MeterTransition {
         } else if (!last.getBillingMonth().equals(figures.billingMonth())) {
             reason = StatusFigures.NEW_PERIOD;
         } else if (figures.termsDifferFrom(last)) {
-            reason = cause == Cause.PLAN ? StatusFigures.PLAN_CHANGE : StatusFigures.USAGE;
+            // Usage reaching (or leaving) the ceiling changes the status alone; a credit, ceiling or period that
+            // changed came from the plans, whatever drove the computation.
+            reason = cause == Cause.PLAN || figures.termsOtherThanStatusDifferFrom(last) ? StatusFigures.PLAN_CHANGE
+                    : StatusFigures.USAGE;
         } else if (!figures.usageDiffersFrom(last)) {
             return;
         } else if (figures.asOf() - last.getAsOf().toEpochMilli() >= statusIntervalMs) {

@@ -74,6 +74,13 @@ record StatusFigures(String billingMonth, long periodStart, long periodEnd, long
                 || periodStart != last.getPeriodStart().toEpochMilli() || periodEnd != last.getPeriodEnd().toEpochMilli();
     }
 
+    /** Whether the credit, the control ceiling or the period differs from the last emitted status: a plan's doing. */
+    boolean termsOtherThanStatusDifferFrom(SpendStatus last) {
+        return !Objects.equals(Money.toUsd(creditNanos), scaled(last.getIncludedCreditUsd()))
+                || !Objects.equals(ceilingUsd(), scaled(last.getSpendCeilingUsd()))
+                || periodStart != last.getPeriodStart().toEpochMilli() || periodEnd != last.getPeriodEnd().toEpochMilli();
+    }
+
     /** Whether usage or the forecast differs from the last emitted status. */
     boolean usageDiffersFrom(SpendStatus last) {
         return !Objects.equals(Money.toUsd(usageNanos), scaled(last.getUsageUsd()))

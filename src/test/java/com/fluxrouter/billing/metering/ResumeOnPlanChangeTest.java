@@ -85,4 +85,31 @@ class ResumeOnPlanChangeTest extends PipelineTest {
         assertThat(statuses()).isEmpty();
         assertThat(overage()).isEmpty();
     }
+
+    @Test
+    void aRequestProducedBeforeTheUpgradeButMeteredAfterItDoesNotBringTheOldCeilingBack() {
+        publishPlan(plan("free", "Team", "20", "100", null, UPGRADED_AT.toString()), UPGRADED_AT);
+        statuses("free");
+        // Produced (record timestamp) on Nov 11, before the upgrade's publication, metered after it (a CreateTime
+        // producer running behind, or a lagging partition): it is billed under the plans published by Nov 11, but
+        // the status it updates is as of Nov 12 09:30 (never before the last one), when the Team plan is in force.
+        sendKeyed("free", request("free", com.fluxrouter.billing.pricing.Lane.EXPRESS, 1_000_000, 0,
+                "2026-11-11T00:00:00Z").build(), Instant.parse("2026-11-11T00:00:01Z"));
+
+        // Only usage changed (the Team plan is still the one in force), within the status interval: held back. A
+        // sentinel account's request comes out after anything the first one caused.
+        spend("sentinel", "1", "2026-11-11T00:00:02Z");
+        assertThat(statuses()).extracting(status -> status.getAccountId()).containsExactly("sentinel");
+        assertThat(alerts()).noneSatisfy(alert -> assertThat(alert.getAlert()).startsWith("CEILING"));
+
+        // The held change falls due 10 s after the last status, on the billing clock.
+        spend("sentinel", "1", "2026-11-12T09:31:00Z");
+        assertThat(statuses("free")).singleElement().satisfies(status -> {
+            assertThat(status.getStatus()).isEqualTo("ACTIVE");
+            assertThat(status.getReason()).isEqualTo("USAGE");
+            assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("100");
+            assertThat(status.getUsageUsd()).isEqualByComparingTo("7");
+            assertThat(status.getAsOf()).isEqualTo(UPGRADED_AT.plusSeconds(10));
+        });
+    }
 }
