@@ -23,6 +23,7 @@ import com.fluxrouter.billing.schema.LaneRate;
 import com.fluxrouter.billing.schema.LaneRateKey;
 import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.PlanHistory;
 import com.fluxrouter.billing.schema.state.PlanPublications;
 import com.fluxrouter.billing.serde.Serdes;
@@ -135,6 +136,10 @@ final class ReplayEngine {
             meter.init(context);
         }
 
+        /**
+         * Moves the wall clock {@code later} so that every month closes; the new periods that start past replay's
+         * {@code now} are not written: they describe no time the input reached (rule 12, replay).
+         */
         void closeOpenMonths(long later) {
             context.setCurrentSystemTimeMs(later);
             for (MockProcessorContext.CapturedPunctuator punctuator : context.scheduledPunctuators()) {
@@ -142,12 +147,20 @@ final class ReplayEngine {
                     punctuator.getPunctuator().punctuate(later);
                 }
             }
-            drain();
+            drain(now);
         }
 
         void drain() {
+            drain(Long.MAX_VALUE);
+        }
+
+        /** Writes what the meter forwarded, but spend statuses as of after {@code statusesUpTo} (epoch ms). */
+        private void drain(long statusesUpTo) {
             for (MockProcessorContext.CapturedForward<?, ?> forward : context.forwarded()) {
-                sinks.write((SpecificRecord) forward.record().value());
+                SpecificRecord record = (SpecificRecord) forward.record().value();
+                if (!(record instanceof SpendStatus status) || status.getAsOf().toEpochMilli() <= statusesUpTo) {
+                    sinks.write(record);
+                }
             }
             context.resetForwards();
         }

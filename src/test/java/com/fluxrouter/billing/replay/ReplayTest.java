@@ -140,6 +140,27 @@ class ReplayTest {
                         + "\"projected_usage_usd\":null,\"reason\":\"USAGE\",\"as_of\":\"2026-10-02T00:00:05Z\"}");
     }
 
+    @Test
+    void theEndOfInputCloseWritesNoSpendStatusOfAPeriodAfterReplaysWallClock() throws IOException {
+        Path in = tmp.resolve("close-statuses");
+        Files.createDirectories(in);
+        Files.writeString(in.resolve("plans.jsonl"), "{\"account_id\":\"free\",\"plan_name\":\"Free\","
+                + "\"included_credit_usd\":\"0.05\",\"spend_ceiling_usd\":\"0.05\","
+                + "\"effective_from\":\"2026-01-01T00:00:00Z\",\"produced_at\":\"2026-10-01T00:00:00Z\"}\n");
+        Files.writeString(in.resolve("requests.jsonl"), "{\"request_id\":\"s1\",\"account_id\":\"free\","
+                + "\"requested_model\":\"flux-auto\",\"served_model\":\"flux-express-small\",\"input_tokens\":30000,"
+                + "\"output_tokens\":0,\"completed_at\":\"2026-10-02T00:00:00Z\",\"produced_at\":\"2026-10-02T00:00:01Z\"}\n");
+        Path open = tmp.resolve("close-statuses-open");
+        Path closed = tmp.resolve("close-statuses-closed");
+        new Replay(BillingConfig.defaults(), NOW).run(in, open, false);
+        new Replay(BillingConfig.defaults(), NOW).run(in, closed, true);
+
+        // The close moves the clock a thousand years on to close every month; the period it lands in is no time the
+        // input reached, so each account's last status stays the last one the input gave.
+        assertThat(lines(closed, "spend-status.jsonl")).hasSize(2).isEqualTo(lines(open, "spend-status.jsonl"));
+        assertThat(lines(closed, "invoice-lines.jsonl")).isNotEmpty();
+    }
+
     private static String requestId(String pricedLine) {
         int at = pricedLine.indexOf("\"request_id\":\"") + 14;
         return pricedLine.substring(at, pricedLine.indexOf('"', at));

@@ -80,8 +80,11 @@ public final class TopologyReplay {
                     outputs.drain();
                 }
             });
+            outputs.drain();
             if (closeOpenMonths) {
                 driver.advanceWallClockTime(CLOSE_ALL);
+                // As replay: the new periods the final close starts past now are not written.
+                outputs.drainStatusesUpTo(now);
             }
             outputs.drain();
             return new Result(count, outputs.counts());
@@ -111,7 +114,13 @@ public final class TopologyReplay {
         }
 
         void drain() {
-            sinks.values().forEach(Sink::drain);
+            sinks.values().forEach(sink -> sink.drain(record -> true));
+        }
+
+        /** Drains every topic, spend statuses as of after {@code upTo} left out. */
+        void drainStatusesUpTo(Instant upTo) {
+            sinks.values().forEach(sink -> sink.drain(record -> !(record instanceof SpendStatus status)
+                    || !status.getAsOf().isAfter(upTo)));
         }
 
         Map<String, Long> counts() {
@@ -138,17 +147,20 @@ public final class TopologyReplay {
             this.writer = writer;
         }
 
-        void drain() {
+        void drain(java.util.function.Predicate<SpecificRecord> kept) {
             List<T> records = topic.isEmpty() ? List.of() : topic.readValuesToList();
             try {
                 for (T record : records) {
+                    if (!kept.test(record)) {
+                        continue;
+                    }
                     writer.write(json.write(record));
                     writer.write('\n');
+                    written++;
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            written += records.size();
         }
     }
 
