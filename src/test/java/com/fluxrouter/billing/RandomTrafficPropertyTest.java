@@ -200,7 +200,7 @@ class RandomTrafficPropertyTest extends PipelineTest {
                 AccountPlan plan = new AccountPlan(account, "plan-" + v, credit.setScale(9),
                         ceiling == null ? null : ceiling.setScale(9), zone, from);
                 publishPlan(plan);
-                oracle.publishPlan(OracleRecords.plan(plan));
+                oracle.publishPlan(OracleRecords.plan(plan), PLANS_PUBLISHED_AT);
             }
         }
         return accounts;

@@ -35,8 +35,10 @@ final class Expectation {
     Expectation(List<AccountPlan> plans) {
         PublishedPriceList.models().forEach(model -> oracle.publishModel(model.getModelId(), model.getLane()));
         for (AccountPlan plan : plans) {
+            // published before every request, as the run takes in every plan before producing
             oracle.publishPlan(new OracleInputs.Plan(plan.getAccountId(), plan.getIncludedCreditUsd(),
-                    plan.getSpendCeilingUsd(), plan.getBillingTimeZone(), plan.getEffectiveFrom()));
+                    plan.getSpendCeilingUsd(), plan.getBillingTimeZone(), plan.getEffectiveFrom()),
+                    BillingOracle.EARLIEST_VALID);
         }
     }
 
