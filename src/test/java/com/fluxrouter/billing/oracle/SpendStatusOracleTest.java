@@ -165,6 +165,27 @@ class SpendStatusOracleTest {
         }
     }
 
+    /**
+     * Rule 12 E: a request for a past month checks the ceiling in force at that month's end, not the month's billing
+     * ceiling (none here: pay as you go before the cap), and not the status's month.
+     */
+    @Test
+    void aRequestForAPastMonthFiresCeilingAlertsOnTheCeilingInForceAtItsEnd() {
+        startAt("2026-06-01T00:00:00Z");
+        publish("late", "0", null, null, "2020-01-01T00:00:00Z", "2026-06-01T00:00:00Z");
+        publish("late", "0", "10", null, "2026-06-20T00:00:00Z", "2026-06-20T00:00:00Z");
+        spend("late", "8", "2026-06-25T00:00:00Z");
+        spend("other", "1", "2026-07-01T12:00:00Z");
+        oracle.accept(new OracleInputs.Request("late", "for-june", "express", null, 2_000_000, 0,
+                Instant.parse("2026-06-30T23:00:00Z"), Instant.parse("2026-07-01T12:00:00Z")));
+
+        assertThat(alerts("late")).containsExactly(
+                "late 2026-06 FORECAST_CEILING usage=8 threshold=10 at=2026-06-25T00:00:00Z r1",
+                "late 2026-06 CEILING_90 usage=10 threshold=9 at=2026-06-30T23:00:00Z for-june",
+                "late 2026-06 CEILING_100 usage=10 threshold=10 at=2026-06-30T23:00:00Z for-june");
+        assertThat(statuses("late")).last().asString().startsWith("2026-07 ACTIVE 0 ");
+    }
+
     @Test
     void aCappedFreeAccountResumesWhenUpgradedWithNoRequest() {
         startAt("2026-06-01T00:00:00Z");
