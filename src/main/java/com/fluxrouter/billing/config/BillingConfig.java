@@ -39,6 +39,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String CLOSE_CHECK_INTERVAL = "flux.billing.close-check-interval";
     public static final String IDLE_CLOSE_AFTER = "flux.billing.idle-close-after";
     public static final String SUPPLEMENTAL_WINDOW = "flux.billing.supplemental-window";
+    public static final String STATUS_INTERVAL = "flux.billing.status-interval";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
     public static final String HTTP_HOST = "flux.http.host";
@@ -72,6 +73,10 @@ public final class BillingConfig extends AbstractConfig {
                     "late requests of a closed account-month gather into one supplemental set, emitted this long "
                             + "after the first of them on the billing clock, or when the partition goes idle (PT0S: "
                             + "one set per late request; rule 11)")
+            .define(STATUS_INTERVAL, Type.STRING, "PT10S", DurationValidator.atLeastZero(), Importance.MEDIUM,
+                    "an account's spend status is emitted at once when its status, credit, ceiling or period changes, "
+                            + "and for usage changes at most once this long on the billing clock (PT0S: every change; "
+                            + "rule 12)")
             .define(EARLIEST_VALID_TIME, Type.STRING, "2020-01-01T00:00:00Z", new InstantValidator(), Importance.LOW,
                     "older completed_at is rejected INVALID_TIMESTAMP (rule 4)")
             .define(WIRE_FORMAT, Type.STRING, WireFormat.SINGLE_OBJECT.configName(),
@@ -235,6 +240,14 @@ public final class BillingConfig extends AbstractConfig {
      */
     public Duration supplementalWindow() {
         return duration(SUPPLEMENTAL_WINDOW);
+    }
+
+    /**
+     * The least time, on the billing clock, between two spend statuses of an account that differ only in usage
+     * (rule 12); zero emits every change.
+     */
+    public Duration statusInterval() {
+        return duration(STATUS_INTERVAL);
     }
 
     /** Requests completed before this instant are rejected as INVALID_TIMESTAMP (rule 4). */

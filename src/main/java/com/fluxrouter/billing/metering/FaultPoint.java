@@ -1,7 +1,7 @@
 package com.fluxrouter.billing.metering;
 
 /**
- * Test seam, not a setting: called at each step of metering a request (or of an idle close) and of writing its
+ * Test seam, not a setting: called at each step of metering a request (or of an idle close or a plan change) and of writing its
  * result, so that tests can make any step fail and check what remains. Production never sets one:
  * {@link MeterTransition#faultPoint} is {@link #NONE} unless a test in this package replaces it.
  */
@@ -35,6 +35,11 @@ interface FaultPoint {
         INVOICE,
         /** Compute: a pending supplemental set is emitted (its deadline, an idle flush, or a purge). */
         SUPPLEMENT,
+        /**
+         * Compute: an account's spend status is computed (rule 12): after a request, at a plan change, or at a
+         * PERIOD, EFFECT or STATUS deadline.
+         */
+        STATUS,
         /** Write: before the first state write of a computed step. */
         WRITE_STATE,
         /** Write: before each output record is forwarded (state already written). */

@@ -8,6 +8,7 @@ import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.plans.PublishedPlans;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.schema.state.PlanHistory;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,10 +26,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The billing state machine of one partition's accounts (rules 3, 5 to 11), in two phases per record. Compute:
- * {@link MeterTransition} turns the record and the state it touches into a {@link MeterStep} (state writes and
- * output records) without writing anything; a failure there (TOO_LATE, ACCOUNT_MONTH_LIMIT, or a bug) reaches the
- * rejection handler with nothing of the record written, forwarded or remembered. Write: the step's state writes,
+ * The billing state machine of one partition's accounts (rules 3, 5 to 12), in two phases per record. Compute:
+ * {@link MeterTransition} turns the record (a request or a plan change) and the state it touches into a
+ * {@link MeterStep} (state writes and output records) without writing anything; a failure there (TOO_LATE,
+ * ACCOUNT_MONTH_LIMIT, or a bug) reaches the rejection handler with nothing of the request written, forwarded or
+ * remembered. A plan change is no input to reject (the version is valid and already in force): a failure computing
+ * its step is logged and nothing is applied; the account's next request or deadline computes its status again. Write: the step's state writes,
  * then its outputs in order, inside {@link WritePhase}; a failure there fails the task, the transaction aborts and
  * the record is processed again. Months close when the partition's billing clock reaches their end plus grace.
  *
@@ -40,7 +43,7 @@ import java.util.Map;
  * having no record to reject, a failure while computing it is logged and nothing is applied (the next check tries
  * again).
  */
-final class MeterProcessor implements Processor<String, PlannedRequest, Object, SpecificRecord> {
+final class MeterProcessor implements Processor<String, MeterInput, Object, SpecificRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(MeterProcessor.class);
     private static final String CLOCK_KEY = "billing-clock";
 
@@ -53,6 +56,8 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     private KeyValueStore<String, Long> requestIds;
     private KeyValueStore<String, MonthLedger> months;
     private KeyValueStore<String, Long> clockStore;
+    /** Account id to the last spend status emitted for it (rule 12). */
+    private KeyValueStore<String, SpendStatus> statuses;
     private PublishedPlans plans;
     private DeadlineIndex deadlines;
     private Sensor pricedRequests;
@@ -71,7 +76,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
     MeterProcessor(BillingConfig config) {
         this.config = config;
         this.transition = new MeterTransition(config.dedupWindow().toMillis(), config.grace().toMillis(),
-                config.supplementalWindow().toMillis());
+                config.supplementalWindow().toMillis(), config.statusInterval().toMillis());
         this.idleMs = config.idleCloseAfter().toMillis();
     }
 
@@ -81,6 +86,7 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         this.requestIds = context.getStateStore(MeteringFlow.REQUEST_IDS_STORE);
         this.months = context.getStateStore(MeteringFlow.MONTHS_STORE);
         this.clockStore = context.getStateStore(MeteringFlow.CLOCK_STORE);
+        this.statuses = context.getStateStore(MeteringFlow.STATUS_STORE);
         this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
         this.deadlines = new DeadlineIndex(context.getStateStore(MeteringFlow.DEADLINES_STORE));
         String task = context.taskId().toString();
@@ -99,10 +105,29 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         return context.metrics().addRateTotalSensor("flux-billing", task, operation, Sensor.RecordingLevel.INFO);
     }
 
-    /** Computes the record's step (its failures are the handler's to reject), then applies it. */
+    /**
+     * Computes the record's step, then applies it. A request's failures while computing are the handler's to
+     * reject; a plan change's are logged, and nothing of it is applied.
+     */
     @Override
-    public void process(Record<String, PlannedRequest> record) {
-        MeterStep step = transition.meter(state, record.value(), record.timestamp());
+    public void process(Record<String, MeterInput> record) {
+        if (record.value() instanceof PlanChange change) {
+            onPlanChange(change, record.timestamp());
+            return;
+        }
+        MeterStep step = transition.meter(state, (PlannedRequest) record.value(), record.timestamp());
+        apply(step);
+    }
+
+    private void onPlanChange(PlanChange change, long timestamp) {
+        MeterStep step;
+        try {
+            step = transition.planChange(state, change, timestamp);
+        } catch (RuntimeException bug) {
+            LOG.error("Spend status of account {} after a plan change failed while computing; nothing applied",
+                    change.accountId(), bug);
+            return;
+        }
         apply(step);
     }
 
@@ -148,6 +173,9 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
             } else {
                 months.put(month.getKey(), month.getValue());
             }
+        }
+        for (Map.Entry<String, SpendStatus> status : step.statusWrites().entrySet()) {
+            statuses.put(status.getKey(), status.getValue());
         }
         for (MeterStep.DeadlineWrite write : step.deadlineWrites()) {
             if (write instanceof MeterStep.DeadlineWrite.Add add) {
@@ -231,6 +259,11 @@ final class MeterProcessor implements Processor<String, PlannedRequest, Object, 
         @Override
         public MonthLedger ledger(String ledgerKey) {
             return months.get(ledgerKey);
+        }
+
+        @Override
+        public SpendStatus status(String accountId) {
+            return statuses.get(accountId);
         }
 
         @Override

@@ -1,12 +1,14 @@
 package com.fluxrouter.billing.metering;
 
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 
 import java.util.List;
 
 /**
  * What {@link MeterTransition} reads of one partition's metering state, read-only and without Kafka: the billing
- * clock, the accepted request ids, the account-months, the deadlines and the plan histories. {@code MeterProcessor}
+ * clock, the accepted request ids, the account-months, the deadlines, the accounts' last spend statuses and the plan
+ * histories. {@code MeterProcessor}
  * answers from its stores; tests answer from maps.
  */
 interface MeterState {
@@ -18,6 +20,9 @@ interface MeterState {
 
     /** The account-month under a ledger key (see {@link MeterTransition#ledgerKey}); null if none. */
     MonthLedger ledger(String ledgerKey);
+
+    /** The last spend status emitted for the account (rule 12); null if none was. */
+    SpendStatus status(String accountId);
 
     /** Every deadline due at or before the instant (epoch ms), oldest first. */
     List<Deadline> due(long upTo);

@@ -1,5 +1,6 @@
 package com.fluxrouter.billing.metering;
 
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -10,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The result of metering one request or one idle close, computed by {@link MeterTransition} before anything is
- * written: the state writes (request ids, account-months, deadlines, billing clock) and the output records in the
- * order they are to be forwarded. While the transition computes it, it is also the step's view of the state:
- * {@link #ledger} and {@link #clock} see the step's own writes over the state it started from.
+ * The result of metering one request, one plan change or one idle close, computed by {@link MeterTransition} before
+ * anything is written: the state writes (request ids, account-months, spend statuses, deadlines, billing clock) and
+ * the output records in the order they are to be forwarded. While the transition computes it, it is also the step's
+ * view of the state: {@link #ledger}, {@link #status} and {@link #clock} see the step's own writes over the state it
+ * started from.
  */
 final class MeterStep {
     /** An output record: its key, value and record timestamp (epoch ms). */
@@ -47,6 +49,8 @@ final class MeterStep {
     private final Map<String, Long> requestIds = new LinkedHashMap<>();
     /** Ledger key to account-month; a null value deletes. Holds the step's own copies, never the state's objects. */
     private final Map<String, MonthLedger> months = new LinkedHashMap<>();
+    /** Account id to the spend status emitted by this step (the last one, if several). */
+    private final Map<String, SpendStatus> statuses = new LinkedHashMap<>();
     private final List<DeadlineWrite> deadlines = new ArrayList<>();
     private final List<Output> outputs = new ArrayList<>();
     private boolean duplicate;
@@ -83,6 +87,17 @@ final class MeterStep {
         return stored == null ? null : MonthLedger.newBuilder(stored).build();
     }
 
+    /** The account-month as it was before this step (never to be changed); null if none. */
+    MonthLedger storedLedger(String ledgerKey) {
+        return state.ledger(ledgerKey);
+    }
+
+    /** The account's last emitted spend status: this step's, else the state's; null if none. */
+    SpendStatus status(String accountId) {
+        SpendStatus emitted = statuses.get(accountId);
+        return emitted != null ? emitted : state.status(accountId);
+    }
+
     // ---- recorded by the transition
 
     void moveClock(long to) {
@@ -103,6 +118,10 @@ final class MeterStep {
 
     void deleteLedger(String ledgerKey) {
         months.put(ledgerKey, null);
+    }
+
+    void putStatus(String accountId, SpendStatus status) {
+        statuses.put(accountId, status);
     }
 
     void addDeadline(Deadline deadline) {
@@ -160,6 +179,12 @@ final class MeterStep {
         return Collections.unmodifiableMap(months);
     }
 
+    /** Spend-status writes in first-write order: account id to its last emitted status. */
+    Map<String, SpendStatus> statusWrites() {
+        return Collections.unmodifiableMap(statuses);
+    }
+
+    /** Deadline writes in the order they were made. */
     List<DeadlineWrite> deadlineWrites() {
         return Collections.unmodifiableList(deadlines);
     }

@@ -1,5 +1,6 @@
 package com.fluxrouter.billing.metering;
 
+import com.fluxrouter.billing.alerts.Alert;
 import com.fluxrouter.billing.alerts.AlertRules;
 import com.fluxrouter.billing.errors.Reason;
 import com.fluxrouter.billing.errors.RejectedException;
@@ -10,18 +11,28 @@ import com.fluxrouter.billing.schema.AccountMonthKey;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
- * Metering as a pure transition (rules 3, 5 to 11): from the state a request touches to the {@link MeterStep} that
- * bills it, computed completely before anything is written or forwarded. It reads only through {@link MeterState}
- * and changes nothing there, so a failure while computing (a rejection, or a bug) leaves no trace: the caller
- * simply has no step to apply. No Kafka here; {@code MeterProcessor} applies the step.
+ * Metering as a pure transition (rules 3, 5 to 12): from the state a request, a plan change or an idle close touches
+ * to the {@link MeterStep} that bills it, computed completely before anything is written or forwarded, spend
+ * statuses included. It reads only through {@link MeterState} and changes nothing there, so a failure while
+ * computing (a rejection, or a bug) leaves no trace: the caller simply has no step to apply. No Kafka here;
+ * {@code MeterProcessor} applies the step.
  */
 final class MeterTransition {
     /** The test seam; production leaves it at {@link FaultPoint#NONE}. */
@@ -29,21 +40,40 @@ final class MeterTransition {
 
     private static final char SEPARATOR = '\u001F';
     private static final long FORGET_BUCKET_MS = 3_600_000L;
+    /** The order of the deadline index's keys: instant, kind byte, subject's UTF-8 bytes. */
+    private static final Comparator<Deadline> DUE_ORDER = Comparator.comparingLong(Deadline::at)
+            .thenComparing(Deadline::kind)
+            .thenComparing((a, b) -> Arrays.compareUnsigned(a.subject().getBytes(StandardCharsets.UTF_8),
+                    b.subject().getBytes(StandardCharsets.UTF_8)));
 
     private final long dedupWindowMs;
     private final long graceMs;
     private final long supplementalWindowMs;
+    private final long statusIntervalMs;
+
+    /** What caused a spend-status computation (rule 12, section C: it decides the reason). */
+    private enum Cause {
+        /** A request was metered, or a throttled usage change fell due. */
+        USAGE,
+        /** A plan change reached the meter, or a scheduled version took effect (EFFECT). */
+        PLAN,
+        /** The account's billing period ended (PERIOD). */
+        PERIOD
+    }
 
     /**
      * @param dedupWindowMs        the deduplication window on the billing clock, ms (rule 3)
      * @param graceMs              how long after its end, ms, a month closes (rule 10)
      * @param supplementalWindowMs how long, on the billing clock, late requests gather into one pending
      *                             supplemental set after the first of them, ms (rule 11); 0 emits each at once
+     * @param statusIntervalMs     the least time, ms on the billing clock, between two spend statuses of an account
+     *                             that differ only in usage (rule 12); 0 emits every change
      */
-    MeterTransition(long dedupWindowMs, long graceMs, long supplementalWindowMs) {
+    MeterTransition(long dedupWindowMs, long graceMs, long supplementalWindowMs, long statusIntervalMs) {
         this.dedupWindowMs = dedupWindowMs;
         this.graceMs = graceMs;
         this.supplementalWindowMs = supplementalWindowMs;
+        this.statusIntervalMs = statusIntervalMs;
     }
 
     /** Ids never hold control characters (RequestRules), so the separator cannot be forged. */
@@ -60,7 +90,8 @@ final class MeterTransition {
      * Meters one priced request: a duplicate gives an empty step marked duplicate; otherwise the clock moves to its
      * completed_at if later (closing what falls due first), and the request is added to its account-month and
      * priced, with its overage change and alerts; a request for a closed month joins that month's pending
-     * supplemental set (rule 11), opening it with a SUPPLEMENT deadline when none is pending.
+     * supplemental set (rule 11), opening it with a SUPPLEMENT deadline when none is pending. Last, the account's
+     * spend status at the billing clock (rule 12), emitted if section C says so.
      *
      * @param state     the partition's state before the request
      * @param planned   the priced request and its account's plan history
@@ -120,7 +151,10 @@ final class MeterTransition {
         emitOverageChange(step, ledger, request.getCompletedAt());
 
         reach(FaultPoint.Step.ALERTS);
-        emitAlerts(step, ledger, request.getCompletedAt(), request.getRequestId());
+        // Rule 9: the credit as billed, the ceiling in force at the clock (for a past month: at its end).
+        long controlAt = Math.min(step.clock(), BillingCalendar.end(month, ZoneId.of(ledger.getTimeZone())) - 1);
+        emitAlerts(step, ledger, new PlanTerms(ledger.getCreditNanos(), timeline.termsAt(controlAt).ceilingNanos()),
+                request.getCompletedAt(), request.getRequestId());
 
         if (ledger.getClosed()) {
             reach(FaultPoint.Step.INVOICE);
@@ -131,6 +165,30 @@ final class MeterTransition {
             close(state, step, ledger, ledgerKey);
         }
         step.putLedger(ledgerKey, ledger);
+        statusAt(step, request.getAccountId(), step.clock(), timeline, Cause.USAGE, request.getRequestId());
+        return step;
+    }
+
+    /**
+     * Rule 12: a plan change reaches the meter. The account's status is computed at once under the changed history,
+     * at the billing clock or the change's publication if later (the publication alone while the partition has no
+     * clock), which re-applies the billing terms to its open current month; each version taking effect after that
+     * instant gets an EFFECT deadline. Moves no clock and closes nothing.
+     *
+     * @param change    the account and its whole plan history after the change
+     * @param timestamp the change's record timestamp (epoch ms): when it was published; given to every output
+     */
+    MeterStep planChange(MeterState state, PlanChange change, long timestamp) {
+        MeterStep step = new MeterStep(state, timestamp);
+        PlanTimeline timeline = PlanTimeline.of(change.history().getVersions());
+        long at = state.clock() == Long.MIN_VALUE ? timestamp : Math.max(state.clock(), timestamp);
+        long asOf = statusAt(step, change.accountId(), at, timeline, Cause.PLAN, null);
+        for (AccountPlan version : timeline.versions()) {
+            long from = version.getEffectiveFrom().toEpochMilli();
+            if (from > asOf) {
+                step.addDeadline(new Deadline(from, Deadline.Kind.EFFECT, change.accountId()));
+            }
+        }
         return step;
     }
 
@@ -204,15 +262,34 @@ final class MeterTransition {
         return acceptedAt != null && acceptedAt >= state.clock() - dedupWindowMs;
     }
 
-    /** Moves the clock forward and handles, oldest first, what fell due. */
+    /**
+     * Moves the clock forward and handles, oldest first, what fell due, including what the handling itself adds
+     * at or before the new clock (a spend status computed at a deadline may schedule one), each once.
+     */
     private void advanceClock(MeterState state, MeterStep step, long to) {
         if (to <= step.clock()) {
             return;
         }
         step.moveClock(to);
-        for (Deadline deadline : state.due(to)) {
+        PriorityQueue<Deadline> queue = new PriorityQueue<>(DUE_ORDER);
+        queue.addAll(state.due(to));
+        Set<Deadline> handled = new HashSet<>();
+        int writesSeen = step.deadlineWrites().size();
+        while (!queue.isEmpty()) {
+            Deadline deadline = queue.poll();
+            if (!handled.add(deadline)) {
+                continue;
+            }
+            // No handler schedules the deadline it handles again: each schedules later instants or other kinds.
             onDeadline(state, step, deadline);
             step.removeDeadline(deadline);
+            List<MeterStep.DeadlineWrite> writes = step.deadlineWrites();
+            for (; writesSeen < writes.size(); writesSeen++) {
+                if (writes.get(writesSeen) instanceof MeterStep.DeadlineWrite.Add add && add.deadline().at() <= to
+                        && !handled.contains(add.deadline())) {
+                    queue.add(add.deadline());
+                }
+            }
         }
         step.checked(to);
     }
@@ -243,8 +320,145 @@ final class MeterTransition {
                     step.putLedger(deadline.subject(), ledger);
                 }
             }
+            case PERIOD -> {
+                PlanTimeline timeline = state.plans(deadline.subject(), step.outputTimestamp());
+                statusAt(step, deadline.subject(), latestPeriodStart(timeline, deadline.at(), step.clock()), timeline,
+                        Cause.PERIOD, null);
+            }
+            case EFFECT -> statusAt(step, deadline.subject(), deadline.at(),
+                    state.plans(deadline.subject(), step.outputTimestamp()), Cause.PLAN, null);
+            case STATUS -> statusAt(step, deadline.subject(), deadline.at(),
+                    state.plans(deadline.subject(), step.outputTimestamp()), Cause.USAGE, null);
         }
     }
+
+    /**
+     * The start of the latest billing period that has begun by {@code clock}, from the period that starts at
+     * {@code from}: a clock that jumped over several month ends (a first request after a long quiet, a replay)
+     * gives the account one new-period status, that of the period it is in, not one per period passed.
+     */
+    private static long latestPeriodStart(PlanTimeline timeline, long from, long clock) {
+        long start = from;
+        while (true) {
+            ZoneId zone = timeline.zoneAt(start);
+            long end = BillingCalendar.end(BillingCalendar.monthOf(start, zone), zone);
+            if (end > clock) {
+                return start;
+            }
+            start = end;
+        }
+    }
+
+    /**
+     * Rule 12: the account's spend status at {@code at} (never before its last status's as_of) under the versions
+     * {@code timeline}, compared with its last emitted one and emitted if section C says so, with what it implies
+     * first: the billing terms re-applied to the open month (an overage update if overage_due changed), the CEILING
+     * alerts on the control ceiling and FORECAST_CEILING. A throttled usage change schedules a STATUS deadline; an
+     * emitted status a PERIOD deadline at its period's end.
+     *
+     * @param at        the instant asked for, epoch ms
+     * @param requestId the request that caused it, named by its alerts; null for a plan change or a deadline
+     * @return the as_of the status was computed at
+     */
+    private long statusAt(MeterStep step, String accountId, long at, PlanTimeline timeline, Cause cause,
+                          String requestId) {
+        reach(FaultPoint.Step.STATUS);
+        SpendStatus last = step.status(accountId);
+        long asOf = last == null ? at : Math.max(at, last.getAsOf().toEpochMilli());
+        ZoneId zone = timeline.zoneAt(asOf);
+        YearMonth month = BillingCalendar.monthOf(asOf, zone);
+        String ledgerKey = ledgerKey(accountId, month.toString());
+        MonthLedger ledger = step.ledger(ledgerKey);
+        if (ledger != null) {
+            // Rule 5: a month keeps the zone it was opened in.
+            zone = ZoneId.of(ledger.getTimeZone());
+        }
+        PlanTerms control = timeline.termsAt(asOf);
+        long usage = ledger == null ? 0 : Ledgers.usageNanos(ledger.getLanes());
+        long credit = ledger == null ? timeline.termsFor(month, zone).creditNanos() : ledger.getCreditNanos();
+        StatusFigures figures = StatusFigures.of(month.toString(), BillingCalendar.start(month, zone),
+                BillingCalendar.end(month, zone), usage, credit, control, asOf);
+        if (ledger != null && !ledger.getClosed()) {
+            figures = applyToOpenMonth(step, ledger, ledgerKey, timeline, figures, requestId);
+        }
+        emitIfDue(step, accountId, last, figures, cause, ledgerKey);
+        return asOf;
+    }
+
+    /**
+     * Rule 12 on the status's open month: its billing terms (rule 6) re-applied, with an overage update if
+     * overage_due changed (as_of: the status's); CEILING alerts on the control ceiling, then FORECAST_CEILING once.
+     *
+     * @return the figures with the month's credit as now billed
+     */
+    private static StatusFigures applyToOpenMonth(MeterStep step, MonthLedger ledger, String ledgerKey,
+                                                  PlanTimeline timeline, StatusFigures figures, String requestId) {
+        Instant asOf = Instant.ofEpochMilli(figures.asOf());
+        PlanTerms billing = timeline.termsFor(YearMonth.parse(ledger.getBillingMonth()), ZoneId.of(ledger.getTimeZone()));
+        boolean changed = !billing.equals(Ledgers.terms(ledger));
+        if (changed) {
+            Ledgers.setTerms(ledger, billing);
+            emitOverageChange(step, ledger, asOf);
+        }
+        changed |= emitAlerts(step, ledger, new PlanTerms(0, figures.control().ceilingNanos()), asOf, requestId);
+        if (figures.forecastReachesCeiling() && (ledger.getAlertsFired() & Alert.FORECAST_CEILING.bit()) == 0) {
+            ledger.setAlertsFired(ledger.getAlertsFired() | Alert.FORECAST_CEILING.bit());
+            step.emit(monthKey(ledger), SpendAlert.newBuilder()
+                    .setAccountId(ledger.getAccountId())
+                    .setBillingMonth(ledger.getBillingMonth())
+                    .setAlert(Alert.FORECAST_CEILING.name())
+                    .setUsageUsd(Money.toUsd(figures.usageNanos()))
+                    .setThresholdUsd(Money.toUsd(figures.control().ceilingNanos()))
+                    .setAt(asOf)
+                    .setRequestId(requestId)
+                    .build());
+            changed = true;
+        }
+        if (changed) {
+            step.putLedger(ledgerKey, ledger);
+        }
+        return new StatusFigures(figures.billingMonth(), figures.periodStart(), figures.periodEnd(), figures.usageNanos(),
+                ledger.getCreditNanos(), figures.control(), figures.projectedNanos(), figures.asOf());
+    }
+
+    /**
+     * Rule 12, section C: emits the status if it is the account's first, of a new period, or differs in anything but
+     * usage; a usage-only change waits until the interval since the last status has passed on the billing clock, the
+     * first one that waits scheduling a STATUS deadline then.
+     */
+    private void emitIfDue(MeterStep step, String accountId, SpendStatus last, StatusFigures figures, Cause cause,
+                           String ledgerKey) {
+        String reason;
+        if (last == null) {
+            reason = cause == Cause.PLAN ? StatusFigures.PLAN_CHANGE : cause == Cause.PERIOD ? StatusFigures.NEW_PERIOD
+                    : StatusFigures.USAGE;
+        } else if (!last.getBillingMonth().equals(figures.billingMonth())) {
+            reason = StatusFigures.NEW_PERIOD;
+        } else if (figures.termsDifferFrom(last)) {
+            reason = cause == Cause.PLAN ? StatusFigures.PLAN_CHANGE : StatusFigures.USAGE;
+        } else if (!figures.usageDiffersFrom(last)) {
+            return;
+        } else if (figures.asOf() - last.getAsOf().toEpochMilli() >= statusIntervalMs) {
+            reason = StatusFigures.USAGE;
+        } else {
+            // Pending until the interval has passed; the first change to wait is the one whose month, before this
+            // step, still had the usage last emitted.
+            MonthLedger before = step.storedLedger(ledgerKey);
+            long usageBefore = before == null ? 0 : Ledgers.usageNanos(before.getLanes());
+            if (Money.toUsd(usageBefore).compareTo(last.getUsageUsd()) == 0) {
+                step.addDeadline(new Deadline(last.getAsOf().toEpochMilli() + statusIntervalMs, Deadline.Kind.STATUS,
+                        accountId));
+            }
+            return;
+        }
+        SpendStatus status = figures.toRecord(accountId, reason);
+        if (last == null || last.getPeriodEnd().toEpochMilli() != figures.periodEnd()) {
+            step.addDeadline(new Deadline(figures.periodEnd(), Deadline.Kind.PERIOD, accountId));
+        }
+        step.putStatus(accountId, status);
+        step.emit(accountId, status);
+    }
+
 
     /**
      * Remembers an accepted id until strictly after the window has passed on the billing clock; by then any copy
@@ -269,7 +483,8 @@ final class MeterTransition {
         Ledgers.setTerms(ledger, state.plans(ledger.getAccountId(), step.outputTimestamp()).termsFor(month, zone));
         Instant closedAt = Instant.ofEpochMilli(ledger.getCloseAt());
         emitOverageChange(step, ledger, closedAt);
-        emitAlerts(step, ledger, closedAt, null);
+        // Rule 9: at a close only the credit alerts; the ceiling ones follow the control ceiling, which a close has not.
+        emitAlerts(step, ledger, new PlanTerms(ledger.getCreditNanos(), PlanTerms.NO_CEILING), closedAt, null);
         emitInvoiceSet(step, ledger);
         ledger.setClosed(true);
         step.addDeadline(new Deadline(purgeAt(ledger), Deadline.Kind.PURGE, ledgerKey));
@@ -297,10 +512,18 @@ final class MeterTransition {
         step.emit(monthKey(ledger), update);
     }
 
-    /** Rule 9; {@code requestId} is null when no request caused it (a month's close). */
-    private static void emitAlerts(MeterStep step, MonthLedger ledger, Instant at, String requestId) {
+    /**
+     * Rule 9: the usage thresholds newly reached; {@code requestId} is null when no request caused it (a close, a
+     * plan change, a deadline).
+     *
+     * @param thresholds the credit the CREDIT alerts follow and the ceiling the CEILING alerts follow
+     * @return whether any alert fired (the ledger's fired set changed)
+     */
+    private static boolean emitAlerts(MeterStep step, MonthLedger ledger, PlanTerms thresholds, Instant at,
+                                      String requestId) {
         long usage = Ledgers.usageNanos(ledger.getLanes());
-        for (AlertRules.Crossing crossing : AlertRules.newlyReached(ledger.getAlertsFired(), usage, Ledgers.terms(ledger))) {
+        List<AlertRules.Crossing> crossings = AlertRules.newlyReached(ledger.getAlertsFired(), usage, thresholds);
+        for (AlertRules.Crossing crossing : crossings) {
             ledger.setAlertsFired(ledger.getAlertsFired() | crossing.alert().bit());
             step.emit(monthKey(ledger), SpendAlert.newBuilder()
                     .setAccountId(ledger.getAccountId())
@@ -312,6 +535,7 @@ final class MeterTransition {
                     .setRequestId(requestId)
                     .build());
         }
+        return !crossings.isEmpty();
     }
 
     /** Rule 11: the pending supplemental set, emitted as one set. */

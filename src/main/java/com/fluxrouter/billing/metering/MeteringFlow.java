@@ -2,6 +2,7 @@ package com.fluxrouter.billing.metering;
 
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.intake.PricedCandidate;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.schema.state.PlanHistory;
 import com.fluxrouter.billing.serde.Serdes;
@@ -22,30 +23,38 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The metering sub-flow: priced requests join their account's plan history and enter the {@link MeterProcessor},
- * whose stores hold the account-months, the accepted request ids, the index of what falls due when (closes,
- * purges, ids to forget) and the billing clock.
+ * The metering sub-flow: priced requests join their account's plan history and enter the {@link MeterProcessor}
+ * together with the changes of the plan-history table (rule 12: a plan change acts on the account's status without a
+ * request). The meter's stores hold the account-months, the accepted request ids, the index of what falls due when
+ * (closes, purges, ids to forget, spend-status deadlines), the billing clock and each account's last spend status.
  */
 public final class MeteringFlow {
     public static final String REQUEST_IDS_STORE = "accepted-request-ids";
     public static final String MONTHS_STORE = "account-months";
     public static final String DEADLINES_STORE = "billing-deadlines";
     public static final String CLOCK_STORE = "billing-clock";
+    /** Account id to the last SpendStatus emitted for it (rule 12). */
+    public static final String STATUS_STORE = "spend-status";
 
     private MeteringFlow() {
     }
 
     /**
-     * Returns every output of the processor: priced requests, overage updates, alerts and invoice lines. The join
-     * with the current plan history keeps that table co-partitioned with the requests; the plans each request is
-     * metered under are those published by its record timestamp ({@link PlansAsPublished}, rule 6).
+     * Returns every output of the processor: priced requests, overage updates, alerts, invoice lines and spend
+     * statuses. The join with the current plan history keeps that table co-partitioned with the requests; the plans
+     * each request is metered under are those published by its record timestamp ({@link PlansAsPublished}, rule 6).
+     * The table's changes, each stamped with its publication, reach the meter as {@link PlanChange}s (rule 12).
      */
     public static KStream<Object, SpecificRecord> build(KStream<String, PricedCandidate> priced,
                                                         KTable<String, PlanHistory> plans,
                                                         Serdes serdes, BillingConfig config) {
-        return priced
+        KStream<String, MeterInput> requests = priced
                 .leftJoin(plans, PlannedRequest::new, Joined.as("requests-join-plans"))
-                .processValues(PlansAsPublished::new, Named.as("requests-plans-as-published"))
+                .processValues(PlansAsPublished::new, Named.as("requests-plans-as-published"));
+        KStream<String, MeterInput> planChanges = plans.toStream(Named.as("plan-changes"))
+                .mapValues((account, history) -> (MeterInput) new PlanChange(account, history),
+                        Named.as("plan-changes-to-meter"));
+        return requests.merge(planChanges, Named.as("meter-inputs"))
                 .process(new Supplier(config, serdes), Named.as("meter"));
     }
 
@@ -55,7 +64,7 @@ public final class MeteringFlow {
     }
 
     /** A new meter processor; replay drives it directly. */
-    public static Processor<String, PlannedRequest, Object, SpecificRecord> meter(BillingConfig config) {
+    public static Processor<String, MeterInput, Object, SpecificRecord> meter(BillingConfig config) {
         return new MeterProcessor(config);
     }
 
@@ -74,6 +83,7 @@ public final class MeteringFlow {
                 org.apache.kafka.common.serialization.Serdes.ByteArray()));
         stores.add(cached(config, keyValue(config, CLOCK_STORE, serdes.string(),
                 org.apache.kafka.common.serialization.Serdes.Long())));
+        stores.add(cached(config, keyValue(config, STATUS_STORE, serdes.string(), serdes.internal(SpendStatus.class))));
         return stores;
     }
 
@@ -93,10 +103,10 @@ public final class MeteringFlow {
     }
 
     private record Supplier(BillingConfig config, Serdes serdes)
-            implements ProcessorSupplier<String, PlannedRequest, Object, SpecificRecord> {
+            implements ProcessorSupplier<String, MeterInput, Object, SpecificRecord> {
 
         @Override
-        public Processor<String, PlannedRequest, Object, SpecificRecord> get() {
+        public Processor<String, MeterInput, Object, SpecificRecord> get() {
             return meter(config);
         }
 

@@ -10,7 +10,10 @@ import java.util.List;
 
 /**
  * An account's plan versions over time (rule 6). A version is in force from its effective_from until the next
- * version's; a month's terms are the largest of every version in force at any instant of the month.
+ * version's. Two readings of it (docs/billing-rules.md rules 6 and 12): the <em>control</em> terms at an instant, those
+ * of the version in force then, which the spend status routes by; and the <em>billing</em> terms of a month, the
+ * largest of every version in force at any instant of the month, the part of the month before the first version
+ * counting as pay as you go.
  */
 public final class PlanTimeline {
     private static final PlanTimeline EMPTY = new PlanTimeline(List.of());
@@ -28,6 +31,12 @@ public final class PlanTimeline {
 
     /** Billing zone at an instant: that of the version in force then; UTC when none is. */
     public ZoneId zoneAt(long epochMillis) {
+        AccountPlan current = versionAt(epochMillis);
+        return current == null ? ZoneOffset.UTC : zoneOf(current);
+    }
+
+    /** The version with the latest effective_from at or before the instant; null when none is. */
+    private AccountPlan versionAt(long epochMillis) {
         AccountPlan current = null;
         for (AccountPlan version : versions) {
             if (version.getEffectiveFrom().toEpochMilli() > epochMillis) {
@@ -35,14 +44,41 @@ public final class PlanTimeline {
             }
             current = version;
         }
-        return current == null ? ZoneOffset.UTC : zoneOf(current);
+        return current;
     }
 
-    /** Terms of a month: pay as you go when no version is in force at any instant of it. */
+    /** The versions, oldest effective_from first. */
+    List<AccountPlan> versions() {
+        return versions;
+    }
+
+    /**
+     * Control terms (rule 12): the credit and ceiling of the version in force at the instant, the one with the latest
+     * effective_from not after it; pay as you go (no credit, no ceiling) when none is.
+     *
+     * @param epochMillis the instant, epoch ms
+     */
+    public PlanTerms termsAt(long epochMillis) {
+        AccountPlan current = versionAt(epochMillis);
+        return current == null ? PlanTerms.PAY_AS_YOU_GO : termsOf(current);
+    }
+
+    /**
+     * Billing terms of a month (rule 6): the largest credit and ceiling of the versions in force at any instant of
+     * it, no ceiling being the largest. The part of the month before the account's first version had no version in
+     * force and counts as pay as you go, so a first version starting inside the month leaves the month without a
+     * ceiling (its credit is unaffected: pay as you go has none); pay as you go when no version is in force at any
+     * instant of it.
+     *
+     * @param month the billing month
+     * @param zone  the zone whose calendar bounds the month
+     */
     public PlanTerms termsFor(YearMonth month, ZoneId zone) {
         long start = BillingCalendar.start(month, zone);
         long end = BillingCalendar.end(month, zone);
-        PlanTerms terms = null;
+        // Rule 6's correction: a month that starts before the first version has a pay-as-you-go part.
+        PlanTerms terms = versions.isEmpty() || versions.get(0).getEffectiveFrom().toEpochMilli() > start
+                ? PlanTerms.PAY_AS_YOU_GO : null;
         for (int i = 0; i < versions.size(); i++) {
             long from = versions.get(i).getEffectiveFrom().toEpochMilli();
             long until = i + 1 < versions.size() ? versions.get(i + 1).getEffectiveFrom().toEpochMilli() : Long.MAX_VALUE;
@@ -51,7 +87,7 @@ public final class PlanTimeline {
                 terms = terms == null ? version : terms.max(version);
             }
         }
-        return terms == null ? PlanTerms.PAY_AS_YOU_GO : terms;
+        return terms;
     }
 
     static PlanTerms termsOf(AccountPlan plan) {

@@ -13,12 +13,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * history the join attached, which is the history as this task has received it so far, so that a re-run, which
  * receives every plan first, bills each request under the plans of the first run.
  */
-final class PlansAsPublished implements FixedKeyProcessor<String, PlannedRequest, PlannedRequest> {
-    private FixedKeyProcessorContext<String, PlannedRequest> context;
+final class PlansAsPublished implements FixedKeyProcessor<String, PlannedRequest, MeterInput> {
+    private FixedKeyProcessorContext<String, MeterInput> context;
     private PublishedPlans plans;
 
     @Override
-    public void init(FixedKeyProcessorContext<String, PlannedRequest> context) {
+    public void init(FixedKeyProcessorContext<String, MeterInput> context) {
         this.context = context;
         this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
     }
@@ -27,6 +27,6 @@ final class PlansAsPublished implements FixedKeyProcessor<String, PlannedRequest
     public void process(FixedKeyRecord<String, PlannedRequest> record) {
         PlannedRequest joined = record.value();
         String account = joined.candidate().request().getAccountId();
-        context.forward(record.withValue(new PlannedRequest(joined.candidate(), plans.asOf(account, record.timestamp()))));
+        context.forward(record.withValue((MeterInput) new PlannedRequest(joined.candidate(), plans.asOf(account, record.timestamp()))));
     }
 }

@@ -5,6 +5,7 @@ import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.io.BufferedWriter;
@@ -23,7 +24,8 @@ final class JsonSinks implements AutoCloseable {
             OverageUpdate.class, "overage.jsonl",
             SpendAlert.class, "alerts.jsonl",
             InvoiceLine.class, "invoice-lines.jsonl",
-            RejectedRecord.class, "rejected.jsonl");
+            RejectedRecord.class, "rejected.jsonl",
+            SpendStatus.class, "spend-status.jsonl");
 
     private final AvroJson json = new AvroJson();
     private final Map<String, BufferedWriter> writers = new LinkedHashMap<>();
@@ -32,7 +34,7 @@ final class JsonSinks implements AutoCloseable {
     JsonSinks(Path dir) throws IOException {
         Files.createDirectories(dir);
         for (String file : new String[] {"priced.jsonl", "overage.jsonl", "alerts.jsonl", "invoice-lines.jsonl",
-                "rejected.jsonl"}) {
+                "rejected.jsonl", "spend-status.jsonl"}) {
             writers.put(file, Files.newBufferedWriter(dir.resolve(file), StandardCharsets.UTF_8));
             counts.put(file, 0L);
         }

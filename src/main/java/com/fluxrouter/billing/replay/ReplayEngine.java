@@ -9,8 +9,11 @@ import com.fluxrouter.billing.intake.PricedCandidate;
 import com.fluxrouter.billing.intake.RequestPricing;
 import com.fluxrouter.billing.intake.RequestRules;
 import com.fluxrouter.billing.metering.MeteringFlow;
+import com.fluxrouter.billing.metering.MeterInput;
+import com.fluxrouter.billing.metering.PlanChange;
 import com.fluxrouter.billing.metering.PlannedRequest;
 import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.plans.PlanHistories;
 import com.fluxrouter.billing.plans.PlanPublishing;
 import com.fluxrouter.billing.plans.PlanRules;
 import com.fluxrouter.billing.pricing.Rate;
@@ -39,6 +42,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +58,8 @@ import java.util.Properties;
  * input record takes the path it takes in the topology: catalog and plan records are validated and kept (the
  * topology's global stores; plan versions with their publication time), requests are validated, priced, given
  * their plans as published by their record timestamp and handed to the very {@code MeterProcessor} the topology
- * runs, with the same stores; failures become rejected
+ * runs, with the same stores; each valid plan version also folds into its account's plan history, whose change
+ * reaches the account's meter as the plan-history table's change stream does live (rule 12); failures become rejected
  * records built as the exception handlers build them. {@code ReplayEngineTest} holds it to byte-identical output
  * with the topology on TopologyTestDriver.
  *
@@ -75,6 +80,9 @@ final class ReplayEngine {
     private final Properties properties = new Properties();
     private final File stateDir;
     private final KeyValueStore<String, PlanPublications> plans;
+    /** The plan-history table: each account's versions, and the timestamp of its latest change (the fold's). */
+    private final Map<String, PlanHistory> histories = new HashMap<>();
+    private final Map<String, Long> historyChangedAt = new HashMap<>();
     private final List<Task> tasks = new ArrayList<>();
     private final Map<String, ModelLane> models = new HashMap<>();
     private final Map<LaneRateKey, LaneRate> rates = new LinkedHashMap<>();
@@ -94,7 +102,7 @@ final class ReplayEngine {
         private final int partition;
         private final List<StateStore> stores = new ArrayList<>();
         private MockProcessorContext<Object, SpecificRecord> context;
-        private Processor<String, PlannedRequest, Object, SpecificRecord> meter;
+        private Processor<String, MeterInput, Object, SpecificRecord> meter;
 
         Task(int partition, StateStore planStore) {
             this.partition = partition;
@@ -207,7 +215,7 @@ final class ReplayEngine {
                 // A plan version without produced_at counts as published before any request (rule 6, "Production
                 // order"): such input gives versions, not when they became known.
                 case Topics.PLANS -> plan(input.key(), input.value(),
-                        input.producedAt() == null ? PLAN_PUBLISHED_WITHOUT_PRODUCED_AT : timestamp);
+                        input.producedAt() == null ? PLAN_PUBLISHED_WITHOUT_PRODUCED_AT : timestamp, timestamp);
                 default -> throw new IllegalArgumentException("not an input topic: " + topic);
             }
         } catch (WriteFailedException notTheRecordsFault) {
@@ -283,13 +291,29 @@ final class ReplayEngine {
         rateVersions = rates.values().stream().map(CatalogRules::toRate).toList();
     }
 
-    /** @param publishedAt when the version became known (epoch ms): its record timestamp, or 0 without produced_at */
-    private void plan(byte[] key, byte[] value, long publishedAt) {
+    /**
+     * @param publishedAt when the version became known (epoch ms): its record timestamp, or 0 without produced_at
+     * @param timestamp   its record timestamp (epoch ms), which stamps the plan-history change as it does live
+     */
+    private void plan(byte[] key, byte[] value, long publishedAt, long timestamp) {
         AccountPlanKey version = decode(serdes.avro(AccountPlanKey.class).deserializer(), Topics.PLANS, key);
         AccountPlan plan = decode(serdes.avro(AccountPlan.class).deserializer(), Topics.PLANS, value);
         PlanRules.check(version, plan);
         // The topology copies the version to the plans' valid topic and folds it into the global store.
-        plans.put(plan.getAccountId(), PlanPublishing.with(plans.get(plan.getAccountId()), plan, publishedAt));
+        String account = plan.getAccountId();
+        plans.put(account, PlanPublishing.with(plans.get(account), plan, publishedAt));
+        // ... and folds it into the plan-history table, whose change (stamped with the latest timestamp the fold has
+        // seen, as Kafka Streams' aggregation does) reaches the meter of the account's partition.
+        PlanHistory history = PlanHistories.with(histories.getOrDefault(account, PlanHistories.empty()), plan);
+        histories.put(account, history);
+        long changedAt = Math.max(timestamp, historyChangedAt.getOrDefault(account, Long.MIN_VALUE));
+        historyChangedAt.put(account, changedAt);
+        Task task = tasks.get(Utils.toPositive(Utils.murmur2(account.getBytes(StandardCharsets.UTF_8))) % tasks.size());
+        try {
+            task.meter.process(new Record<>(account, new PlanChange(account, history), changedAt));
+        } finally {
+            task.drain();
+        }
     }
 
     private static <T> T decode(Deserializer<T> deserializer, String topic, byte[] bytes) {

@@ -11,6 +11,7 @@ import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.PlanHistory;
 import com.fluxrouter.billing.serde.Serdes;
 import org.apache.avro.specific.SpecificRecord;
@@ -77,6 +78,10 @@ public final class BillingTopology {
                         stream -> narrow(stream, AccountMonthKey.class, InvoiceLine.class)
                                 .to(Topics.INVOICE_LINES, Produced.with(monthKey, serdes.avro(InvoiceLine.class))
                                         .withName("invoice-lines-sink")), "invoice-lines"))
+                .branch((key, value) -> value instanceof SpendStatus, Branched.withConsumer(
+                        stream -> narrow(stream, String.class, SpendStatus.class)
+                                .to(Topics.SPEND_STATUS, Produced.with(serdes.string(), serdes.avro(SpendStatus.class))
+                                        .withName("spend-status-sink")), "spend-status"))
                 .noDefaultBranch();
     }
 

@@ -37,6 +37,16 @@ class AlertRulesTest {
     }
 
     @Test
+    void theForecastAlertIsNeverAUsageThresholdAndTakesTheNextBit() {
+        // Usage far past every threshold of a $10 credit and $50 ceiling: the five usage alerts, not the forecast.
+        assertThat(reached(0, "1000", terms("10", "50")))
+                .containsExactly(CREDIT_50, CREDIT_80, CREDIT_100, CEILING_90, CEILING_100);
+        assertThat(Alert.FORECAST_CEILING.bit()).isEqualTo(CEILING_100.bit() << 1);
+        assertThat(Alert.FORECAST_CEILING.usageThreshold()).isFalse();
+        assertThat(Alert.FORECAST_CEILING.thresholdNanos(terms("10", "50"))).hasValue(nanos("50"));
+    }
+
+    @Test
     void thresholdsArePercentagesOfCreditAndCeiling() {
         PlanTerms terms = terms("10", "50");
         assertThat(CREDIT_50.thresholdNanos(terms)).hasValue(nanos("5"));
@@ -124,6 +134,6 @@ class AlertRulesTest {
 
     @Test
     void bitsAreDistinct() {
-        assertThat(bits(Alert.values())).isEqualTo(0b11111);
+        assertThat(bits(Alert.values())).isEqualTo(0b111111);
     }
 }

@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.metering;
 
 import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ final class MapState implements MeterState {
     final Map<String, MonthLedger> ledgers = new HashMap<>();
     final List<Deadline> deadlines = new ArrayList<>();
     final Map<String, List<AccountPlan>> plans = new HashMap<>();
+    final Map<String, SpendStatus> statuses = new HashMap<>();
 
     @Override
     public long clock() {
@@ -34,6 +36,11 @@ final class MapState implements MeterState {
     @Override
     public MonthLedger ledger(String ledgerKey) {
         return ledgers.get(ledgerKey);
+    }
+
+    @Override
+    public SpendStatus status(String accountId) {
+        return statuses.get(accountId);
     }
 
     @Override
@@ -65,6 +72,7 @@ final class MapState implements MeterState {
                 ledgers.put(key, MonthLedger.newBuilder(ledger).build());
             }
         });
+        statuses.putAll(step.statusWrites());
         for (MeterStep.DeadlineWrite write : step.deadlineWrites()) {
             if (write instanceof MeterStep.DeadlineWrite.Add add) {
                 deadlines.add(add.deadline());

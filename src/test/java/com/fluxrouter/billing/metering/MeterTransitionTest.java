@@ -13,6 +13,7 @@ import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.schema.state.PlanHistory;
@@ -46,7 +47,7 @@ class MeterTransitionTest {
     private static final PlanHistory ONE_DOLLAR_CREDIT = new PlanHistory(List.of(new AccountPlan("acme", "Starter",
             new BigDecimal("1.000000000"), null, null, Instant.parse("2026-01-01T00:00:00Z"))));
 
-    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), Duration.ofHours(1).toMillis());
+    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis());
     private final MapState state = new MapState();
 
     MeterTransitionTest() {
@@ -124,17 +125,20 @@ class MeterTransitionTest {
         long closeAt = Instant.parse("2026-11-01T00:00:00Z").plus(GRACE).toEpochMilli();
         long forgetAt = Instant.parse("2026-10-10T12:00:00Z").plus(WINDOW).truncatedTo(ChronoUnit.HOURS)
                 .plus(Duration.ofHours(1)).toEpochMilli();
+        // Rule 12: the account's first status, emitted, is due again at its period's end (PERIOD)
         assertThat(step.deadlineWrites()).containsExactly(
                 new MeterStep.DeadlineWrite.Checked(acceptedAt),
                 new MeterStep.DeadlineWrite.Add(new Deadline(closeAt, Deadline.Kind.CLOSE, ledgerKey("2026-10"))),
-                new MeterStep.DeadlineWrite.Add(new Deadline(forgetAt, Deadline.Kind.FORGET_ID, idKey("r1"))));
+                new MeterStep.DeadlineWrite.Add(new Deadline(forgetAt, Deadline.Kind.FORGET_ID, idKey("r1"))),
+                new MeterStep.DeadlineWrite.Add(new Deadline(ms("2026-11-01T00:00:00Z"), Deadline.Kind.PERIOD, "acme")));
 
         assertThat(step.outputs()).allSatisfy(output -> assertThat(output.timestamp()).isEqualTo(TIMESTAMP));
         assertThat(step.outputs().get(0).key()).isEqualTo("acme");
-        assertThat(step.outputs().subList(1, step.outputs().size()))
+        assertThat(step.outputs().subList(1, 5))
                 .allSatisfy(output -> assertThat(output.key()).isEqualTo(new AccountMonthKey("acme", "2026-10")));
+        assertThat(step.outputs().get(5).key()).isEqualTo("acme");
         List<Object> values = values(step);
-        assertThat(values).hasSize(5);
+        assertThat(values).hasSize(6);
         assertThat(values.get(0)).isInstanceOfSatisfying(PricedRequest.class, priced -> {
             assertThat(priced.getRequestId()).isEqualTo("r1");
             assertThat(priced.getBillingMonth()).isEqualTo("2026-10");
@@ -147,6 +151,15 @@ class MeterTransitionTest {
         });
         assertThat(values.subList(2, 5)).extracting(alert -> ((SpendAlert) alert).getAlert())
                 .containsExactly("CREDIT_50", "CREDIT_80", "CREDIT_100");
+        // Rule 12, section F: the spend status last; the account's first, caused by a request: USAGE
+        assertThat(values.get(5)).isInstanceOfSatisfying(SpendStatus.class, status -> {
+            assertThat(status.getBillingMonth()).isEqualTo("2026-10");
+            assertThat(status.getUsageUsd()).isEqualTo(usd("2"));
+            assertThat(status.getReason()).isEqualTo("USAGE");
+            assertThat(status.getAsOf()).isEqualTo(Instant.parse("2026-10-10T12:00:00Z"));
+        });
+        assertThat(step.statusWrites()).containsOnlyKeys("acme");
+        assertThat(state.statuses).isEmpty();
     }
 
     @Test
@@ -195,7 +208,14 @@ class MeterTransitionTest {
         MeterStep step = transition.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP);
 
         List<Object> values = values(step);
-        assertThat(values.get(0)).isInstanceOfSatisfying(InvoiceLine.class,
+        // Rule 12: October's status period ends at Nov 1 00:00 (PERIOD), before the close at Nov 2: November's
+        // status comes first, then October's invoice
+        assertThat(values.get(0)).isInstanceOfSatisfying(SpendStatus.class, status -> {
+            assertThat(status.getBillingMonth()).isEqualTo("2026-11");
+            assertThat(status.getReason()).isEqualTo("NEW_PERIOD");
+            assertThat(status.getAsOf()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        });
+        assertThat(values.get(1)).isInstanceOfSatisfying(InvoiceLine.class,
                 line -> assertThat(line.getLineType()).isEqualTo("USAGE"));
         InvoiceLine total = values.stream().filter(InvoiceLine.class::isInstance).map(InvoiceLine.class::cast)
                 .filter(line -> line.getLineType().equals("TOTAL")).findFirst().orElseThrow();
@@ -203,7 +223,7 @@ class MeterTransitionTest {
         assertThat(total.getAmountUsd()).isEqualTo(usd("1"));
         assertThat(total.getAmountDueUsd()).isEqualTo(usd("1"));
         int priced = values.indexOf(values.stream().filter(PricedRequest.class::isInstance).findFirst().orElseThrow());
-        assertThat(values.subList(0, priced)).allMatch(InvoiceLine.class::isInstance);
+        assertThat(values.subList(1, priced)).allMatch(InvoiceLine.class::isInstance);
         assertThat(((PricedRequest) values.get(priced)).getBillingMonth()).isEqualTo("2026-11");
 
         MonthLedger october = step.monthWrites().get(ledgerKey("2026-10"));
@@ -212,6 +232,8 @@ class MeterTransitionTest {
         long closeAt = Instant.parse("2026-11-02T00:00:00Z").toEpochMilli();
         long purgeAt = Instant.parse("2026-11-01T00:00:00Z").plus(WINDOW).toEpochMilli();
         assertThat(step.deadlineWrites()).startsWith(
+                new MeterStep.DeadlineWrite.Add(new Deadline(ms("2026-12-01T00:00:00Z"), Deadline.Kind.PERIOD, "acme")),
+                new MeterStep.DeadlineWrite.Remove(new Deadline(ms("2026-11-01T00:00:00Z"), Deadline.Kind.PERIOD, "acme")),
                 new MeterStep.DeadlineWrite.Add(new Deadline(purgeAt, Deadline.Kind.PURGE, ledgerKey("2026-10"))),
                 new MeterStep.DeadlineWrite.Remove(new Deadline(closeAt, Deadline.Kind.CLOSE, ledgerKey("2026-10"))),
                 new MeterStep.DeadlineWrite.Checked(ms("2026-11-03T00:00:00Z")));
@@ -307,7 +329,7 @@ class MeterTransitionTest {
 
     @Test
     void withNoWindowEachLateRequestMakesItsOwnSetAtOnce() {
-        MeterTransition immediate = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), 0);
+        MeterTransition immediate = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), 0, Duration.ofSeconds(10).toMillis());
         state.apply(immediate.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
         state.apply(immediate.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP));
 
@@ -331,10 +353,11 @@ class MeterTransitionTest {
         assertThat(step.clockMovedByRequest()).isFalse();
         assertThat(step.clock()).isEqualTo(now);
         assertThat(step.monthsClosed()).isEqualTo(1);
-        assertThat(step.outputs()).isNotEmpty().allSatisfy(output -> {
-            assertThat(output.timestamp()).isEqualTo(now);
-            assertThat(output.value()).isInstanceOf(InvoiceLine.class);
-        });
+        assertThat(step.outputs()).isNotEmpty().allSatisfy(output -> assertThat(output.timestamp()).isEqualTo(now));
+        // Rule 12: the PERIOD deadline at Nov 1 gives November's status before October closes at Nov 2
+        assertThat(values(step).get(0)).isInstanceOfSatisfying(SpendStatus.class,
+                status -> assertThat(status.getReason()).isEqualTo("NEW_PERIOD"));
+        assertThat(values(step).subList(1, values(step).size())).isNotEmpty().allMatch(InvoiceLine.class::isInstance);
         assertThat(transition.advance(state, ms("2026-10-01T00:00:00Z")).deadlineWrites()).isEmpty();
     }
 
@@ -357,7 +380,7 @@ class MeterTransitionTest {
     void theTransitionAndWhatItReadsAndWritesImportNothingOfKafka() throws IOException {
         Path metering = Path.of("src/main/java/com/fluxrouter/billing/metering");
         for (String pure : List.of("MeterTransition", "MeterStep", "MeterState", "Deadline", "FaultPoint", "Ledgers",
-                "PlanTimeline", "BillingCalendar", "Settlement", "PlanTerms")) {
+                "PlanTimeline", "BillingCalendar", "Settlement", "PlanTerms", "StatusFigures", "MeterInput", "PlanChange")) {
             assertThat(Files.readString(metering.resolve(pure + ".java"))).as(pure).doesNotContain("org.apache.kafka");
         }
     }

@@ -14,7 +14,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Rules 6 to 9 end to end: plans per month, overage updates and spend alerts. */
+/** Rules 6 to 9 and 12 end to end: plans per month, overage updates and spend alerts. */
 class OverageAndAlertBehaviourTest extends PipelineTest {
     private static final String ACCOUNT = "acct-1";
     private static final String LONG_AGO = "2020-01-01T00:00:00Z";
@@ -132,9 +132,12 @@ class OverageAndAlertBehaviourTest extends PipelineTest {
     void alertsFireOncePerAccountMonthAsUsageReachesEachThreshold() {
         publishPlan(plan(ACCOUNT, "Team", "10", "20", null, LONG_AGO));
         String[] steps = {"4.999999", "0.000001", "1", "2", "1", "1", "7", "0.999999", "0.000001", "5", "5"};
-        String[] expected = {null, "CREDIT_50", null, "CREDIT_80", null, "CREDIT_100", null, null, "CEILING_90", "CEILING_100", null};
-        String[] thresholds = {null, "5", null, "8", null, "10", null, null, "18", "20", null};
-        String[] usages = {null, "5", null, "8", null, "10", null, null, "18", "23", null};
+        // Rule 12: on Oct 8 (7 of 31 days passed, 22.6 % >= 20 %) the forecast 17.999999 x 31 / 7 = 79.71 reaches the
+        // $20 ceiling: FORECAST_CEILING, once; on Oct 7 (19.4 %) there is no forecast yet.
+        String[] expected = {null, "CREDIT_50", null, "CREDIT_80", null, "CREDIT_100", null, "FORECAST_CEILING", "CEILING_90",
+                "CEILING_100", null};
+        String[] thresholds = {null, "5", null, "8", null, "10", null, "20", "18", "20", null};
+        String[] usages = {null, "5", null, "8", null, "10", null, "17.999999", "18", "23", null};
         for (int i = 0; i < steps.length; i++) {
             RoutedRequest request = spend(ACCOUNT, steps[i], "2026-10-" + String.format("%02d", i + 1) + "T00:00:00Z");
             List<SpendAlert> alerts = alerts();
@@ -208,15 +211,21 @@ class OverageAndAlertBehaviourTest extends PipelineTest {
     }
 
     @Test
-    void planUpgradeMidMonthRaisesCreditForTheWholeMonthWithNegativeDeltaOnTheNextRequest() {
+    void planUpgradeMidMonthRaisesCreditForTheWholeMonthWithNegativeDeltaWhenThePlanChangeArrives() {
         publishPlan(plan(ACCOUNT, "Starter", "5", null, null, LONG_AGO));
         spend(ACCOUNT, "8", "2026-10-05T00:00:00Z");
         assertThat(overage()).singleElement().satisfies(u -> assertUpdate(u, "8", "5", "3", "3"));
 
+        // Rule 6: the upgrade counts for the whole month, applied as soon as the plan change reaches the meter, the
+        // update's as_of being the status's: the billing clock, Oct 5 (rule 12).
         publishPlan(plan(ACCOUNT, "Team", "20", null, null, "2026-10-20T00:00:00Z"));
-        // Completed before the upgrade took effect, yet the upgrade covers the whole month.
+        assertThat(overage()).singleElement().satisfies(u -> {
+            assertUpdate(u, "8", "20", "0", "-3");
+            assertThat(u.getAsOf()).isEqualTo(Instant.parse("2026-10-05T00:00:00Z"));
+        });
+        // Completed before the upgrade took effect, yet the upgrade covers the whole month: still no overage.
         spend(ACCOUNT, "1", "2026-10-10T00:00:00Z");
-        assertThat(overage()).singleElement().satisfies(u -> assertUpdate(u, "9", "20", "0", "-3"));
+        assertThat(overage()).isEmpty();
         spend(ACCOUNT, "12", "2026-10-25T00:00:00Z");
         assertThat(overage()).singleElement().satisfies(u -> assertUpdate(u, "21", "20", "1", "1"));
 
@@ -228,20 +237,22 @@ class OverageAndAlertBehaviourTest extends PipelineTest {
     }
 
     @Test
-    void planUpgradeMidMonthWithNoFurtherRequestGivesNegativeDeltaAtClose() {
+    void planUpgradeMidMonthWithNoFurtherRequestGivesNegativeDeltaAtOnceAndNothingMoreAtClose() {
         publishPlan(plan(ACCOUNT, "Starter", "5", null, null, LONG_AGO));
         spend(ACCOUNT, "8", "2026-10-05T00:00:00Z");
         assertThat(overage()).singleElement().satisfies(u -> assertUpdate(u, "8", "5", "3", "3"));
         publishPlan(plan(ACCOUNT, "Team", "20", null, null, "2026-10-20T00:00:00Z"));
         assertThat(alerts()).extracting(SpendAlert::getAlert).containsExactly("CREDIT_50", "CREDIT_80", "CREDIT_100");
+        // Rule 6: applied when the plan change reaches the meter, as of the billing clock (rule 12).
+        assertThat(overage()).singleElement().satisfies(u -> {
+            assertThat(u.getBillingMonth()).isEqualTo("2026-10");
+            assertUpdate(u, "8", "20", "0", "-3");
+            assertThat(u.getAsOf()).isEqualTo(Instant.parse("2026-10-05T00:00:00Z"));
+        });
 
         spend(ACCOUNT, "0.01", "2026-11-02T00:00:00Z"); // closes October
         List<OverageUpdate> updates = overage();
-        assertThat(updates).singleElement().satisfies(u -> {
-            assertThat(u.getBillingMonth()).isEqualTo("2026-10");
-            assertUpdate(u, "8", "20", "0", "-3");
-            assertThat(u.getAsOf()).isEqualTo(Instant.parse("2026-11-02T00:00:00Z"));
-        });
+        assertThat(updates).as("the close finds the terms already applied").isEmpty();
         List<InvoiceLine> october = invoiceLines();
         assertThat(october).extracting(InvoiceLine::getLineType).containsExactly("USAGE", "INCLUDED_CREDIT", "TOTAL");
         assertThat(october.get(1).getAmountUsd()).isEqualByComparingTo("-8");

@@ -12,7 +12,11 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Rule 6: a month's credit and ceiling are the largest of the versions in force at any time in that month. */
+/**
+ * Rule 6: a month's credit and ceiling are the largest of the versions in force at any time in that month, the part
+ * of the month before the account's first version counting as pay as you go; rule 12: the control terms at an
+ * instant are those of the version in force then.
+ */
 class PlanTimelineTest {
     private static final ZoneId UTC = ZoneOffset.UTC;
     private static final YearMonth SEPTEMBER = YearMonth.of(2026, 9);
@@ -102,20 +106,63 @@ class PlanTimelineTest {
     }
 
     @Test
-    void firstVersionStartingMidMonthAppliesToThatMonth() {
+    void firstVersionStartingMidMonthGivesThatMonthItsCreditAndNoCeiling() {
+        // Rule 6: October before the last millisecond had no version in force, which counts as pay as you go (no
+        // credit, no ceiling); the largest of the month is the version's credit and no ceiling.
         PlanTimeline timeline = PlanTimeline.of(List.of(version("10", "50", "2026-10-31T23:59:59.999Z")));
         assertThat(timeline.termsFor(SEPTEMBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("10", null));
+        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+    }
+
+    @Test
+    void aFirstVersionInForceFromBeforeTheMonthStartCoversTheWholeMonth() {
+        PlanTimeline atStart = PlanTimeline.of(List.of(version("10", "50", "2026-10-01T00:00:00Z")));
+        assertThat(atStart.termsFor(OCTOBER, UTC)).isEqualTo(terms("10", "50"));
+        PlanTimeline retroactive = PlanTimeline.of(List.of(version("0", "1", "2026-09-30T23:59:59.999Z")));
+        assertThat(retroactive.termsFor(OCTOBER, UTC)).isEqualTo(terms("0", "1"));
+    }
+
+    @Test
+    void aPayAsYouGoVersionOnRecordAndNoVersionAtAllGiveTheSameMonthWhenACapIsAddedMidMonth() {
+        // The two accounts of issue 13: a $1 cap added on the 15th after $3.00 of pay-as-you-go usage.
+        PlanTimeline withPaygRecord = PlanTimeline.of(List.of(
+                version("0", null, "2026-01-01T00:00:00Z"),
+                version("0", "1", "2026-10-15T00:00:00Z")));
+        PlanTimeline withoutRecord = PlanTimeline.of(List.of(version("0", "1", "2026-10-15T00:00:00Z")));
+        assertThat(withPaygRecord.termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(withoutRecord.termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(withPaygRecord.termsFor(NOVEMBER, UTC)).isEqualTo(terms("0", "1"));
+        assertThat(withoutRecord.termsFor(NOVEMBER, UTC)).isEqualTo(terms("0", "1"));
+    }
+
+    @Test
+    void controlTermsAreThoseOfTheVersionInForceAtTheInstant() {
+        PlanTimeline timeline = PlanTimeline.of(List.of(
+                version("0", "5", "2026-10-10T00:00:00Z"),
+                version("20", null, "2026-10-18T00:00:00Z"),
+                version("1", "2", "2026-10-25T00:00:00Z")));
+        assertThat(timeline.termsAt(Instant.parse("2026-10-09T23:59:59.999Z").toEpochMilli()))
+                .isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(timeline.termsAt(Instant.parse("2026-10-10T00:00:00Z").toEpochMilli())).isEqualTo(terms("0", "5"));
+        assertThat(timeline.termsAt(Instant.parse("2026-10-17T23:59:59.999Z").toEpochMilli())).isEqualTo(terms("0", "5"));
+        assertThat(timeline.termsAt(Instant.parse("2026-10-18T00:00:00Z").toEpochMilli())).isEqualTo(terms("20", null));
+        assertThat(timeline.termsAt(Instant.parse("2026-12-01T00:00:00Z").toEpochMilli())).isEqualTo(terms("1", "2"));
+        assertThat(PlanTimeline.of(null).termsAt(0)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
     }
 
     @Test
     void monthsAreTakenInTheBillingZone() {
-        // In force from 12:00 UTC on Nov 30: that is still November in UTC, but already December in Kiritimati.
+        // In force from 12:00 UTC on Nov 30: that is still November in UTC, but already December in Kiritimati
+        // (02:00 on Dec 1, UTC+14). Either month has a part before it, pay as you go (rule 6): the version's
+        // credit, no ceiling; the first whole month in force is December in UTC, January in Kiritimati.
         PlanTimeline timeline = PlanTimeline.of(List.of(version("10", "50", "Pacific/Kiritimati", "2026-11-30T12:00:00Z")));
         ZoneId kiritimati = ZoneId.of("Pacific/Kiritimati");
-        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", null));
+        assertThat(timeline.termsFor(YearMonth.of(2026, 12), UTC)).isEqualTo(terms("10", "50"));
         assertThat(timeline.termsFor(NOVEMBER, kiritimati)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(timeline.termsFor(YearMonth.of(2026, 12), kiritimati)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(YearMonth.of(2026, 12), kiritimati)).isEqualTo(terms("10", null));
+        assertThat(timeline.termsFor(YearMonth.of(2027, 1), kiritimati)).isEqualTo(terms("10", "50"));
     }
 
     @Test
