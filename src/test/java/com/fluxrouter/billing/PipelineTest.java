@@ -15,6 +15,7 @@ import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.BillingTopology;
 import com.fluxrouter.billing.topology.StreamsSettings;
@@ -60,8 +61,14 @@ public abstract class PipelineTest {
     private TestOutputTopic<AccountMonthKey, OverageUpdate> overage;
     private TestOutputTopic<AccountMonthKey, SpendAlert> alerts;
     private TestOutputTopic<AccountMonthKey, InvoiceLine> invoiceLines;
+    private TestOutputTopic<String, SpendStatus> spendStatuses;
     private TestOutputTopic<byte[], RejectedRecord> rejected;
     private final AtomicInteger nextRequestId = new AtomicInteger();
+
+    /** Override to start a test class's driver at another wall clock (the catalog is published then). */
+    protected Instant wallClockStart() {
+        return WALL_CLOCK_START;
+    }
 
     /** Override to change billing settings for a test class. */
     protected BillingConfig config() {
@@ -75,7 +82,7 @@ public abstract class PipelineTest {
         properties.putAll(StreamsSettings.of(config));
         properties.put("state.dir", stateDir.toString());
         properties.putAll(StreamsSettings.forTestDriver());
-        driver = new TopologyTestDriver(BillingTopology.build(config), properties, WALL_CLOCK_START);
+        driver = new TopologyTestDriver(BillingTopology.build(config), properties, wallClockStart());
         serdes = new Serdes(config.wireFormat());
         requests = input(Topics.ROUTED, serdes.string(), serdes.avro(RoutedRequest.class));
         rawRequests = driver.createInputTopic(Topics.ROUTED, new ByteArraySerializer(), new ByteArraySerializer());
@@ -87,6 +94,7 @@ public abstract class PipelineTest {
         overage = output(Topics.OVERAGE, monthKey, serdes.avro(OverageUpdate.class));
         alerts = output(Topics.ALERTS, monthKey, serdes.avro(SpendAlert.class));
         invoiceLines = output(Topics.INVOICE_LINES, monthKey, serdes.avro(InvoiceLine.class));
+        spendStatuses = output(Topics.SPEND_STATUS, serdes.string(), serdes.avro(SpendStatus.class));
         rejected = driver.createOutputTopic(Topics.REJECTED, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 serdes.avro(RejectedRecord.class).deserializer());
         PublishedPriceList.models().forEach(this::publishModel);
@@ -109,11 +117,11 @@ public abstract class PipelineTest {
     // ---- inputs
 
     protected void publishModel(ModelLane model) {
-        models.pipeInput(model.getModelId(), model, WALL_CLOCK_START);
+        models.pipeInput(model.getModelId(), model, wallClockStart());
     }
 
     protected void publishRate(LaneRate rate) {
-        rates.pipeInput(new LaneRateKey(rate.getLane(), rate.getEffectiveFrom()), rate, WALL_CLOCK_START);
+        rates.pipeInput(new LaneRateKey(rate.getLane(), rate.getEffectiveFrom()), rate, wallClockStart());
     }
 
     protected static LaneRate rate(Lane lane, String inputPerMillion, String outputPerMillion, String effectiveFrom) {
@@ -204,6 +212,10 @@ public abstract class PipelineTest {
 
     protected List<InvoiceLine> invoiceLines() {
         return invoiceLines.readValuesToList();
+    }
+
+    protected List<SpendStatus> spendStatuses() {
+        return spendStatuses.readValuesToList();
     }
 
     protected List<RejectedRecord> rejected() {

@@ -124,7 +124,7 @@ public final class BillingOracle implements OracleOutputs.Sink {
         }
         Instant asOf = billingClock == Instant.MIN || publishedAt.isAfter(billingClock) ? publishedAt : billingClock;
         spendStatus.compute(plan.account(), OracleSpendStatus.Cause.PLAN_CHANGE, asOf, plans.history(plan.account()),
-                null, billingClock, months::get, this);
+                null, months::get, this);
         return true;
     }
 
@@ -161,8 +161,7 @@ public final class BillingOracle implements OracleOutputs.Sink {
         closeReached(request.recordTime());
         supplementsDue(false);
         spendStatus.compute(request.account(), OracleSpendStatus.Cause.REQUEST, billingClock, versions,
-                new OracleSpendStatus.Trigger(request.requestId(), priced.month(), priced.costUsd()), billingClock,
-                months::get, this);
+                new OracleSpendStatus.Trigger(request.requestId(), priced.month(), priced.costUsd()), months::get, this);
         return record(outcome);
     }
 
@@ -196,9 +195,18 @@ public final class BillingOracle implements OracleOutputs.Sink {
     /**
      * What the billing clock reached, oldest first (at one instant: CLOSE, SUPPLEMENT, then rule 12's PERIOD,
      * EFFECT, STATUS), each handled with the versions published by {@code stepTime}, the instant driving the step.
-     * Deadlines added while handling them wait for a later step.
+     * Reading: a deadline that handling adds and the clock has already reached is handled in the same step, in its
+     * place in time, as if the clock had moved in small steps; so a jump of the clock (a quiet partition catching up,
+     * a replay) gives the statuses that live traffic would have given.
      */
     private void fallDue(Instant stepTime) {
+        for (Due next = nextDue(stepTime); next != null; next = nextDue(stepTime)) {
+            next.handle().run();
+        }
+    }
+
+    /** The earliest of what the billing clock has reached and is not handled yet; null when nothing is. */
+    private Due nextDue(Instant stepTime) {
         List<Due> due = new ArrayList<>();
         months.forEach((key, month) -> {
             if (!month.closed() && !billingClock.isBefore(month.closeAt)) {
@@ -208,16 +216,15 @@ public final class BillingOracle implements OracleOutputs.Sink {
                 due.add(new Due(month.pendingDue(), 3, key, () -> month.emitPending(this)));
             }
         });
-        Instant clock = billingClock;
-        for (OracleSpendStatus.Deadline deadline : spendStatus.dueBy(clock)) {
+        for (OracleSpendStatus.Deadline deadline : spendStatus.dueBy(billingClock)) {
             due.add(new Due(deadline.at(), 4 + deadline.kind().ordinal(), deadline.account(), () -> {
-                spendStatus.compute(deadline.account(), deadline.cause(), deadline.at(),
-                        plans.asOf(deadline.account(), stepTime), null, clock, months::get, this);
                 spendStatus.remove(deadline);
+                spendStatus.compute(deadline.account(), deadline.cause(), deadline.at(),
+                        plans.asOf(deadline.account(), stepTime), null, months::get, this);
             }));
         }
-        due.sort(Comparator.comparing(Due::at).thenComparingInt(Due::kind).thenComparing(Due::subject));
-        due.forEach(d -> d.handle().run());
+        return due.stream().min(Comparator.comparing(Due::at).thenComparingInt(Due::kind).thenComparing(Due::subject))
+                .orElse(null);
     }
 
     private String validate(OracleInputs.Request request) {
@@ -348,14 +355,6 @@ public final class BillingOracle implements OracleOutputs.Sink {
      */
     public OracleOutputs.Status statusAt(String account, Instant asOf) {
         return OracleSpendStatus.evaluate(account, asOf, plans.history(account), months::get);
-    }
-
-    /**
-     * Steps where the rules' text leaves the outcome open (a status deadline added already due: see
-     * {@code OracleSpendStatus#ambiguities}); a generator that wants exact statuses should produce none.
-     */
-    public List<String> ambiguities() {
-        return spendStatus.ambiguities();
     }
 
     /** The billing clock: the latest accepted completed_at, or the wall clock once it followed it. */

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +48,6 @@ final class OracleSpendStatus {
     private final Duration interval;
     private final Map<String, OracleOutputs.Status> last = new HashMap<>();
     private final TreeSet<Deadline> deadlines = new TreeSet<>(ORDER);
-    private final List<String> ambiguities = new ArrayList<>();
 
     /** @param interval {@code flux.billing.status-interval}: how often usage-only changes are emitted at most */
     OracleSpendStatus(Duration interval) {
@@ -71,15 +69,6 @@ final class OracleSpendStatus {
     }
 
     /**
-     * Places where the rules' text leaves the outcome to the implementation: a deadline added already due on the
-     * billing clock after its own status's as_of (a clock that jumped past two of an account's period ends in one
-     * step). Whether a pipeline handles it in the same step or the next is not written down.
-     */
-    List<String> ambiguities() {
-        return ambiguities;
-    }
-
-    /**
      * One status computation (rule 12 B to F): re-applies the billing terms to the open month at as_of (its
      * overage update), its ceiling alerts against the control ceiling, FORECAST_CEILING, then emits the status if
      * section C says so, leaving its deadlines.
@@ -87,11 +76,10 @@ final class OracleSpendStatus {
      * @param candidate the as_of its cause gives, before "as_of never goes backwards"
      * @param versions  the versions the computation knows (section B)
      * @param trigger   the request it follows, or null
-     * @param clock     the billing clock of the step
      * @param ledgers   the account-months by "account/YYYY-MM"
      */
     void compute(String account, Cause cause, Instant candidate, OracleTimeline versions, Trigger trigger,
-                 Instant clock, Function<String, OracleMonth> ledgers, OracleOutputs.Sink sink) {
+                 Function<String, OracleMonth> ledgers, OracleOutputs.Sink sink) {
         OracleOutputs.Status stored = last.get(account);
         Instant asOf = stored != null && stored.asOf().isAfter(candidate) ? stored.asOf() : candidate;
         YearMonth month = YearMonth.from(asOf.atZone(versions.zoneAt(asOf)));
@@ -107,11 +95,11 @@ final class OracleSpendStatus {
         if (open && ceiling != null && status.projectedUsd() != null && status.projectedUsd().compareTo(ceiling) >= 0) {
             ledger.forecastAlert(ceiling, asOf, requestId, sink);
         }
-        decide(stored, status, cause, trigger, clock, sink);
+        decide(stored, status, cause, trigger, sink);
         if (cause == Cause.PLAN_CHANGE) {
             for (Instant from : versions.effectiveFroms()) {
                 if (from.isAfter(asOf)) {
-                    add(new Deadline(from, Kind.EFFECT, account), asOf, clock);
+                    deadlines.add(new Deadline(from, Kind.EFFECT, account));
                 }
             }
         }
@@ -153,16 +141,23 @@ final class OracleSpendStatus {
         return usage.multiply(BigDecimal.valueOf(length)).divide(BigDecimal.valueOf(elapsed), 9, RoundingMode.HALF_UP);
     }
 
-    /** Rule 12 C: emit (and with which reason), hold back as pending, or nothing. */
+    /**
+     * Rule 12 C: emit (and with which reason), hold back as pending, or nothing; D: a PERIOD deadline at the
+     * period_end of every status emitted. Where the month's ledger keeps another zone than the plan's (rule 5), that
+     * is not when the billing month of section B ends: the text is followed (package-info, Readings).
+     */
     private void decide(OracleOutputs.Status stored, OracleOutputs.Status status, Cause cause, Trigger trigger,
-                        Instant clock, OracleOutputs.Sink sink) {
+                        OracleOutputs.Sink sink) {
         String reason;
         if (stored == null) {
             reason = cause == Cause.PLAN_CHANGE ? "PLAN_CHANGE" : "USAGE";
         } else if (!stored.month().equals(status.month())) {
             reason = "NEW_PERIOD";
         } else if (!stored.status().equals(status.status()) || !same(stored.creditUsd(), status.creditUsd())
-                || !same(stored.ceilingUsd(), status.ceilingUsd())) {
+                || !same(stored.ceilingUsd(), status.ceilingUsd()) || !stored.periodStart().equals(status.periodStart())
+                || !stored.periodEnd().equals(status.periodEnd())) {
+            // the period's bounds with them: docs/operations.md, flux.billing.status-interval ("at once when its
+            // status, credit, ceiling or period changes"); section C names only the first three
             reason = cause == Cause.PLAN_CHANGE || cause == Cause.EFFECT ? "PLAN_CHANGE" : "USAGE";
         } else if (sameFigures(stored, status)) {
             return;
@@ -172,27 +167,19 @@ final class OracleSpendStatus {
             BigDecimal before = trigger != null && trigger.month().equals(status.month())
                     ? status.usageUsd().subtract(trigger.cost()) : status.usageUsd();
             if (same(stored.usageUsd(), before)) {
-                add(new Deadline(stored.asOf().plus(interval), Kind.STATUS, status.account()), status.asOf(), clock);
+                deadlines.add(new Deadline(stored.asOf().plus(interval), Kind.STATUS, status.account()));
             }
             return;
         }
         OracleOutputs.Status emitted = status.because(reason);
         last.put(status.account(), emitted);
         sink.status(emitted);
-        add(new Deadline(emitted.periodEnd(), Kind.PERIOD, status.account()), status.asOf(), clock);
-    }
-
-    private void add(Deadline deadline, Instant asOf, Instant clock) {
-        if (deadline.at().isAfter(asOf) && !deadline.at().isAfter(clock)) {
-            ambiguities.add(deadline + " added by a status at " + asOf + ", already due on the clock " + clock);
-        }
-        deadlines.add(deadline);
+        deadlines.add(new Deadline(emitted.periodEnd(), Kind.PERIOD, status.account()));
     }
 
     private static boolean sameFigures(OracleOutputs.Status a, OracleOutputs.Status b) {
         return same(a.usageUsd(), b.usageUsd()) && same(a.creditRemainingUsd(), b.creditRemainingUsd())
-                && same(a.remainingUsd(), b.remainingUsd()) && a.periodStart().equals(b.periodStart())
-                && a.periodEnd().equals(b.periodEnd()) && same(a.projectedUsd(), b.projectedUsd());
+                && same(a.remainingUsd(), b.remainingUsd()) && same(a.projectedUsd(), b.projectedUsd());
     }
 
     private static boolean same(BigDecimal a, BigDecimal b) {

@@ -274,7 +274,6 @@ class SpendStatusOracleTest {
         assertThat(statuses("honolulu")).last().isEqualTo("2026-08 ACTIVE 0 1 1 1 1 "
                 + "[2026-08-01T10:00:00Z,2026-09-01T10:00:00Z) - NEW_PERIOD 2026-08-01T10:00:00Z");
         assertThat(oracle.latestStatuses().get("honolulu").status()).isEqualTo("ACTIVE");
-        assertThat(oracle.ambiguities()).isEmpty();
     }
 
     @Test
