@@ -30,7 +30,7 @@ final class Expectation {
     private static final Duration NEVER = Duration.ofDays(1_000_000);
     private static final Instant FAR_FUTURE = Instant.parse("9000-01-01T00:00:00Z");
 
-    private final BillingOracle oracle = new BillingOracle(FAR_FUTURE, NEVER, NEVER).withPublishedRates();
+    private final BillingOracle oracle = new BillingOracle(FAR_FUTURE, NEVER, NEVER).withPublishedRates().moneyOnly();
 
     Expectation(List<AccountPlan> plans) {
         PublishedPriceList.models().forEach(model -> oracle.publishModel(model.getModelId(), model.getLane()));

@@ -29,6 +29,7 @@ public final class BillingOracle implements OracleOutputs.Sink {
     private final Duration grace;
     private final Duration supplementalWindow;
     private Duration idleCloseAfter = Duration.ZERO;
+    private boolean computesStatuses = true;
     private OracleSpendStatus spendStatus = new OracleSpendStatus(Duration.ofSeconds(10));
     private final OracleCatalog catalog = new OracleCatalog();
     private final OraclePlans plans = new OraclePlans();
@@ -73,6 +74,16 @@ public final class BillingOracle implements OracleOutputs.Sink {
      */
     public BillingOracle withIdleCloseAfter(Duration idle) {
         this.idleCloseAfter = idle;
+        return this;
+    }
+
+    /**
+     * Rules 1 to 11 alone: no rule 12 status computations (no statuses, none of their deadlines, and none of the
+     * overage updates and alerts they emit), for callers that check invoices only and close every month at the end
+     * of time, where month after month of new periods would never end. {@link #statusAt} still answers.
+     */
+    public BillingOracle moneyOnly() {
+        this.computesStatuses = false;
         return this;
     }
 
@@ -122,6 +133,9 @@ public final class BillingOracle implements OracleOutputs.Sink {
         if (!plans.publish(plan, publishedAt)) {
             return false;
         }
+        if (!computesStatuses) {
+            return true;
+        }
         Instant asOf = billingClock == Instant.MIN || publishedAt.isAfter(billingClock) ? publishedAt : billingClock;
         spendStatus.compute(plan.account(), OracleSpendStatus.Cause.PLAN_CHANGE, asOf, plans.history(plan.account()),
                 null, months::get, this);
@@ -160,6 +174,9 @@ public final class BillingOracle implements OracleOutputs.Sink {
         month.add(priced, request.completedAt(), billingClock, versions, this);
         closeReached(request.recordTime());
         supplementsDue(false);
+        if (!computesStatuses) {
+            return record(outcome);
+        }
         spendStatus.compute(request.account(), OracleSpendStatus.Cause.REQUEST, billingClock, versions,
                 new OracleSpendStatus.Trigger(request.requestId(), priced.month(), priced.costUsd()), months::get, this);
         return record(outcome);
