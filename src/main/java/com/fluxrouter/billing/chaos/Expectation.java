@@ -62,6 +62,14 @@ final class Expectation {
         return new Priced(accountMonth(priced.account(), priced.month()), MonthFigures.nanos(priced.costUsd()));
     }
 
+    /**
+     * Rule 12 B: what the account's spend status must say at {@code asOf}, from every request added (their months
+     * as they stand) and the account's plan; its reason is null (when a status is emitted is not checked here).
+     */
+    OracleOutputs.Status statusAt(String account, Instant asOf) {
+        return oracle.statusAt(account, asOf);
+    }
+
     /** Every account-month closed once by the oracle: the figures its invoice sets must add up to. */
     Map<String, MonthFigures> settled() {
         oracle.advanceWallClock(Instant.MAX);
