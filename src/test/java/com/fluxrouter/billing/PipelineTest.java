@@ -66,6 +66,11 @@ public abstract class PipelineTest {
     private TestOutputTopic<String, SpendStatus> statuses;
     private final AtomicInteger nextRequestId = new AtomicInteger();
 
+    /** Override to start a test class's driver at another wall clock (the catalog is published then). */
+    protected Instant wallClockStart() {
+        return WALL_CLOCK_START;
+    }
+
     /** Override to change billing settings for a test class. */
     protected BillingConfig config() {
         return BillingConfig.defaults().with(BillingConfig.STATE_STORES, "in_memory");
@@ -83,7 +88,7 @@ public abstract class PipelineTest {
         properties.putAll(streamsSettings(config));
         properties.put("state.dir", stateDir.toString());
         properties.putAll(StreamsSettings.forTestDriver());
-        driver = new TopologyTestDriver(BillingTopology.build(config), properties, WALL_CLOCK_START);
+        driver = new TopologyTestDriver(BillingTopology.build(config), properties, wallClockStart());
         serdes = new Serdes(config.wireFormat());
         requests = input(Topics.ROUTED, serdes.string(), serdes.avro(RoutedRequest.class));
         rawRequests = driver.createInputTopic(Topics.ROUTED, new ByteArraySerializer(), new ByteArraySerializer());
@@ -118,11 +123,11 @@ public abstract class PipelineTest {
     // ---- inputs
 
     protected void publishModel(ModelLane model) {
-        models.pipeInput(model.getModelId(), model, WALL_CLOCK_START);
+        models.pipeInput(model.getModelId(), model, wallClockStart());
     }
 
     protected void publishRate(LaneRate rate) {
-        rates.pipeInput(new LaneRateKey(rate.getLane(), rate.getEffectiveFrom()), rate, WALL_CLOCK_START);
+        rates.pipeInput(new LaneRateKey(rate.getLane(), rate.getEffectiveFrom()), rate, wallClockStart());
     }
 
     protected static LaneRate rate(Lane lane, String inputPerMillion, String outputPerMillion, String effectiveFrom) {

@@ -30,13 +30,15 @@ final class Expectation {
     private static final Duration NEVER = Duration.ofDays(1_000_000);
     private static final Instant FAR_FUTURE = Instant.parse("9000-01-01T00:00:00Z");
 
-    private final BillingOracle oracle = new BillingOracle(FAR_FUTURE, NEVER, NEVER).withPublishedRates();
+    private final BillingOracle oracle = new BillingOracle(FAR_FUTURE, NEVER, NEVER).withPublishedRates().moneyOnly();
 
     Expectation(List<AccountPlan> plans) {
         PublishedPriceList.models().forEach(model -> oracle.publishModel(model.getModelId(), model.getLane()));
         for (AccountPlan plan : plans) {
+            // published before every request, as the run takes in every plan before producing
             oracle.publishPlan(new OracleInputs.Plan(plan.getAccountId(), plan.getIncludedCreditUsd(),
-                    plan.getSpendCeilingUsd(), plan.getBillingTimeZone(), plan.getEffectiveFrom()));
+                    plan.getSpendCeilingUsd(), plan.getBillingTimeZone(), plan.getEffectiveFrom()),
+                    BillingOracle.EARLIEST_VALID);
         }
     }
 
@@ -58,6 +60,14 @@ final class Expectation {
         }
         OracleOutputs.Priced priced = outcome.priced();
         return new Priced(accountMonth(priced.account(), priced.month()), MonthFigures.nanos(priced.costUsd()));
+    }
+
+    /**
+     * Rule 12 B: what the account's spend status must say at {@code asOf}, from every request added (their months
+     * as they stand) and the account's plan; its reason is null (when a status is emitted is not checked here).
+     */
+    OracleOutputs.Status statusAt(String account, Instant asOf) {
+        return oracle.statusAt(account, asOf);
     }
 
     /** Every account-month closed once by the oracle: the figures its invoice sets must add up to. */

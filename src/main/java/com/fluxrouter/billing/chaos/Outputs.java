@@ -5,6 +5,7 @@ import com.fluxrouter.billing.pricing.Money;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the pipeline wrote, read as its downstream consumers must read it ({@code isolation.level=read_committed}):
- * priced requests, rejected records and invoice lines, from the start of each topic, kept in compact form. Polled
+ * priced requests, rejected records, invoice lines and each account's latest spend status, from the start of each
+ * topic, kept in compact form. Polled
  * by one thread; {@link #pricedCount()} may be read from any.
  */
 final class Outputs implements AutoCloseable {
@@ -41,6 +43,8 @@ final class Outputs implements AutoCloseable {
     final List<Priced> priced = new ArrayList<>();
     final List<Rejected> rejected = new ArrayList<>();
     final List<InvoiceLine> invoiceLines = new ArrayList<>();
+    /** Each account's latest spend status: what a fleet instance materialising the compacted topic holds. */
+    final Map<String, SpendStatus> latestStatuses = new HashMap<>();
     /** Account-months whose original invoice set has been read. */
     final Set<String> closedMonths = new HashSet<>();
     /** Requests priced per account-month, and requests on its TOTAL lines over every set read (rule 11). */
@@ -56,7 +60,7 @@ final class Outputs implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        for (String topic : List.of(Topics.PRICED, Topics.REJECTED, Topics.INVOICE_LINES)) {
+        for (String topic : List.of(Topics.PRICED, Topics.REJECTED, Topics.INVOICE_LINES, Topics.SPEND_STATUS)) {
             consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
         consumer.assign(partitions);
@@ -84,6 +88,11 @@ final class Outputs implements AutoCloseable {
                     RejectedRecord rejection = serdes.avro(RejectedRecord.class).deserializer().deserialize(Topics.REJECTED, record.value());
                     rejected.add(new Rejected(rejection.getReason(), rejection.getOriginalValue(),
                             rejection.getSourcePartition(), rejection.getSourceOffset()));
+                }
+                case Topics.SPEND_STATUS -> {
+                    // keyed by account, so one partition holds an account's statuses in the order written
+                    SpendStatus status = serdes.avro(SpendStatus.class).deserializer().deserialize(Topics.SPEND_STATUS, record.value());
+                    latestStatuses.put(status.getAccountId(), status);
                 }
                 default -> {
                     InvoiceLine line = serdes.avro(InvoiceLine.class).deserializer().deserialize(Topics.INVOICE_LINES, record.value());

@@ -2,11 +2,15 @@ package com.fluxrouter.billing.chaos;
 
 import com.fluxrouter.billing.errors.Reason;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
+import com.fluxrouter.billing.oracle.OracleOutputs;
+import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The invariant, checked on the outputs read back against the workload's oracle:
@@ -23,7 +28,9 @@ import java.util.TreeMap;
  *   <li>every invalid record is rejected exactly once, with the reason it was built to break;</li>
  *   <li>no valid request is rejected (so none is both priced and rejected);</li>
  *   <li>every account-month has exactly one original invoice set and numbered supplemental sets, each with one
- *       TOTAL, and all its sets together equal the oracle's figures to the nano-dollar.</li>
+ *       TOTAL, and all its sets together equal the oracle's figures to the nano-dollar;</li>
+ *   <li>every account has a spend status, and its latest says what the oracle gives at its as_of (rule 12: month,
+ *       status, usage, credit, ceiling, what remains, period and forecast).</li>
  * </ul>
  */
 final class Verdict {
@@ -46,6 +53,7 @@ final class Verdict {
         verdict.checkPriced(workload, outputs);
         verdict.checkRejected(workload, outputs, serdes);
         verdict.checkInvoices(workload, outputs);
+        verdict.checkStatuses(workload, outputs);
         return verdict;
     }
 
@@ -181,6 +189,42 @@ final class Verdict {
         report("account-month never invoiced", missing);
         report("account-month invoiced with no valid request", unexpected);
         report("account-month whose invoice lines differ from the billing rules", wrong);
+    }
+
+    private void checkStatuses(Workload workload, Outputs outputs) {
+        List<String> missing = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        for (String account : new TreeSet<>(workload.plans.stream().map(AccountPlan::getAccountId).toList())) {
+            SpendStatus latest = outputs.latestStatuses.get(account);
+            if (latest == null) {
+                missing.add(account);
+                continue;
+            }
+            String actual = describe(latest);
+            String expected = describe(workload.expectation.statusAt(account, latest.getAsOf()));
+            if (!actual.equals(expected)) {
+                wrong.add(actual + "; expected " + expected);
+            }
+        }
+        report("account with a plan but no spend status", missing);
+        report("account whose latest spend status differs from the billing rules at its as_of", wrong);
+    }
+
+    private static String describe(SpendStatus s) {
+        return String.join(" ", s.getAccountId(), s.getBillingMonth(), s.getStatus(), usd(s.getUsageUsd()),
+                usd(s.getIncludedCreditUsd()), usd(s.getCreditRemainingUsd()), usd(s.getSpendCeilingUsd()),
+                usd(s.getRemainingUsd()), "[" + s.getPeriodStart() + "," + s.getPeriodEnd() + ")",
+                usd(s.getProjectedUsageUsd()), "as_of " + s.getAsOf());
+    }
+
+    private static String describe(OracleOutputs.Status s) {
+        return String.join(" ", s.account(), s.month(), s.status(), usd(s.usageUsd()), usd(s.creditUsd()),
+                usd(s.creditRemainingUsd()), usd(s.ceilingUsd()), usd(s.remainingUsd()),
+                "[" + s.periodStart() + "," + s.periodEnd() + ")", usd(s.projectedUsd()), "as_of " + s.asOf());
+    }
+
+    private static String usd(BigDecimal amount) {
+        return amount == null ? "-" : amount.stripTrailingZeros().toPlainString();
     }
 
     private void report(String what, List<String> cases) {

@@ -64,6 +64,8 @@ final class Workload {
     final Map<ByteBuffer, Reason> invalid = new HashMap<>();
     /** What every account-month's invoice sets must add up to; set once generated. */
     Map<String, MonthFigures> expected;
+    /** The oracle's side: also what each account's spend status must say at an instant, once generated. */
+    Expectation expectation;
     /** The account-months of the requests in {@link #sends}. */
     final Set<String> firstPhaseMonths = new HashSet<>();
     final Instant firstCompleted;
@@ -91,6 +93,7 @@ final class Workload {
         Workload workload = new Workload(ChaosPlans.forAccounts(size.accounts()), n, Instant.ofEpochMilli(start),
                 Instant.ofEpochMilli(end - 1));
         Expectation expectation = new Expectation(workload.plans);
+        workload.expectation = expectation;
         RequestFactory factory = new RequestFactory(seed, tokens, size.accounts(), "chaos-" + scenario.cliName() + "-" + seed);
         Function<String, byte[]> key = account -> serdes.string().serializer().serialize(Topics.ROUTED, account);
         Function<RoutedRequest, byte[]> value = request -> serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, request);

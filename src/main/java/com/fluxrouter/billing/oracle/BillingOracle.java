@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,9 @@ import java.util.Map;
 
 /**
  * The billing rules of {@code docs/billing-rules.md} run on one partition's inputs, in order: feed it rates,
- * models and plans, then requests and wall-clock advances; read back each request's {@link OracleOutputs.Outcome}
- * and every invoice line, overage update and spend alert the rules demand. Not thread-safe; one instance per run.
+ * models, plan versions (each with the instant it was published), requests and wall-clock advances; read back each
+ * request's {@link OracleOutputs.Outcome} and every invoice line, overage update, spend alert and spend status
+ * (rule 12) the rules demand. Not thread-safe; one instance per run.
  */
 public final class BillingOracle implements OracleOutputs.Sink {
     /** Rule 4: the earliest valid {@code completed_at}. */
@@ -26,6 +28,9 @@ public final class BillingOracle implements OracleOutputs.Sink {
     private final Duration dedupWindow;
     private final Duration grace;
     private final Duration supplementalWindow;
+    private Duration idleCloseAfter = Duration.ZERO;
+    private boolean computesStatuses = true;
+    private OracleSpendStatus spendStatus = new OracleSpendStatus(Duration.ofSeconds(10));
     private final OracleCatalog catalog = new OracleCatalog();
     private final OraclePlans plans = new OraclePlans();
     private final Map<String, Instant> acceptedIds = new HashMap<>();
@@ -34,7 +39,10 @@ public final class BillingOracle implements OracleOutputs.Sink {
     private final List<OracleOutputs.Line> lines = new ArrayList<>();
     private final List<OracleOutputs.Overage> overage = new ArrayList<>();
     private final List<OracleOutputs.Alert> alerts = new ArrayList<>();
+    private final List<OracleOutputs.Status> statuses = new ArrayList<>();
     private Instant wallClock;
+    /** Rule 10: the wall clock when an accepted request last moved the billing clock. */
+    private Instant lastClockMove;
     private Instant billingClock = Instant.MIN;
 
     /**
@@ -54,9 +62,35 @@ public final class BillingOracle implements OracleOutputs.Sink {
      */
     public BillingOracle(Instant wallClock, Duration dedupWindow, Duration grace, Duration supplementalWindow) {
         this.wallClock = wallClock;
+        this.lastClockMove = wallClock;
         this.dedupWindow = dedupWindow;
         this.grace = grace;
         this.supplementalWindow = supplementalWindow;
+    }
+
+    /**
+     * Rule 10's {@code flux.billing.idle-close-after}: a wall-clock advance lets the billing clock follow only once no
+     * accepted request has moved it for this long (default zero here: every advance does).
+     */
+    public BillingOracle withIdleCloseAfter(Duration idle) {
+        this.idleCloseAfter = idle;
+        return this;
+    }
+
+    /**
+     * Rules 1 to 11 alone: no rule 12 status computations (no statuses, none of their deadlines, and none of the
+     * overage updates and alerts they emit), for callers that check invoices only and close every month at the end
+     * of time, where month after month of new periods would never end. {@link #statusAt} still answers.
+     */
+    public BillingOracle moneyOnly() {
+        this.computesStatuses = false;
+        return this;
+    }
+
+    /** Rule 12's {@code flux.billing.status-interval} (default PT10S); set before any input. */
+    public BillingOracle withStatusInterval(Duration interval) {
+        this.spendStatus = new OracleSpendStatus(interval);
+        return this;
     }
 
     /** With the default windows (35 days, 1 h) and grace (24 h). */
@@ -87,14 +121,31 @@ public final class BillingOracle implements OracleOutputs.Sink {
         return catalog.publishRate(rate);
     }
 
-    /** Rule 6: publishes a plan version (replacing one with the same key); false when it is INVALID_PLAN. */
-    public boolean publishPlan(OracleInputs.Plan plan) {
-        return plans.publish(plan);
+    /**
+     * Rule 6: publishes a plan version (replacing one with the same key) at {@code publishedAt}, its record
+     * timestamp; requests produced and months closed from then on see it. Rule 12 B: the plan change reaches the
+     * meter, which computes the account's status at max(billing clock, publishedAt) with the account's history as
+     * received, and schedules an EFFECT deadline for each version taking effect after that.
+     *
+     * @return false when it is INVALID_PLAN (nothing happens)
+     */
+    public boolean publishPlan(OracleInputs.Plan plan, Instant publishedAt) {
+        if (!plans.publish(plan, publishedAt)) {
+            return false;
+        }
+        if (!computesStatuses) {
+            return true;
+        }
+        Instant asOf = billingClock == Instant.MIN || publishedAt.isAfter(billingClock) ? publishedAt : billingClock;
+        spendStatus.compute(plan.account(), OracleSpendStatus.Cause.PLAN_CHANGE, asOf, plans.history(plan.account()),
+                null, months::get, this);
+        return true;
     }
 
     /**
-     * Rules 1 to 11 for one request read from the input topic: validates, deduplicates, prices, meters, and closes
-     * every month the moved billing clock reaches.
+     * Rules 1 to 12 for one request read from the input topic: validates, deduplicates, prices; a clock it moves
+     * first handles, oldest first, what falls due (closes, supplemental sets, status deadlines); then meters it, and
+     * computes its account's status.
      *
      * @return the outcome: verdict {@code PRICED}, {@code DUPLICATE} or the rule 4 rejection reason
      */
@@ -105,7 +156,8 @@ public final class BillingOracle implements OracleOutputs.Sink {
         }
         String lane = catalog.laneOf(request.servedModel(), request.claimedLane());
         OracleInputs.Rate rate = lane == null ? null : catalog.rateAt(lane, request.completedAt());
-        OracleOutputs.Priced priced = rate == null ? null : price(request, lane, rate);
+        OracleTimeline versions = plans.asOf(request.account(), request.recordTime());
+        OracleOutputs.Priced priced = rate == null ? null : price(request, lane, rate, versions);
         OracleOutputs.Outcome outcome = new OracleOutputs.Outcome(request.requestId(), request.account(),
                 priced != null ? "PRICED" : lane == null ? "UNKNOWN_MODEL"
                         : OracleCatalog.LANES.contains(lane) ? "NO_RATE" : "UNKNOWN_LANE", priced);
@@ -114,25 +166,82 @@ public final class BillingOracle implements OracleOutputs.Sink {
         }
         if (request.completedAt().isAfter(billingClock)) {
             billingClock = request.completedAt();
+            lastClockMove = wallClock;
+            fallDue(request.recordTime());
         }
         acceptedIds.put(idKey(request), billingClock);
-        monthOf(priced, request).add(priced, request.completedAt(), billingClock, plans, this);
-        closeReached();
+        OracleMonth month = monthOf(priced, versions, request.completedAt());
+        month.add(priced, request.completedAt(), billingClock, versions, this);
+        closeReached(request.recordTime());
         supplementsDue(false);
+        if (!computesStatuses) {
+            return record(outcome);
+        }
+        spendStatus.compute(request.account(), OracleSpendStatus.Cause.REQUEST, billingClock, versions,
+                new OracleSpendStatus.Trigger(request.requestId(), priced.month(), priced.costUsd()), months::get, this);
         return record(outcome);
     }
 
     /**
-     * Rule 10's idle close: the wall clock moves to {@code now}; a quiet partition's billing clock follows it
-     * (the caller advances it by more than {@code flux.billing.idle-close-after}), closing every month it reaches.
+     * Rule 10's idle close: the wall clock moves to {@code now}; once no accepted request has moved the billing clock
+     * for {@code flux.billing.idle-close-after} of wall-clock time the partition is quiet: its billing clock follows
+     * the wall clock, handling what falls due, and every pending supplemental set is emitted (rule 11).
      */
     public void advanceWallClock(Instant now) {
         wallClock = now;
+        if (!quietAt(now)) {
+            return;
+        }
         if (now.isAfter(billingClock)) {
             billingClock = now;
+            fallDue(now);
         }
-        closeReached();
+        closeReached(now);
         supplementsDue(true);
+    }
+
+    /** Whether a wall-clock advance to {@code now} finds the partition quiet (rule 10). */
+    public boolean quietAt(Instant now) {
+        return Duration.between(lastClockMove, now).compareTo(idleCloseAfter) >= 0;
+    }
+
+    /** Something that falls due on the billing clock, with its place in the order they are handled. */
+    private record Due(Instant at, int kind, String subject, Runnable handle) {
+    }
+
+    /**
+     * What the billing clock reached, oldest first (at one instant: CLOSE, SUPPLEMENT, then rule 12's PERIOD,
+     * EFFECT, STATUS), each handled with the versions published by {@code stepTime}, the instant driving the step.
+     * Reading: a deadline that handling adds and the clock has already reached is handled in the same step, in its
+     * place in time, as if the clock had moved in small steps; so a jump of the clock (a quiet partition catching up,
+     * a replay) gives the statuses that live traffic would have given.
+     */
+    private void fallDue(Instant stepTime) {
+        for (Due next = nextDue(stepTime); next != null; next = nextDue(stepTime)) {
+            next.handle().run();
+        }
+    }
+
+    /** The earliest of what the billing clock has reached and is not handled yet; null when nothing is. */
+    private Due nextDue(Instant stepTime) {
+        List<Due> due = new ArrayList<>();
+        months.forEach((key, month) -> {
+            if (!month.closed() && !billingClock.isBefore(month.closeAt)) {
+                due.add(new Due(month.closeAt, 0, key,
+                        () -> month.close(plans.asOf(month.account, stepTime), this)));
+            } else if (month.pendingSince() != null && !billingClock.isBefore(month.pendingDue())) {
+                due.add(new Due(month.pendingDue(), 3, key, () -> month.emitPending(this)));
+            }
+        });
+        for (OracleSpendStatus.Deadline deadline : spendStatus.dueBy(billingClock)) {
+            due.add(new Due(deadline.at(), 4 + deadline.kind().ordinal(), deadline.account(), () -> {
+                spendStatus.remove(deadline);
+                spendStatus.compute(deadline.account(), deadline.cause(), deadline.at(),
+                        plans.asOf(deadline.account(), stepTime), null, months::get, this);
+            }));
+        }
+        return due.stream().min(Comparator.comparing(Due::at).thenComparingInt(Due::kind).thenComparing(Due::subject))
+                .orElse(null);
     }
 
     private String validate(OracleInputs.Request request) {
@@ -181,8 +290,9 @@ public final class BillingOracle implements OracleOutputs.Sink {
         return request.account() + "\u0000" + request.requestId();
     }
 
-    private OracleOutputs.Priced price(OracleInputs.Request request, String lane, OracleInputs.Rate rate) {
-        ZoneId zone = plans.zoneAt(request.account(), request.completedAt());
+    private OracleOutputs.Priced price(OracleInputs.Request request, String lane, OracleInputs.Rate rate,
+                                       OracleTimeline versions) {
+        ZoneId zone = versions.zoneAt(request.completedAt());
         String month = YearMonth.from(request.completedAt().atZone(zone)).toString();
         return new OracleOutputs.Priced(request.requestId(), request.account(), month, lane,
                 request.inputTokens(), request.outputTokens(),
@@ -190,18 +300,19 @@ public final class BillingOracle implements OracleOutputs.Sink {
     }
 
     /** Rule 5: a month keeps the zone it was opened in. */
-    private OracleMonth monthOf(OracleOutputs.Priced priced, OracleInputs.Request request) {
+    private OracleMonth monthOf(OracleOutputs.Priced priced, OracleTimeline versions, Instant completedAt) {
         return months.computeIfAbsent(priced.account() + "/" + priced.month(), key -> {
-            ZoneId zone = plans.zoneAt(request.account(), request.completedAt());
+            ZoneId zone = versions.zoneAt(completedAt);
             return new OracleMonth(priced.account(), priced.month(), zone, YearMonth.parse(priced.month()), grace,
                     dedupWindow, supplementalWindow);
         });
     }
 
-    private void closeReached() {
+    /** Rule 10: closes every month the clock reached, under the versions published by {@code stepTime}. */
+    private void closeReached(Instant stepTime) {
         for (OracleMonth month : months.values()) {
             if (!month.closed() && !billingClock.isBefore(month.closeAt)) {
-                month.close(plans, this);
+                month.close(plans.asOf(month.account, stepTime), this);
             }
         }
     }
@@ -245,6 +356,24 @@ public final class BillingOracle implements OracleOutputs.Sink {
         return alerts;
     }
 
+    /** Every spend status emitted (rule 12), in emission order. */
+    public List<OracleOutputs.Status> statuses() {
+        return statuses;
+    }
+
+    /** The last status emitted per account: what {@code flux.accounts.spend-status} compacts to. */
+    public Map<String, OracleOutputs.Status> latestStatuses() {
+        return Map.copyOf(spendStatus.latest());
+    }
+
+    /**
+     * Rule 12 B on demand: the account's status at {@code asOf} from its account-month as it stands and every
+     * version published so far; nothing is emitted, and the reason is null.
+     */
+    public OracleOutputs.Status statusAt(String account, Instant asOf) {
+        return OracleSpendStatus.evaluate(account, asOf, plans.history(account), months::get);
+    }
+
     /** The billing clock: the latest accepted completed_at, or the wall clock once it followed it. */
     public Instant billingClock() {
         return billingClock;
@@ -268,5 +397,10 @@ public final class BillingOracle implements OracleOutputs.Sink {
     @Override
     public void alert(OracleOutputs.Alert alert) {
         alerts.add(alert);
+    }
+
+    @Override
+    public void status(OracleOutputs.Status status) {
+        statuses.add(status);
     }
 }

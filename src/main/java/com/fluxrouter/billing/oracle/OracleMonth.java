@@ -30,7 +30,7 @@ final class OracleMonth {
     /** Rule 7 figures of the month. */
     private record Settlement(BigDecimal usage, BigDecimal creditApplied, BigDecimal overCeiling,
                               BigDecimal overage) {
-        static Settlement of(BigDecimal usage, OraclePlans.Terms terms) {
+        static Settlement of(BigDecimal usage, OracleTerms terms) {
             BigDecimal creditApplied = usage.min(terms.credit());
             BigDecimal billable = terms.ceiling() == null ? usage : usage.min(terms.ceiling());
             BigDecimal overage = billable.subtract(terms.credit()).max(ZERO);
@@ -46,7 +46,7 @@ final class OracleMonth {
     final Instant closeAt;
     private final Map<String, Usage> lanes = new LinkedHashMap<>();
     private final Set<String> alertsFired = new HashSet<>();
-    private OraclePlans.Terms terms;
+    private OracleTerms terms;
     private BigDecimal lastOverage = ZERO;
     private boolean closed;
     private int nextSet;
@@ -58,6 +58,8 @@ final class OracleMonth {
     private final Duration supplementalWindow;
     /** Rule 11: a pending set falls due just before the month's state is purged (its end plus the dedup window). */
     private final Instant lastDue;
+    /** First instant after the month in its zone. */
+    final Instant end;
 
     OracleMonth(String account, String label, ZoneId zone, YearMonth month, Duration grace,
                 Duration dedupWindow, Duration supplementalWindow) {
@@ -65,7 +67,7 @@ final class OracleMonth {
         this.label = label;
         this.zone = zone;
         this.month = month;
-        Instant end = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+        this.end = OracleTimeline.end(month, zone);
         this.closeAt = end.plus(grace);
         Instant purgeAt = closeAt.isAfter(end.plus(dedupWindow)) ? closeAt : end.plus(dedupWindow);
         this.lastDue = purgeAt.minusMillis(1);
@@ -88,23 +90,59 @@ final class OracleMonth {
         return closed;
     }
 
-    private BigDecimal usage() {
+    /** Rule 7: the month's usage so far. */
+    BigDecimal usage() {
         return lanes.values().stream().map(Usage::amount).reduce(ZERO, BigDecimal::add);
     }
 
-    /** Adds one priced request; terms are re-read while the month is open (rule 6), frozen once it closed. */
-    void add(OracleOutputs.Priced priced, Instant at, Instant billingClock, OraclePlans plans,
+    /** The month's billing credit as it stands (set at its first request, frozen at its close). */
+    BigDecimal credit() {
+        return terms.credit();
+    }
+
+    /**
+     * Adds one priced request; billing terms are re-read while the month is open (rule 6), frozen once it closed.
+     * Credit alerts follow the billing credit, ceiling alerts the control ceiling at the billing clock, or at the
+     * month's last instant for a late request (rule 12 E).
+     *
+     * @param versions the versions the request carries: those published by its record timestamp
+     */
+    void add(OracleOutputs.Priced priced, Instant at, Instant billingClock, OracleTimeline versions,
              OracleOutputs.Sink sink) {
         if (!closed) {
-            terms = plans.termsOf(account, month, zone);
+            terms = versions.billingTerms(month, zone);
         }
         lanes.computeIfPresent(priced.lane(),
                 (lane, u) -> u.plus(priced.inputTokens(), priced.outputTokens(), priced.costUsd()));
         Settlement after = Settlement.of(usage(), terms);
         emitOverage(after, at, sink);
-        fireAlerts(after.usage(), at, priced.requestId(), sink);
+        Instant lastInstant = end.minusMillis(1);
+        Instant controlAt = billingClock.isBefore(lastInstant) ? billingClock : lastInstant;
+        fireAlerts(terms.credit(), versions.controlAt(controlAt).ceiling(), at, priced.requestId(), sink);
         if (closed && pendingSince == null) {
             pendingSince = billingClock;
+        }
+    }
+
+    /**
+     * Rule 12 D: a status computation re-applies the billing terms to the open month, with an overage update (as_of
+     * the status's) when overage_due changes.
+     */
+    void applyTerms(OracleTimeline versions, Instant asOf, OracleOutputs.Sink sink) {
+        terms = versions.billingTerms(month, zone);
+        emitOverage(Settlement.of(usage(), terms), asOf, sink);
+    }
+
+    /** Rule 12 E: the ceiling alerts of a status computation, against the control ceiling at its as_of. */
+    void ceilingAlerts(BigDecimal controlCeiling, Instant asOf, String requestId, OracleOutputs.Sink sink) {
+        fireAlerts(null, controlCeiling, asOf, requestId, sink);
+    }
+
+    /** Rule 12 E: FORECAST_CEILING, once per account-month, when the projection first reaches the control ceiling. */
+    void forecastAlert(BigDecimal controlCeiling, Instant asOf, String requestId, OracleOutputs.Sink sink) {
+        if (alertsFired.add("FORECAST_CEILING")) {
+            sink.alert(new OracleOutputs.Alert(account, label, "FORECAST_CEILING", usage(), controlCeiling, asOf,
+                    requestId));
         }
     }
 
@@ -118,17 +156,22 @@ final class OracleMonth {
         lastOverage = settlement.overage();
     }
 
-    /** Rule 9: each threshold reached for the first time, lowest first, ties in the listed order. */
-    private void fireAlerts(BigDecimal usage, Instant at, String requestId, OracleOutputs.Sink sink) {
+    /**
+     * Rule 9: each threshold reached for the first time, lowest first, ties in the listed order; credit thresholds
+     * only when {@code credit} is above zero, ceiling thresholds only when {@code ceiling} is not null.
+     */
+    private void fireAlerts(BigDecimal credit, BigDecimal ceiling, Instant at, String requestId,
+                            OracleOutputs.Sink sink) {
+        BigDecimal usage = usage();
         List<Map.Entry<String, BigDecimal>> thresholds = new ArrayList<>();
-        if (terms.credit().signum() > 0) {
-            thresholds.add(Map.entry("CREDIT_50", percent(terms.credit(), 50)));
-            thresholds.add(Map.entry("CREDIT_80", percent(terms.credit(), 80)));
-            thresholds.add(Map.entry("CREDIT_100", percent(terms.credit(), 100)));
+        if (credit != null && credit.signum() > 0) {
+            thresholds.add(Map.entry("CREDIT_50", percent(credit, 50)));
+            thresholds.add(Map.entry("CREDIT_80", percent(credit, 80)));
+            thresholds.add(Map.entry("CREDIT_100", percent(credit, 100)));
         }
-        if (terms.ceiling() != null) {
-            thresholds.add(Map.entry("CEILING_90", percent(terms.ceiling(), 90)));
-            thresholds.add(Map.entry("CEILING_100", percent(terms.ceiling(), 100)));
+        if (ceiling != null) {
+            thresholds.add(Map.entry("CEILING_90", percent(ceiling, 90)));
+            thresholds.add(Map.entry("CEILING_100", percent(ceiling, 100)));
         }
         thresholds.sort(Map.Entry.comparingByValue(Comparator.naturalOrder())); // stable: ties keep listed order
         for (Map.Entry<String, BigDecimal> threshold : thresholds) {
@@ -144,11 +187,17 @@ final class OracleMonth {
                 .setScale(9, RoundingMode.CEILING);
     }
 
-    /** Rule 10: freeze the terms (plan changes apply at close), final overage update, the original set. */
-    void close(OraclePlans plans, OracleOutputs.Sink sink) {
-        terms = plans.termsOf(account, month, zone);
+    /**
+     * Rule 10: freeze the terms (plan changes apply at close), final overage update, the credit alerts (rule 12 E:
+     * only those at a close), the original set.
+     *
+     * @param versions the versions published by the instant that closes the month
+     */
+    void close(OracleTimeline versions, OracleOutputs.Sink sink) {
+        terms = versions.billingTerms(month, zone);
         Settlement settlement = Settlement.of(usage(), terms);
         emitOverage(settlement, closeAt, sink);
+        fireAlerts(terms.credit(), null, closeAt, null, sink);
         closed = true;
         int set = nextSet++;
         long requests = 0;

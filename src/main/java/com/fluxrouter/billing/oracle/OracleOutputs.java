@@ -37,6 +37,22 @@ public final class OracleOutputs {
                         Instant at, String requestId) {
     }
 
+    /**
+     * An account's spend status (rule 12): amounts in USD; {@code ceilingUsd} and {@code remainingUsd} null when
+     * there is no control ceiling, {@code projectedUsd} null before 20 % of the month; {@code reason} null for a
+     * status evaluated on demand ({@link BillingOracle#statusAt}) rather than emitted.
+     */
+    public record Status(String account, String month, String status, BigDecimal usageUsd, BigDecimal creditUsd,
+                         BigDecimal creditRemainingUsd, BigDecimal ceilingUsd, BigDecimal remainingUsd,
+                         Instant periodStart, Instant periodEnd, BigDecimal projectedUsd, String reason,
+                         Instant asOf) {
+        /** The same status with another reason. */
+        Status because(String why) {
+            return new Status(account, month, status, usageUsd, creditUsd, creditRemainingUsd, ceilingUsd,
+                    remainingUsd, periodStart, periodEnd, projectedUsd, why, asOf);
+        }
+    }
+
     /** Where the oracle puts what it emits, in emission order. */
     public interface Sink {
         void line(Line line);
@@ -44,6 +60,8 @@ public final class OracleOutputs {
         void overage(Overage update);
 
         void alert(Alert alert);
+
+        void status(Status status);
     }
 
     /** Rule 10: an exact amount rounded half-up to cents. */

@@ -3,31 +3,38 @@ package com.fluxrouter.billing.oracle;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.YearMonth;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Rules 5 and 6: billing zones and the terms of a month from each account's plan versions. */
+/**
+ * Rule 6: every valid plan version with the instant it was published (its record timestamp), and the two ways the
+ * rules read them: what a request or a close knew (published by an instant, "Production order") and the account's
+ * plan history as received (what a plan change carries, rule 12 B).
+ */
 final class OraclePlans {
     private static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000L);
 
-    /** A month's terms; {@code ceiling} null means none. */
-    record Terms(BigDecimal credit, BigDecimal ceiling) {
-        static final Terms PAY_AS_YOU_GO = new Terms(BigDecimal.ZERO.setScale(9), null);
+    private record Publication(OracleInputs.Plan plan, Instant publishedAt) {
     }
 
-    private final Map<String, TreeMap<Instant, OracleInputs.Plan>> plans = new HashMap<>();
+    /** Per account, every valid publication in the order received. */
+    private final Map<String, List<Publication>> publications = new HashMap<>();
 
-    /** Rule 6 / INVALID_PLAN: negative amounts, ceiling below credit, above $1e9, unknown zone are not used. */
-    boolean publish(OracleInputs.Plan plan) {
+    /**
+     * Rule 6 / INVALID_PLAN: negative amounts, a ceiling below the credit, above $1e9 or an unknown zone are not used.
+     *
+     * @return false when the version is invalid (and not kept)
+     */
+    boolean publish(OracleInputs.Plan plan, Instant publishedAt) {
         if (!valid(plan.creditUsd()) || plan.ceilingUsd() != null && (!valid(plan.ceilingUsd())
                 || plan.ceilingUsd().compareTo(plan.creditUsd()) < 0) || !validZone(plan.zone())) {
             return false;
         }
-        plans.computeIfAbsent(plan.account(), a -> new TreeMap<>()).put(plan.effectiveFrom(), plan);
+        publications.computeIfAbsent(plan.account(), a -> new ArrayList<>()).add(new Publication(plan, publishedAt));
         return true;
     }
 
@@ -47,41 +54,30 @@ final class OraclePlans {
         }
     }
 
-    /** Rule 5: the zone of the version in force at {@code at}; UTC before the first version or when it has none. */
-    ZoneId zoneAt(String account, Instant at) {
-        TreeMap<Instant, OracleInputs.Plan> versions = plans.get(account);
-        Map.Entry<Instant, OracleInputs.Plan> entry = versions == null ? null : versions.floorEntry(at);
-        if (entry == null || entry.getValue().zone() == null) {
-            return ZoneOffset.UTC;
-        }
-        return ZoneId.of(entry.getValue().zone());
-    }
-
-    /** Rule 6: the largest credit and ceiling (none is the largest) in force at any instant of the month. */
-    Terms termsOf(String account, YearMonth month, ZoneId zone) {
-        TreeMap<Instant, OracleInputs.Plan> versions = plans.get(account);
-        if (versions == null) {
-            return Terms.PAY_AS_YOU_GO;
-        }
-        Instant start = month.atDay(1).atStartOfDay(zone).toInstant();
-        Instant end = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
-        Map.Entry<Instant, OracleInputs.Plan> atStart = versions.floorEntry(start);
-        Instant from = atStart == null ? start : atStart.getKey();
-        Map<Instant, OracleInputs.Plan> inForce = versions.subMap(from, true, end, false);
-        if (inForce.isEmpty()) {
-            return Terms.PAY_AS_YOU_GO;
-        }
-        BigDecimal credit = BigDecimal.ZERO.setScale(9);
-        BigDecimal ceiling = BigDecimal.ZERO.setScale(9);
-        boolean noCeiling = false;
-        for (OracleInputs.Plan plan : inForce.values()) {
-            credit = credit.max(plan.creditUsd());
-            if (plan.ceilingUsd() == null) {
-                noCeiling = true;
-            } else {
-                ceiling = ceiling.max(plan.ceilingUsd());
+    /**
+     * Rule 6, production order: per effective_from, the version published latest at or before {@code at} (a
+     * republished key replaces the earlier publication; of two published at the same instant, the later received).
+     */
+    OracleTimeline asOf(String account, Instant at) {
+        TreeMap<Instant, Publication> chosen = new TreeMap<>();
+        for (Publication publication : publications.getOrDefault(account, List.of())) {
+            if (publication.publishedAt().isAfter(at)) {
+                continue;
+            }
+            Publication earlier = chosen.get(publication.plan().effectiveFrom());
+            if (earlier == null || !publication.publishedAt().isBefore(earlier.publishedAt())) {
+                chosen.put(publication.plan().effectiveFrom(), publication);
             }
         }
-        return new Terms(credit, noCeiling ? null : ceiling);
+        TreeMap<Instant, OracleInputs.Plan> versions = new TreeMap<>();
+        chosen.forEach((from, publication) -> versions.put(from, publication.plan()));
+        return new OracleTimeline(versions);
+    }
+
+    /** Rule 12 B: the account's history as received, each key's latest version, whatever its publication time. */
+    OracleTimeline history(String account) {
+        TreeMap<Instant, OracleInputs.Plan> versions = new TreeMap<>();
+        publications.getOrDefault(account, List.of()).forEach(p -> versions.put(p.plan().effectiveFrom(), p.plan()));
+        return new OracleTimeline(versions);
     }
 }

@@ -2,13 +2,17 @@ package com.fluxrouter.billing.chaos;
 
 import com.fluxrouter.billing.errors.Reason;
 import com.fluxrouter.billing.invoicing.InvoiceBuilder;
+import com.fluxrouter.billing.oracle.OracleOutputs;
+import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.InvoiceLine;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.traffic.TokenSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
@@ -19,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The invariant's checker on made-up outputs: what a correct pipeline emits holds; each kind of damage fails. */
 class VerdictTest {
     private static final Serdes SERDES = new Serdes(WireFormat.SINGLE_OBJECT);
+    private static final Instant NOW = Instant.parse("2026-11-27T09:00:00Z");
     private static final Workload WORKLOAD = Workload.generate(Scenario.CRASH, new Size(300, 6, 4, 200, 1, false), 5,
-            TokenSource.builtIn(new Random(5)), Instant.parse("2026-11-27T09:00:00Z"), SERDES);
+            TokenSource.builtIn(new Random(5)), NOW, SERDES);
 
     private Outputs outputs;
 
@@ -34,7 +39,15 @@ class VerdictTest {
             outputs.rejected.add(new Outputs.Rejected(invalid.getValue().name(), invalid.getKey(), 0, offset++));
         }
         WORKLOAD.expected.forEach((key, figures) -> outputs.invoiceLines.addAll(figures.asOriginalSet(account(key), month(key))));
+        // each account's latest status: its new period at the end of the traffic's last month, which holds usage
+        for (AccountPlan plan : WORKLOAD.plans) {
+            outputs.latestStatuses.put(plan.getAccountId(), status(plan.getAccountId(), LAST_MONTH_END));
+        }
     }
+
+    /** The first instant after the traffic's last month in UTC, the zone of the first account's plan. */
+    private static final Instant LAST_MONTH_END = WORKLOAD.lastCompleted.atZone(java.time.ZoneOffset.UTC)
+            .toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
 
     @Test
     void correctOutputsHold() {
@@ -43,6 +56,44 @@ class VerdictTest {
         assertThat(verdict.problems).isEmpty();
         assertThat(verdict.invoicedNanos).isEqualTo(verdict.expectedNanos);
         assertThat(verdict.pricedRecords).isEqualTo(WORKLOAD.validRequests());
+    }
+
+    @Test
+    void aLatestStatusWithMidMonthUsageHolds() {
+        String account = WORKLOAD.plans.get(0).getAccountId();
+        SpendStatus midMonth = status(account, LAST_MONTH_END.minus(java.time.Duration.ofDays(3)));
+        outputs.latestStatuses.put(account, midMonth);
+
+        assertThat(midMonth.getUsageUsd()).as("the traffic's last month has usage").isPositive();
+        assertThat(midMonth.getProjectedUsageUsd()).isNotNull();
+        assertThat(verdict().problems).isEmpty();
+    }
+
+    @Test
+    void aLatestStatusWithOtherUsageFails() {
+        String account = WORKLOAD.plans.get(0).getAccountId();
+        SpendStatus midMonth = status(account, LAST_MONTH_END.minus(java.time.Duration.ofDays(3)));
+        midMonth.setUsageUsd(midMonth.getUsageUsd().add(new BigDecimal("0.000000001")));
+        outputs.latestStatuses.put(account, midMonth);
+
+        assertFails("latest spend status differs from the billing rules at its as_of");
+    }
+
+    @Test
+    void aLatestStatusOfTheOldMonthAfterItsEndFails() {
+        String account = WORKLOAD.plans.get(0).getAccountId();
+        SpendStatus old = status(account, LAST_MONTH_END.minusMillis(1));
+        old.setAsOf(LAST_MONTH_END);
+        outputs.latestStatuses.put(account, old);
+
+        assertFails("latest spend status differs from the billing rules at its as_of");
+    }
+
+    @Test
+    void anAccountWithoutAStatusFails() {
+        outputs.latestStatuses.remove(WORKLOAD.plans.get(3).getAccountId());
+
+        assertFails("account with a plan but no spend status");
     }
 
     @Test
@@ -120,6 +171,16 @@ class VerdictTest {
 
         assertThat(verdict.holds()).isFalse();
         assertThat(verdict.problems).anyMatch(text -> text.contains(problem));
+    }
+
+    /** The status the rules give, as the pipeline writes it (reason aside, which the verdict does not check). */
+    private static SpendStatus status(String account, Instant asOf) {
+        OracleOutputs.Status s = WORKLOAD.expectation.statusAt(account, asOf);
+        return SpendStatus.newBuilder().setAccountId(account).setBillingMonth(s.month()).setStatus(s.status())
+                .setUsageUsd(s.usageUsd()).setIncludedCreditUsd(s.creditUsd())
+                .setCreditRemainingUsd(s.creditRemainingUsd()).setSpendCeilingUsd(s.ceilingUsd())
+                .setRemainingUsd(s.remainingUsd()).setPeriodStart(s.periodStart()).setPeriodEnd(s.periodEnd())
+                .setProjectedUsageUsd(s.projectedUsd()).setReason("NEW_PERIOD").setAsOf(s.asOf()).build();
     }
 
     private static Outputs.Priced priced(String requestId, long costNanos) {

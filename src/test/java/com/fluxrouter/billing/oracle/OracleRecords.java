@@ -6,6 +6,7 @@ import com.fluxrouter.billing.schema.LaneRate;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -71,5 +72,21 @@ public final class OracleRecords {
     public static String describe(OracleOutputs.Alert a) {
         return String.join(" ", a.account(), a.month(), a.alert(), "usage=" + usd(a.usageUsd()),
                 "threshold=" + usd(a.thresholdUsd()), "at=" + a.at(), a.requestId());
+    }
+
+    public static String describe(SpendStatus s) {
+        return String.join(" ", s.getAccountId(), s.getBillingMonth(), s.getStatus(), "usage=" + usd(s.getUsageUsd()),
+                "credit=" + usd(s.getIncludedCreditUsd()), "creditLeft=" + usd(s.getCreditRemainingUsd()),
+                "ceiling=" + usd(s.getSpendCeilingUsd()), "left=" + usd(s.getRemainingUsd()),
+                "period=[" + s.getPeriodStart() + "," + s.getPeriodEnd() + ")",
+                "projected=" + usd(s.getProjectedUsageUsd()), s.getReason(), "asOf=" + s.getAsOf());
+    }
+
+    public static String describe(OracleOutputs.Status s) {
+        return String.join(" ", s.account(), s.month(), s.status(), "usage=" + usd(s.usageUsd()),
+                "credit=" + usd(s.creditUsd()), "creditLeft=" + usd(s.creditRemainingUsd()),
+                "ceiling=" + usd(s.ceilingUsd()), "left=" + usd(s.remainingUsd()),
+                "period=[" + s.periodStart() + "," + s.periodEnd() + ")", "projected=" + usd(s.projectedUsd()),
+                s.reason(), "asOf=" + s.asOf());
     }
 }
