@@ -2,6 +2,7 @@ package com.fluxrouter.billing.metering;
 
 import com.fluxrouter.billing.PipelineTest;
 import com.fluxrouter.billing.schema.InvoiceLine;
+import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
 import org.junit.jupiter.api.Test;
@@ -29,20 +30,24 @@ class ProductionOrderBehaviourTest extends PipelineTest {
         publishPlan(plan(ACCOUNT, "Team", "20", null, null, "2026-10-01T00:00:00Z"), Instant.parse("2026-10-10T00:00:00Z"));
 
         spend(ACCOUNT, "8", "2026-10-05T00:00:00Z");
-        // Rule 7 on the $5 credit then in force: overage = 8 - 5.
-        assertThat(overage()).singleElement().satisfies(update -> {
-            assertThat(update.getIncludedCreditUsd()).isEqualByComparingTo("5");
-            assertThat(update.getOverageUsd()).isEqualByComparingTo(new BigDecimal("8").subtract(new BigDecimal("5")));
-        });
+        List<OverageUpdate> updates = overage();
+        assertThat(updates).hasSize(2);
+        // Rule 7 on the $5 credit in force when the request was produced: overage = 8 - 5, as of its completed_at.
+        assertThat(updates.get(0).getIncludedCreditUsd()).isEqualByComparingTo("5");
+        assertThat(updates.get(0).getOverageUsd()).isEqualByComparingTo(new BigDecimal("8").subtract(new BigDecimal("5")));
+        assertThat(updates.get(0).getAsOf()).isEqualTo(Instant.parse("2026-10-05T00:00:00Z"));
+        // Its status is as of the upgrade's publication (rule 12: never before the last status), which brings the
+        // upgrade to the month as of then, as the plan change did live: the $20 credit covers the $8, $3 taken back.
+        assertThat(updates.get(1).getIncludedCreditUsd()).isEqualByComparingTo("20");
+        assertThat(updates.get(1).getOverageUsd()).isEqualByComparingTo("0");
+        assertThat(updates.get(1).getOverageDeltaUsd()).isEqualByComparingTo("-3");
+        assertThat(updates.get(1).getAsOf()).isEqualTo(Instant.parse("2026-10-10T00:00:00Z"));
+        // The request's own alerts follow the $5 credit of its time.
         assertThat(alerts()).extracting(SpendAlert::getAlert).containsExactly("CREDIT_50", "CREDIT_80", "CREDIT_100");
 
         spend(ACCOUNT, "1", "2026-10-12T00:00:00Z");
-        // Published by now: the $20 credit covers the $9 used, and the $3 overage is taken back.
-        assertThat(overage()).singleElement().satisfies(update -> {
-            assertThat(update.getIncludedCreditUsd()).isEqualByComparingTo("20");
-            assertThat(update.getOverageUsd()).isEqualByComparingTo("0");
-            assertThat(update.getOverageDeltaUsd()).isEqualByComparingTo("-3");
-        });
+        // $9 within the $20 credit: overage stays 0, no update.
+        assertThat(overage()).isEmpty();
     }
 
     @Test
