@@ -115,7 +115,10 @@ class RandomTrafficPropertyTest extends PipelineTest {
         long at = TRAFFIC_START.toEpochMilli() + random.nextLong(Duration.ofHours(6).toMillis());
         for (int i = 0; i < REQUESTS; i++) {
             if (random.nextInt(100) < 2) {
-                // a quiet stretch of 1 to 12 days: the billing clock follows the wall clock, once or twice
+                // a quiet stretch of 1 to 12 days: the billing clock follows the wall clock, once or twice (never
+                // over two month ends of an account: over a longer one the pipeline emits one status, that of the
+                // period the clock lands in (rule 12's reading, so a 1,000-year close does not compute 12,000
+                // periods per account), where the oracle gives one per period)
                 long gap = IDLE.toMillis() + 1 + random.nextLong(Duration.ofDays(11).toMillis());
                 long first = wall.toEpochMilli() + IDLE.toMillis() + random.nextLong(gap - IDLE.toMillis());
                 advanceTo(Instant.ofEpochMilli(Math.min(first, at + gap - 2_000)));

@@ -14,9 +14,6 @@ import java.util.Set;
  * from its effective_from until the next version's.
  */
 final class OracleTimeline {
-    /** An account with no version. */
-    static final OracleTimeline NONE = new OracleTimeline(new java.util.TreeMap<>());
-
     private final NavigableMap<Instant, OracleInputs.Plan> versions;
 
     OracleTimeline(NavigableMap<Instant, OracleInputs.Plan> versions) {

@@ -186,6 +186,26 @@ class SpendStatusOracleTest {
         assertThat(statuses("late")).last().asString().startsWith("2026-07 ACTIVE 0 ");
     }
 
+    /**
+     * Reading (package-info): a status computation re-applies billing terms to its own month's open ledger (section
+     * D), not to the previous month in its grace period (section A says "open months"): a retroactive upgrade
+     * published on July 1st re-bills June at June's close, as before rule 12.
+     */
+    @Test
+    void aRetroactiveChangeInTheGracePeriodRebillsThePastMonthAtItsClose() {
+        startAt("2026-06-01T00:00:00Z");
+        publish("team", "10", null, null, "2020-01-01T00:00:00Z", "2026-06-01T00:00:00Z");
+        spend("team", "20", "2026-06-20T00:00:00Z");
+        spend("other", "1", "2026-07-01T04:00:00Z");
+        publish("team", "15", null, null, "2026-06-15T00:00:00Z", "2026-07-01T05:00:00Z");
+        quietUntil("2026-07-03T00:00:00Z");
+
+        assertThat(oracle.overageUpdates()).filteredOn(o -> o.account().equals("team"))
+                .extracting(OracleRecords::describe).containsExactly(
+                        "team 2026-06 usage=20 credit=10 ceiling=- overage=10 delta=10 asOf=2026-06-20T00:00:00Z",
+                        "team 2026-06 usage=20 credit=15 ceiling=- overage=5 delta=-5 asOf=2026-07-02T00:00:00Z");
+    }
+
     @Test
     void aCappedFreeAccountResumesWhenUpgradedWithNoRequest() {
         startAt("2026-06-01T00:00:00Z");
