@@ -16,6 +16,7 @@ import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -153,8 +154,10 @@ final class MeterTransition {
         reach(FaultPoint.Step.ALERTS);
         // Rule 9: the credit as billed, the ceiling in force at the clock (for a past month: at its end).
         long controlAt = Math.min(step.clock(), BillingCalendar.end(month, ZoneId.of(ledger.getTimeZone())) - 1);
-        emitAlerts(step, ledger, new PlanTerms(ledger.getCreditNanos(), timeline.termsAt(controlAt).ceilingNanos()),
-                request.getCompletedAt(), request.getRequestId());
+        long controlCeiling = timeline.termsAt(controlAt).ceilingNanos();
+        emitAlerts(step, ledger, new PlanTerms(ledger.getCreditNanos(), controlCeiling), request.getCompletedAt(),
+                request.getRequestId());
+        emitForecastAlert(step, ledger, controlCeiling, controlAt, request.getCompletedAt(), request.getRequestId());
 
         if (ledger.getClosed()) {
             reach(FaultPoint.Step.INVOICE);
@@ -354,8 +357,8 @@ final class MeterTransition {
     /**
      * Rule 12: the account's spend status at {@code at} (never before its last status's as_of) under the versions
      * {@code timeline}, compared with its last emitted one and emitted if section C says so, with what it implies
-     * first: the billing terms re-applied to the open month (an overage update if overage_due changed), the CEILING
-     * alerts on the control ceiling and FORECAST_CEILING. A throttled usage change schedules a STATUS deadline; an
+     * first: the billing terms re-applied to the open month (an overage update if overage_due changed) and the CEILING
+     * alerts on the control ceiling (FORECAST_CEILING is the request's step's alone). A throttled usage change schedules a STATUS deadline; an
      * emitted status a PERIOD deadline at its period's end.
      *
      * @param at        the instant asked for, epoch ms
@@ -394,7 +397,7 @@ final class MeterTransition {
 
     /**
      * Rule 12 on the status's open month: its billing terms (rule 6) re-applied, with an overage update if
-     * overage_due changed (as_of: the status's); CEILING alerts on the control ceiling, then FORECAST_CEILING once.
+     * overage_due changed (as_of: the status's); CEILING alerts on the control ceiling.
      *
      * @return the figures with the month's credit as now billed
      */
@@ -408,19 +411,6 @@ final class MeterTransition {
             emitOverageChange(step, ledger, asOf);
         }
         changed |= emitAlerts(step, ledger, new PlanTerms(0, figures.control().ceilingNanos()), asOf, requestId);
-        if (figures.forecastReachesCeiling() && (ledger.getAlertsFired() & Alert.FORECAST_CEILING.bit()) == 0) {
-            ledger.setAlertsFired(ledger.getAlertsFired() | Alert.FORECAST_CEILING.bit());
-            step.emit(monthKey(ledger), SpendAlert.newBuilder()
-                    .setAccountId(ledger.getAccountId())
-                    .setBillingMonth(ledger.getBillingMonth())
-                    .setAlert(Alert.FORECAST_CEILING.name())
-                    .setUsageUsd(Money.toUsd(figures.usageNanos()))
-                    .setThresholdUsd(Money.toUsd(figures.control().ceilingNanos()))
-                    .setAt(asOf)
-                    .setRequestId(requestId)
-                    .build());
-            changed = true;
-        }
         if (changed) {
             step.putLedger(ledgerKey, ledger);
         }
@@ -546,6 +536,41 @@ final class MeterTransition {
                     .build());
         }
         return !crossings.isEmpty();
+    }
+
+    /**
+     * Rule 12, forecast: FORECAST_CEILING, once per account-month, in the step of the request that first brings the
+     * month's projection at {@code at} to the control ceiling. Only a request's own step evaluates it, on the
+     * request's account-month and under the versions it carries, so it depends on production order alone and a
+     * re-run fires it alike (a status's as_of may follow a plan change's publication, section B).
+     *
+     * @param ceilingNanos the control ceiling at {@code at}, nano-dollars ({@link PlanTerms#NO_CEILING}: none)
+     * @param at           epoch ms: the billing clock, or the month's last instant for a past month
+     * @param alertAt      the alert's {@code at}: the request's completed_at, as for its other alerts
+     */
+    private static void emitForecastAlert(MeterStep step, MonthLedger ledger, long ceilingNanos, long at,
+                                          Instant alertAt, String requestId) {
+        if (ceilingNanos == PlanTerms.NO_CEILING || (ledger.getAlertsFired() & Alert.FORECAST_CEILING.bit()) != 0) {
+            return;
+        }
+        YearMonth month = YearMonth.parse(ledger.getBillingMonth());
+        ZoneId zone = ZoneId.of(ledger.getTimeZone());
+        long usage = Ledgers.usageNanos(ledger.getLanes());
+        BigInteger projected = StatusFigures.projection(usage, BillingCalendar.start(month, zone),
+                BillingCalendar.end(month, zone), at);
+        if (projected == null || projected.compareTo(BigInteger.valueOf(ceilingNanos)) < 0) {
+            return;
+        }
+        ledger.setAlertsFired(ledger.getAlertsFired() | Alert.FORECAST_CEILING.bit());
+        step.emit(monthKey(ledger), SpendAlert.newBuilder()
+                .setAccountId(ledger.getAccountId())
+                .setBillingMonth(ledger.getBillingMonth())
+                .setAlert(Alert.FORECAST_CEILING.name())
+                .setUsageUsd(Money.toUsd(usage))
+                .setThresholdUsd(Money.toUsd(ceilingNanos))
+                .setAt(alertAt)
+                .setRequestId(requestId)
+                .build());
     }
 
     /** Rule 11: the pending supplemental set, emitted as one set. */

@@ -60,12 +60,6 @@ record StatusFigures(String billingMonth, long periodStart, long periodEnd, long
         return control.hasCeiling() && usageNanos >= control.ceilingNanos() ? CAPPED : ACTIVE;
     }
 
-    /** Whether the forecast exists and has reached the control ceiling (FORECAST_CEILING, rule 12). */
-    boolean forecastReachesCeiling() {
-        return projectedNanos != null && control.hasCeiling()
-                && projectedNanos.compareTo(BigInteger.valueOf(control.ceilingNanos())) >= 0;
-    }
-
     /** Whether anything but usage and the forecast differs from the last emitted status: status, credit, ceiling, period. */
     boolean termsDifferFrom(SpendStatus last) {
         return !status().equals(last.getStatus())

@@ -31,7 +31,8 @@
  * effect) and STATUS (a throttled usage change) deadlines, all on the billing clock, so a capped account resumes on an
  * upgrade or a new period with no request, and replay and live agree. A status is emitted at once when its month,
  * status, credit, ceiling or period changes, a usage change at most once per {@code flux.billing.status-interval};
- * FORECAST_CEILING fires once per account-month. A plan change's step is computed before anything is written like a
+ * FORECAST_CEILING fires once per account-month, in a request's step only, so that it depends on production order
+ * alone (a plan change's status takes its as_of from the change's publication). A plan change's step is computed before anything is written like a
  * request's; a failure computing it applies nothing and is logged (a valid plan is never rejected).
  */
 package com.fluxrouter.billing.metering;

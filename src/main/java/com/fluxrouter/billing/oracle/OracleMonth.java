@@ -102,8 +102,8 @@ final class OracleMonth {
 
     /**
      * Adds one priced request; billing terms are re-read while the month is open (rule 6), frozen once it closed.
-     * Credit alerts follow the billing credit, ceiling alerts the control ceiling at the billing clock, or at the
-     * month's last instant for a late request (rule 12 E).
+     * Credit alerts follow the billing credit; ceiling alerts and FORECAST_CEILING the control ceiling at the billing
+     * clock, or at the month's last instant for a late request (rule 12 E), the forecast taken at that instant.
      *
      * @param versions the versions the request carries: those published by its record timestamp
      */
@@ -118,7 +118,13 @@ final class OracleMonth {
         emitOverage(after, at, sink);
         Instant lastInstant = end.minusMillis(1);
         Instant controlAt = billingClock.isBefore(lastInstant) ? billingClock : lastInstant;
-        fireAlerts(terms.credit(), versions.controlAt(controlAt).ceiling(), at, priced.requestId(), sink);
+        BigDecimal ceiling = versions.controlAt(controlAt).ceiling();
+        fireAlerts(terms.credit(), ceiling, at, priced.requestId(), sink);
+        // rule 12 E: the forecast alert is the request's own, at the same instant as its ceiling alerts
+        BigDecimal projected = OracleSpendStatus.projection(usage(), OracleTimeline.start(month, zone), end, controlAt);
+        if (ceiling != null && projected != null && projected.compareTo(ceiling) >= 0) {
+            forecastAlert(ceiling, at, priced.requestId(), sink);
+        }
         if (closed && pendingSince == null) {
             pendingSince = billingClock;
         }
@@ -139,7 +145,7 @@ final class OracleMonth {
     }
 
     /** Rule 12 E: FORECAST_CEILING, once per account-month, when the projection first reaches the control ceiling. */
-    void forecastAlert(BigDecimal controlCeiling, Instant asOf, String requestId, OracleOutputs.Sink sink) {
+    private void forecastAlert(BigDecimal controlCeiling, Instant asOf, String requestId, OracleOutputs.Sink sink) {
         if (alertsFired.add("FORECAST_CEILING")) {
             sink.alert(new OracleOutputs.Alert(account, label, "FORECAST_CEILING", usage(), controlCeiling, asOf,
                     requestId));

@@ -70,7 +70,7 @@ final class OracleSpendStatus {
 
     /**
      * One status computation (rule 12 B to F): re-applies the billing terms to the open month at as_of (its
-     * overage update), its ceiling alerts against the control ceiling, FORECAST_CEILING, then emits the status if
+     * overage update) and its ceiling alerts against the control ceiling, then emits the status if
      * section C says so, leaving its deadlines.
      *
      * @param candidate the as_of its cause gives, before "as_of never goes backwards"
@@ -92,9 +92,6 @@ final class OracleSpendStatus {
             ledger.ceilingAlerts(ceiling, asOf, requestId, sink);
         }
         OracleOutputs.Status status = evaluate(account, asOf, versions, ledgers);
-        if (open && ceiling != null && status.projectedUsd() != null && status.projectedUsd().compareTo(ceiling) >= 0) {
-            ledger.forecastAlert(ceiling, asOf, requestId, sink);
-        }
         decide(stored, status, cause, trigger, sink);
         if (cause == Cause.PLAN_CHANGE) {
             for (Instant from : versions.effectiveFroms()) {

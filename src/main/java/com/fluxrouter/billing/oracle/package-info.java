@@ -29,7 +29,7 @@
  *   <li>Billing terms are re-applied at a status computation to the open ledger of the status's month only
  *       (section D), not to a previous month still open in its grace period (section A says "open months").</li>
  *   <li>Ceiling alerts of a status computation carry {@code at} = its as_of and the request that caused it, if
- *       any, like FORECAST_CEILING.</li>
+ *       any; FORECAST_CEILING is a request's alone, at the request's completed_at (rule 9).</li>
  * </ul>
  */
 package com.fluxrouter.billing.oracle;

@@ -47,9 +47,9 @@ class CapAddedMidMonthTest extends PipelineTest {
             assertThat(status.getUsageUsd()).isEqualByComparingTo("3");
             assertThat(status.getRemainingUsd()).isEqualByComparingTo("0");
         });
+        // FORECAST_CEILING is a request's alert (rule 12 E): a capped account sends none, so it gets none
         assertThat(alerts()).extracting(alert -> alert.getAccountId() + " " + alert.getAlert()).containsExactly(
-                "with-record CEILING_90", "with-record CEILING_100", "with-record FORECAST_CEILING",
-                "no-record CEILING_90", "no-record CEILING_100", "no-record FORECAST_CEILING");
+                "with-record CEILING_90", "with-record CEILING_100", "no-record CEILING_90", "no-record CEILING_100");
         assertThat(overage()).as("the billing terms of October do not change: no ceiling, no credit").isEmpty();
 
         spend("closer", "0.01", "2026-11-02T00:00:00Z");
@@ -75,13 +75,18 @@ class CapAddedMidMonthTest extends PipelineTest {
             assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("50");
             assertThat(status.getRemainingUsd()).isEqualByComparingTo("20");
         });
-        // 14 of 31 days: $30 projects to $66.43, past the new ceiling
-        assertThat(alerts()).extracting(SpendAlert::getAlert).containsExactly("FORECAST_CEILING");
+        // 14 of 31 days: $30 projects to $66.43, past the new ceiling, but the forecast alert is a request's
+        assertThat(alerts()).as("rule 12 E: no FORECAST_CEILING without a request").isEmpty();
 
         spend("payg", "15", "2026-10-16T00:00:00Z");
-        assertThat(alerts()).singleElement().satisfies(alert -> {
+        // $45 x 31 / 15 = $93 >= $50
+        assertThat(alerts()).satisfiesExactly(alert -> {
             assertThat(alert.getAlert()).isEqualTo("CEILING_90");
             assertThat(alert.getThresholdUsd()).isEqualByComparingTo("45");
+        }, alert -> {
+            assertThat(alert.getAlert()).isEqualTo("FORECAST_CEILING");
+            assertThat(alert.getUsageUsd()).isEqualByComparingTo("45");
+            assertThat(alert.getThresholdUsd()).isEqualByComparingTo("50");
         });
         assertThat(statuses("payg")).singleElement().satisfies(status -> assertThat(status.getStatus()).isEqualTo("ACTIVE"));
 

@@ -43,13 +43,23 @@ class ScheduledVersionTest extends PipelineTest {
             assertThat(status.getRemainingUsd()).isEqualByComparingTo("0");
             assertThat(status.getUsageUsd()).isEqualByComparingTo("30");
         });
-        // The control ceiling's alerts, at the instant it took effect, no request; the forecast (30 x 30 / 14) too
+        // The control ceiling's alerts, at the instant it took effect, no request; the forecast alert is a request's
+        // (rule 12 E), so none yet
         assertThat(alerts()).filteredOn(alert -> alert.getAccountId().equals("payg")).satisfiesExactly(
                 alert -> assertAlert(alert, "CEILING_90", "18", effective),
-                alert -> assertAlert(alert, "CEILING_100", "20", effective),
-                alert -> assertAlert(alert, "FORECAST_CEILING", "20", effective));
+                alert -> assertAlert(alert, "CEILING_100", "20", effective));
         // Billing (rule 6): November had no ceiling before the 15th, so its largest is none: nothing changes
         assertThat(overage()).filteredOn(update -> update.getAccountId().equals("payg")).isEmpty();
+
+        // The account's next request, at the clock Nov 16: $31 x 30 days / 15 days = $62 reaches the $20 ceiling
+        var next = spend("payg", "1", "2026-11-16T00:00:00Z");
+        assertThat(alerts()).singleElement().satisfies(alert -> {
+            assertThat(alert.getAlert()).isEqualTo("FORECAST_CEILING");
+            assertThat(alert.getUsageUsd()).isEqualByComparingTo("31");
+            assertThat(alert.getThresholdUsd()).isEqualByComparingTo("20");
+            assertThat(alert.getAt()).isEqualTo(next.getCompletedAt());
+            assertThat(alert.getRequestId()).isEqualTo(next.getRequestId());
+        });
     }
 
     private static void assertAlert(SpendAlert alert, String name, String threshold, Instant at) {

@@ -107,8 +107,9 @@ class SpendStatusOracleTest {
                 "2026-06 CAPPED 51 0 0 50 0 " + JUNE + " 95.625 USAGE 2026-06-17T00:00:00Z",
                 "2026-07 ACTIVE 0 0 0 50 50 " + JULY + " - NEW_PERIOD 2026-07-01T00:00:00Z");
         assertThat(alerts("payg")).containsExactly(
-                "payg 2026-06 FORECAST_CEILING usage=30 threshold=50 at=2026-06-15T00:00:00Z null",
+                // rule 12 E: the forecast alert is a request's, evaluated with its ceiling alerts (46 x 30 / 15 = 92)
                 "payg 2026-06 CEILING_90 usage=46 threshold=45 at=2026-06-16T00:00:00Z " + at46,
+                "payg 2026-06 FORECAST_CEILING usage=46 threshold=50 at=2026-06-16T00:00:00Z " + at46,
                 "payg 2026-06 CEILING_100 usage=51 threshold=50 at=2026-06-17T00:00:00Z " + at51);
         // billing: the part of June before the 15th had no version, so June has no ceiling: all $51 is due
         assertThat(lines("payg")).containsExactly("USAGE 51", "TOTAL 51 due 51");
@@ -149,7 +150,7 @@ class SpendStatusOracleTest {
             }
             spend(account, "3", "2026-06-10T00:00:00Z");
             publish(account, "0", "1", null, "2026-06-12T00:00:00Z", "2026-06-12T00:00:00Z");
-            spend(account, "0.3", "2026-06-13T00:00:00Z");
+            String after = spend(account, "0.3", "2026-06-13T00:00:00Z");
             quietUntil("2026-07-03T00:00:00Z");
 
             assertThat(statuses(account)).as(account).contains(
@@ -160,7 +161,8 @@ class SpendStatusOracleTest {
             assertThat(alerts(account)).as(account).containsExactly(
                     account + " 2026-06 CEILING_90 usage=3 threshold=0.9 at=2026-06-12T00:00:00Z null",
                     account + " 2026-06 CEILING_100 usage=3 threshold=1 at=2026-06-12T00:00:00Z null",
-                    account + " 2026-06 FORECAST_CEILING usage=3 threshold=1 at=2026-06-12T00:00:00Z null");
+                    // rule 12 E: the next request's (3.3 x 30 / 12 = 8.25 >= 1), not the plan change's
+                    account + " 2026-06 FORECAST_CEILING usage=3.3 threshold=1 at=2026-06-13T00:00:00Z " + after);
             assertThat(lines(account)).as(account).containsExactly("USAGE 3.3", "TOTAL 3.3 due 3.3");
         }
     }
