@@ -12,6 +12,7 @@ import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.topology.TopicSchemas;
@@ -70,6 +71,7 @@ class ProducingDocTest {
         contract.put(SpendAlert.getClassSchema(), "`" + Topics.ALERTS + "` value");
         contract.put(InvoiceLine.getClassSchema(), "`" + Topics.INVOICE_LINES + "` value");
         contract.put(RejectedRecord.getClassSchema(), "`" + Topics.REJECTED + "` value");
+        contract.put(SpendStatus.getClassSchema(), "`" + Topics.SPEND_STATUS + "` value");
         return contract;
     }
 
