@@ -8,6 +8,8 @@ import com.fluxrouter.billing.pricing.Price;
 import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 
+import java.time.YearMonth;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +33,31 @@ public final class Ledgers {
                 .setInvoicedLanes(new ArrayList<>(0))
                 .setInvoiceSets(0)
                 .build();
+    }
+
+    /**
+     * Rule 6: notes that the month served a request completed at {@code completedAt} (epoch ms), keeping the earliest.
+     * A month opened before {@code first_usage_at} existed keeps it null: its first usage is unknown, read as its start.
+     */
+    public static void noteUsageAt(MonthLedger ledger, long completedAt) {
+        Long first = ledger.getFirstUsageAt();
+        if (first != null && completedAt < first) {
+            ledger.setFirstUsageAt(completedAt);
+        }
+    }
+
+    /**
+     * Rule 6: the earliest completed_at (epoch ms) of the month's usage, its start when unknown (a month opened before
+     * the field existed), {@link Long#MAX_VALUE} when it has served nothing.
+     */
+    public static long firstUsageAt(MonthLedger ledger) {
+        if (ledger.getFirstUsageAt() != null) {
+            return ledger.getFirstUsageAt();
+        }
+        if (ledger.getLanes().isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        return BillingCalendar.start(YearMonth.parse(ledger.getBillingMonth()), ZoneId.of(ledger.getTimeZone()));
     }
 
     /** Adds one accepted request to its lane, keeping lanes in lane order. */

@@ -126,7 +126,8 @@ final class MeterTransition {
         MonthLedger ledger = step.ledger(ledgerKey);
         if (ledger == null) {
             ledger = Ledgers.open(request.getAccountId(), month.toString(), zone.getId(),
-                    BillingCalendar.end(month, zone) + graceMs, timeline.termsFor(month, zone));
+                    BillingCalendar.end(month, zone) + graceMs, timeline.termsFor(month, zone, at));
+            ledger.setFirstUsageAt(at);
             if (ledger.getCloseAt() > step.clock()) {
                 step.addDeadline(new Deadline(ledger.getCloseAt(), Deadline.Kind.CLOSE, ledgerKey));
             }
@@ -139,9 +140,10 @@ final class MeterTransition {
         boolean pendingBefore = pending(ledger);
         Ledgers.checkLimits(ledger, request.getInputTokens(), request.getOutputTokens(), candidate.price());
         Ledgers.add(ledger, candidate.lane(), request.getInputTokens(), request.getOutputTokens(), candidate.price());
+        Ledgers.noteUsageAt(ledger, at);
         if (!ledger.getClosed()) {
             // The month keeps the zone it was opened in, even if the plan's zone changed since.
-            Ledgers.setTerms(ledger, timeline.termsFor(month, ZoneId.of(ledger.getTimeZone())));
+            Ledgers.setTerms(ledger, timeline.termsFor(month, ZoneId.of(ledger.getTimeZone()), Ledgers.firstUsageAt(ledger)));
         }
 
         reach(FaultPoint.Step.PRICE);
@@ -181,20 +183,28 @@ final class MeterTransition {
      *
      * @param change    the account and its whole plan history after the change
      * @param timestamp the change's record timestamp (epoch ms): when it was published; given to every output
+     * @param wallClock the wall clock (epoch ms) when it is metered: a timestamp later than it counts as now
      */
-    MeterStep planChange(MeterState state, PlanChange change, long timestamp) {
+    MeterStep planChange(MeterState state, PlanChange change, long timestamp, long wallClock) {
         MeterStep step = new MeterStep(state, timestamp);
         PlanTimeline timeline = PlanTimeline.of(change.history().getVersions());
-        long at = state.clock() == Long.MIN_VALUE ? timestamp : Math.max(state.clock(), timestamp);
+        // A producer's clock ahead of ours publishes nothing earlier: a record stamped in the future counts from now.
+        long published = Math.min(timestamp, wallClock);
+        long at = state.clock() == Long.MIN_VALUE ? published : Math.max(state.clock(), published);
         // The change carries every version received, newer than any other view of the plans.
         long asOf = statusAt(state, step, change.accountId(), at, timeline, Long.MAX_VALUE, Cause.PLAN, null);
+        scheduleEffects(step, change.accountId(), timeline, asOf);
+        return step;
+    }
+
+    /** Rule 12 D: an EFFECT deadline at each version's effective_from after {@code asOf} (epoch ms). */
+    private static void scheduleEffects(MeterStep step, String accountId, PlanTimeline timeline, long asOf) {
         for (AccountPlan version : timeline.versions()) {
             long from = version.getEffectiveFrom().toEpochMilli();
             if (from > asOf) {
-                step.addDeadline(new Deadline(from, Deadline.Kind.EFFECT, change.accountId()));
+                step.addDeadline(new Deadline(from, Deadline.Kind.EFFECT, accountId));
             }
         }
-        return step;
     }
 
     /**
@@ -385,13 +395,20 @@ final class MeterTransition {
         }
         PlanTerms control = timeline.termsAt(asOf);
         long usage = ledger == null ? 0 : Ledgers.usageNanos(ledger.getLanes());
-        long credit = ledger == null ? timeline.termsFor(month, zone).creditNanos() : ledger.getCreditNanos();
+        long credit = ledger == null ? timeline.termsFor(month, zone, Long.MAX_VALUE).creditNanos() : ledger.getCreditNanos();
         StatusFigures figures = StatusFigures.of(month.toString(), BillingCalendar.start(month, zone),
                 BillingCalendar.end(month, zone), usage, credit, control, asOf);
         if (ledger != null && !ledger.getClosed()) {
-            figures = applyToOpenMonth(step, ledger, ledgerKey, timeline, figures, requestId);
+            // Read with newer versions than the request carries, the status applies a plan change it did not know,
+            // as the change's own step does when it comes after the request: its alerts name no request (rule 9).
+            figures = applyToOpenMonth(step, ledger, ledgerKey, timeline, figures, asOf > knownBy ? null : requestId);
         }
         emitIfDue(step, accountId, last, figures, cause, ledgerKey);
+        if (last == null) {
+            // An account's first status (also its first after an upgrade from a release without statuses) schedules
+            // the versions ahead it knows of, which no plan change may ever bring to the meter again.
+            scheduleEffects(step, accountId, timeline, asOf);
+        }
         return asOf;
     }
 
@@ -404,7 +421,8 @@ final class MeterTransition {
     private static StatusFigures applyToOpenMonth(MeterStep step, MonthLedger ledger, String ledgerKey,
                                                   PlanTimeline timeline, StatusFigures figures, String requestId) {
         Instant asOf = Instant.ofEpochMilli(figures.asOf());
-        PlanTerms billing = timeline.termsFor(YearMonth.parse(ledger.getBillingMonth()), ZoneId.of(ledger.getTimeZone()));
+        PlanTerms billing = timeline.termsFor(YearMonth.parse(ledger.getBillingMonth()), ZoneId.of(ledger.getTimeZone()),
+                Ledgers.firstUsageAt(ledger));
         boolean changed = !billing.equals(Ledgers.terms(ledger));
         if (changed) {
             Ledgers.setTerms(ledger, billing);
@@ -480,7 +498,8 @@ final class MeterTransition {
         reach(FaultPoint.Step.CLOSE);
         ZoneId zone = ZoneId.of(ledger.getTimeZone());
         YearMonth month = YearMonth.parse(ledger.getBillingMonth());
-        Ledgers.setTerms(ledger, state.plans(ledger.getAccountId(), step.outputTimestamp()).termsFor(month, zone));
+        Ledgers.setTerms(ledger, state.plans(ledger.getAccountId(), step.outputTimestamp())
+                .termsFor(month, zone, Ledgers.firstUsageAt(ledger)));
         Instant closedAt = Instant.ofEpochMilli(ledger.getCloseAt());
         emitOverageChange(step, ledger, closedAt);
         // Rule 9: at a close only the credit alerts; the ceiling ones follow the control ceiling, which a close has not.

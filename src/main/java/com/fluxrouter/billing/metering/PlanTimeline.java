@@ -12,8 +12,8 @@ import java.util.List;
  * An account's plan versions over time (rule 6). A version is in force from its effective_from until the next
  * version's. Two readings of it (docs/billing-rules.md rules 6 and 12): the <em>control</em> terms at an instant, those
  * of the version in force then, which the spend status routes by; and the <em>billing</em> terms of a month, the
- * largest of every version in force at any instant of the month, the part of the month before the first version
- * counting as pay as you go.
+ * largest of every version in force at any instant of the month, usage served before the first version counting as
+ * pay as you go.
  */
 public final class PlanTimeline {
     private static final PlanTimeline EMPTY = new PlanTimeline(List.of());
@@ -65,19 +65,22 @@ public final class PlanTimeline {
 
     /**
      * Billing terms of a month (rule 6): the largest credit and ceiling of the versions in force at any instant of
-     * it, no ceiling being the largest. The part of the month before the account's first version had no version in
-     * force and counts as pay as you go, so a first version starting inside the month leaves the month without a
-     * ceiling (its credit is unaffected: pay as you go has none); pay as you go when no version is in force at any
-     * instant of it.
+     * it, no ceiling being the largest. A part of the month before the account's first version, in which usage was
+     * served, counts as pay as you go, so a cap added after usage leaves the month without a ceiling and waives
+     * nothing served before it (its credit is unaffected: pay as you go has none); a first version that starts inside
+     * the month before any usage (a sign-up) bills the month under its own terms. Pay as you go when no version is in
+     * force at any instant of it.
      *
-     * @param month the billing month
-     * @param zone  the zone whose calendar bounds the month
+     * @param month        the billing month
+     * @param zone         the zone whose calendar bounds the month
+     * @param firstUsageAt epoch ms: the earliest completed_at of the month's usage; {@link Long#MAX_VALUE} when it has
+     *                     none
      */
-    public PlanTerms termsFor(YearMonth month, ZoneId zone) {
+    public PlanTerms termsFor(YearMonth month, ZoneId zone, long firstUsageAt) {
         long start = BillingCalendar.start(month, zone);
         long end = BillingCalendar.end(month, zone);
-        // Rule 6's correction: a month that starts before the first version has a pay-as-you-go part.
-        PlanTerms terms = versions.isEmpty() || versions.get(0).getEffectiveFrom().toEpochMilli() > start
+        // Rule 6's correction: usage served before the first version was served pay as you go.
+        PlanTerms terms = versions.isEmpty() || versions.get(0).getEffectiveFrom().toEpochMilli() > Math.max(start, firstUsageAt)
                 ? PlanTerms.PAY_AS_YOU_GO : null;
         for (int i = 0; i < versions.size(); i++) {
             long from = versions.get(i).getEffectiveFrom().toEpochMilli();
@@ -87,7 +90,7 @@ public final class PlanTimeline {
                 terms = terms == null ? version : terms.max(version);
             }
         }
-        return terms;
+        return terms == null ? PlanTerms.PAY_AS_YOU_GO : terms;
     }
 
     static PlanTerms termsOf(AccountPlan plan) {

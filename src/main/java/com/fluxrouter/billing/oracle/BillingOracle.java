@@ -124,7 +124,8 @@ public final class BillingOracle implements OracleOutputs.Sink {
     /**
      * Rule 6: publishes a plan version (replacing one with the same key) at {@code publishedAt}, its record
      * timestamp; requests produced and months closed from then on see it. Rule 12 B: the plan change reaches the
-     * meter, which computes the account's status at max(billing clock, publishedAt) with the account's history as
+     * meter, which computes the account's status at max(billing clock, publishedAt or the wall clock if earlier) with
+     * the account's history as
      * received, and schedules an EFFECT deadline for each version taking effect after that.
      *
      * @return false when it is INVALID_PLAN (nothing happens)
@@ -136,7 +137,9 @@ public final class BillingOracle implements OracleOutputs.Sink {
         if (!computesStatuses) {
             return true;
         }
-        Instant asOf = billingClock == Instant.MIN || publishedAt.isAfter(billingClock) ? publishedAt : billingClock;
+        // a record stamped after the wall clock counts from the wall clock
+        Instant published = publishedAt.isAfter(wallClock) ? wallClock : publishedAt;
+        Instant asOf = billingClock == Instant.MIN || published.isAfter(billingClock) ? published : billingClock;
         spendStatus.compute(plan.account(), OracleSpendStatus.Cause.PLAN_CHANGE, asOf, plans.history(plan.account()),
                 null, months::get, this);
         return true;

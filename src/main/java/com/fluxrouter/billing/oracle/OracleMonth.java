@@ -53,6 +53,8 @@ final class OracleMonth {
     /** Rule 11: what the sets so far invoiced, per lane and in rule 7's figures. */
     private final Map<String, Usage> invoiced = new LinkedHashMap<>();
     private Settlement invoicedSettlement;
+    /** The earliest completed_at of the month's requests (rule 6); null before the first. */
+    private Instant firstUsage;
     /** Billing clock at the first late request not yet in a set; null when none is pending. */
     private Instant pendingSince;
     private final Duration supplementalWindow;
@@ -86,6 +88,11 @@ final class OracleMonth {
         return window.isBefore(lastDue) ? window : lastDue;
     }
 
+    /** The earliest completed_at of the month's requests; null before the first. */
+    Instant firstUsage() {
+        return firstUsage;
+    }
+
     boolean closed() {
         return closed;
     }
@@ -109,8 +116,11 @@ final class OracleMonth {
      */
     void add(OracleOutputs.Priced priced, Instant at, Instant billingClock, OracleTimeline versions,
              OracleOutputs.Sink sink) {
+        if (firstUsage == null || at.isBefore(firstUsage)) {
+            firstUsage = at;
+        }
         if (!closed) {
-            terms = versions.billingTerms(month, zone);
+            terms = versions.billingTerms(month, zone, firstUsage);
         }
         lanes.computeIfPresent(priced.lane(),
                 (lane, u) -> u.plus(priced.inputTokens(), priced.outputTokens(), priced.costUsd()));
@@ -135,7 +145,7 @@ final class OracleMonth {
      * the status's) when overage_due changes.
      */
     void applyTerms(OracleTimeline versions, Instant asOf, OracleOutputs.Sink sink) {
-        terms = versions.billingTerms(month, zone);
+        terms = versions.billingTerms(month, zone, firstUsage);
         emitOverage(Settlement.of(usage(), terms), asOf, sink);
     }
 
@@ -200,7 +210,7 @@ final class OracleMonth {
      * @param versions the versions published by the instant that closes the month
      */
     void close(OracleTimeline versions, OracleOutputs.Sink sink) {
-        terms = versions.billingTerms(month, zone);
+        terms = versions.billingTerms(month, zone, firstUsage);
         Settlement settlement = Settlement.of(usage(), terms);
         emitOverage(settlement, closeAt, sink);
         fireAlerts(terms.credit(), null, closeAt, null, sink);

@@ -93,7 +93,8 @@ final class OracleSpendStatus {
         }
         OracleOutputs.Status status = evaluate(account, asOf, versions, ledgers);
         decide(stored, status, cause, trigger, sink);
-        if (cause == Cause.PLAN_CHANGE) {
+        if (cause == Cause.PLAN_CHANGE || stored == null) {
+            // rule 12 D: a plan change, and an account's first status, schedule the versions ahead
             for (Instant from : versions.effectiveFroms()) {
                 if (from.isAfter(asOf)) {
                     deadlines.add(new Deadline(from, Kind.EFFECT, account));
@@ -116,8 +117,8 @@ final class OracleSpendStatus {
         Instant start = OracleTimeline.start(month, zone);
         Instant end = OracleTimeline.end(month, zone);
         BigDecimal usage = ledger == null ? ZERO : ledger.usage();
-        BigDecimal credit = ledger == null || !ledger.closed() ? versions.billingTerms(month, zone).credit()
-                : ledger.credit();
+        BigDecimal credit = ledger == null || !ledger.closed()
+                ? versions.billingTerms(month, zone, ledger == null ? null : ledger.firstUsage()).credit() : ledger.credit();
         BigDecimal ceiling = versions.controlAt(asOf).ceiling();
         boolean capped = ceiling != null && usage.compareTo(ceiling) >= 0;
         return new OracleOutputs.Status(account, month.toString(), capped ? "CAPPED" : "ACTIVE", usage, credit,
@@ -155,7 +156,11 @@ final class OracleSpendStatus {
                 || !stored.periodEnd().equals(status.periodEnd())) {
             // the period's bounds with them: docs/operations.md, flux.billing.status-interval ("at once when its
             // status, credit, ceiling or period changes"); section C names only the first three
-            reason = cause == Cause.PLAN_CHANGE || cause == Cause.EFFECT ? "PLAN_CHANGE" : "USAGE";
+            // rule 12 C: PLAN_CHANGE when a plan caused it or the credit, ceiling or period differ; USAGE for the
+            // status alone
+            boolean termsDiffer = !same(stored.creditUsd(), status.creditUsd()) || !same(stored.ceilingUsd(), status.ceilingUsd())
+                    || !stored.periodStart().equals(status.periodStart()) || !stored.periodEnd().equals(status.periodEnd());
+            reason = cause == Cause.PLAN_CHANGE || cause == Cause.EFFECT || termsDiffer ? "PLAN_CHANGE" : "USAGE";
         } else if (sameFigures(stored, status)) {
             return;
         } else if (!status.asOf().isBefore(stored.asOf().plus(interval))) {

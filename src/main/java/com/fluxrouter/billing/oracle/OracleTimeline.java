@@ -47,10 +47,13 @@ final class OracleTimeline {
 
     /**
      * Rule 6 with rule 12's correction, billing terms: the largest credit and ceiling (none is the largest) of every
-     * version in force at any instant of the month; when the first version starts inside the month, the part
-     * before it had none in force and counts as pay as you go, so the month has no ceiling.
+     * version in force at any instant of the month; when the first version starts inside the month and usage was
+     * served before it, that usage was served pay as you go, so the month has no ceiling (a sign-up with no usage
+     * before its first version is billed under that version).
+     *
+     * @param firstUsage the month's earliest completed_at; null when it has served nothing
      */
-    OracleTerms billingTerms(YearMonth month, ZoneId zone) {
+    OracleTerms billingTerms(YearMonth month, ZoneId zone, Instant firstUsage) {
         Instant start = start(month, zone);
         Instant end = end(month, zone);
         Map.Entry<Instant, OracleInputs.Plan> atStart = versions.floorEntry(start);
@@ -61,7 +64,8 @@ final class OracleTimeline {
         }
         BigDecimal credit = BigDecimal.ZERO.setScale(9);
         BigDecimal ceiling = BigDecimal.ZERO.setScale(9);
-        boolean noCeiling = atStart == null; // the correction: the month began with no version in force
+        // the correction: usage served before the first version was served pay as you go
+        boolean noCeiling = atStart == null && firstUsage != null && firstUsage.isBefore(inForce.keySet().iterator().next());
         for (OracleInputs.Plan plan : inForce.values()) {
             OracleTerms terms = OracleTerms.of(plan);
             credit = credit.max(terms.credit());

@@ -6,6 +6,7 @@ import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.schema.SpendStatus;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -104,5 +105,46 @@ class CapAddedMidMonthTest extends PipelineTest {
         assertThat(october.get(2).getAmountDueUsd()).isEqualByComparingTo("50.00");
         assertThat(overage()).filteredOn(update -> update.getBillingMonth().equals("2026-11")).singleElement()
                 .satisfies(update -> assertThat(update.getSpendCeilingUsd()).isEqualByComparingTo("50"));
+    }
+
+    @Test
+    void aSignUpMidMonthWithNoUsageBeforeItIsNeverChargedAboveItsCeiling() {
+        // A Free account (credit $0.05, ceiling $0.05) signs up on Oct 15 09:30 and spends $0.20 on Oct 20. Nothing was
+        // served before its first version, so October is billed under it (rule 6); the same account on the Free plan
+        // from Oct 1 owes the same. Rule 7 by hand: billable = min(0.20, 0.05), due = max(0, billable - 0.05).
+        Instant signUp = Instant.parse("2026-10-15T09:30:00Z");
+        publishPlan(plan("signed-up", "Free", "0.05", "0.05", null, signUp.toString()), signUp);
+        publishPlan(plan("from-the-1st", "Free", "0.05", "0.05", null, "2026-10-01T00:00:00Z"), Instant.parse("2026-10-01T00:00:00Z"));
+        spend("signed-up", "0.20", "2026-10-20T00:00:00Z");
+        spend("from-the-1st", "0.20", "2026-10-20T00:00:01Z");
+        spend("closer", "0.01", "2026-11-02T00:00:00Z");
+
+        BigDecimal usage = new BigDecimal("0.20");
+        BigDecimal billable = usage.min(new BigDecimal("0.05"));
+        BigDecimal due = billable.subtract(new BigDecimal("0.05")).max(BigDecimal.ZERO);
+        List<InvoiceLine> lines = invoiceLines();
+        for (String account : List.of("signed-up", "from-the-1st")) {
+            List<InvoiceLine> october = octoberLinesOf(lines, account);
+            assertThat(october).as(account).last().satisfies(total -> {
+                assertThat(total.getLineType()).isEqualTo("TOTAL");
+                assertThat(total.getAmountDueUsd()).isEqualByComparingTo(due).isEqualByComparingTo("0");
+            });
+        }
+        assertThat(overage()).filteredOn(update -> update.getAccountId().equals("signed-up")).isEmpty();
+    }
+
+    @Test
+    void usageServedBeforeASignUpVersionInTheSameMonthIsBilledPayAsYouGo() {
+        // The other side of rule 6's correction: $0.20 served on Oct 10 with no version, then a Free version from the
+        // 15th. The usage before it was served pay as you go, so October has no ceiling: all $0.20 is due, less the
+        // month's largest credit ($0.05).
+        spend("early", "0.20", "2026-10-10T00:00:00Z");
+        Instant signUp = Instant.parse("2026-10-15T09:30:00Z");
+        publishPlan(plan("early", "Free", "0.05", "0.05", null, signUp.toString()), signUp);
+        spend("closer", "0.01", "2026-11-02T00:00:00Z");
+
+        BigDecimal due = new BigDecimal("0.20").subtract(new BigDecimal("0.05"));
+        assertThat(octoberLinesOf(invoiceLines(), "early")).last().satisfies(total ->
+                assertThat(total.getAmountDueUsd()).isEqualByComparingTo(due).isEqualByComparingTo("0.15"));
     }
 }

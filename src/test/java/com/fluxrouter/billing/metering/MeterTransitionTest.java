@@ -163,6 +163,27 @@ class MeterTransitionTest {
     }
 
     @Test
+    void anAccountsFirstStatusSchedulesTheVersionsAheadItKnowsOfWithNoPlanChange() {
+        // Rule 12 D. After an upgrade from a release without statuses, versions published before it never reach the
+        // meter as a plan change: the account's first status schedules the one ahead (a Team upgrade on the 18th), so
+        // a capped account resumes then with no request.
+        PlanHistory scheduled = new PlanHistory(List.of(
+                new AccountPlan("acme", "Free", usd("0"), usd("0.5"), null, Instant.parse("2026-01-01T00:00:00Z")),
+                new AccountPlan("acme", "Team", usd("20"), usd("100"), null, Instant.parse("2026-11-18T00:00:00Z"))));
+        state.plans.put("acme", scheduled.getVersions());
+        MeterStep first = transition.meter(state,
+                new PlannedRequest(request("r1", "2026-11-10T00:00:00Z", 1_000_000, 0).candidate(), scheduled), TIMESTAMP);
+        Deadline effect = new Deadline(ms("2026-11-18T00:00:00Z"), Deadline.Kind.EFFECT, "acme");
+        assertThat(first.deadlineWrites()).contains(new MeterStep.DeadlineWrite.Add(effect));
+        state.apply(first);
+
+        MeterStep second = transition.meter(state,
+                new PlannedRequest(request("r2", "2026-11-11T00:00:00Z", 1_000_000, 0).candidate(), scheduled), TIMESTAMP);
+        assertThat(second.deadlineWrites()).as("only the first status schedules; plan changes schedule the rest")
+                .noneMatch(write -> write instanceof MeterStep.DeadlineWrite.Add add && add.deadline().kind() == Deadline.Kind.EFFECT);
+    }
+
+    @Test
     void computingTheSameRequestTwiceGivesTheSameStepAndNeverChangesTheLedgerItRead() {
         state.apply(transition.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
         MonthLedger before = MonthLedger.newBuilder(state.ledgers.get(ledgerKey("2026-10"))).build();

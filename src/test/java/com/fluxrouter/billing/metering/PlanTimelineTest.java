@@ -22,6 +22,9 @@ class PlanTimelineTest {
     private static final YearMonth SEPTEMBER = YearMonth.of(2026, 9);
     private static final YearMonth OCTOBER = YearMonth.of(2026, 10);
     private static final YearMonth NOVEMBER = YearMonth.of(2026, 11);
+    /** The month's first usage no later than its start: any part before the first version served usage. */
+    private static final long USAGE_FROM_START = Long.MIN_VALUE;
+    private static final long NO_USAGE = Long.MAX_VALUE;
 
     private static AccountPlan version(String credit, String ceiling, String effectiveFrom) {
         return version(credit, ceiling, null, effectiveFrom);
@@ -43,9 +46,9 @@ class PlanTimelineTest {
         PlanTimeline timeline = PlanTimeline.of(List.of(
                 version("10", "50", "2026-01-01T00:00:00Z"),
                 version("30", "100", "2026-10-15T12:00:00Z")));
-        assertThat(timeline.termsFor(SEPTEMBER, UTC)).isEqualTo(terms("10", "50"));
-        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("30", "100"));
-        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("30", "100"));
+        assertThat(timeline.termsFor(SEPTEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(terms("30", "100"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("30", "100"));
     }
 
     @Test
@@ -53,8 +56,8 @@ class PlanTimelineTest {
         PlanTimeline timeline = PlanTimeline.of(List.of(
                 version("30", "100", "2026-01-01T00:00:00Z"),
                 version("10", "50", "2026-10-15T12:00:00Z")));
-        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("30", "100"));
-        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(terms("30", "100"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", "50"));
     }
 
     @Test
@@ -62,8 +65,8 @@ class PlanTimelineTest {
         PlanTimeline timeline = PlanTimeline.of(List.of(
                 version("30", "100", "2026-01-01T00:00:00Z"),
                 version("10", "50", "2026-11-01T00:00:00Z")));
-        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("30", "100"));
-        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(terms("30", "100"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", "50"));
     }
 
     @Test
@@ -71,16 +74,16 @@ class PlanTimelineTest {
         PlanTimeline noCeilingFirst = PlanTimeline.of(List.of(
                 version("10", null, "2026-01-01T00:00:00Z"),
                 version("5", "1000000", "2026-10-15T00:00:00Z")));
-        PlanTerms october = noCeilingFirst.termsFor(OCTOBER, UTC);
+        PlanTerms october = noCeilingFirst.termsFor(OCTOBER, UTC, USAGE_FROM_START);
         assertThat(october).isEqualTo(terms("10", null));
         assertThat(october.hasCeiling()).isFalse();
-        assertThat(noCeilingFirst.termsFor(NOVEMBER, UTC)).isEqualTo(terms("5", "1000000"));
+        assertThat(noCeilingFirst.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("5", "1000000"));
 
         PlanTimeline noCeilingSecond = PlanTimeline.of(List.of(
                 version("10", "1000000", "2026-01-01T00:00:00Z"),
                 version("5", null, "2026-10-15T00:00:00Z")));
-        assertThat(noCeilingSecond.termsFor(OCTOBER, UTC)).isEqualTo(terms("10", null));
-        assertThat(noCeilingSecond.termsFor(NOVEMBER, UTC)).isEqualTo(terms("5", null));
+        assertThat(noCeilingSecond.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", null));
+        assertThat(noCeilingSecond.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("5", null));
     }
 
     @Test
@@ -89,18 +92,18 @@ class PlanTimelineTest {
                 version("20", "20", "2026-01-01T00:00:00Z"),
                 version("10", "100", "2026-10-10T00:00:00Z"),
                 version("15", "40", "2026-10-20T00:00:00Z")));
-        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("20", "100"));
-        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("15", "40"));
+        assertThat(timeline.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(terms("20", "100"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("15", "40"));
     }
 
     @Test
     void noVersionInForceMeansPayAsYouGo() {
-        assertThat(PlanTimeline.of(null).termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(PlanTimeline.of(List.of()).termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(PlanTimeline.of(null).termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(PlanTimeline.of(List.of()).termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
         PlanTimeline startsInNovember = PlanTimeline.of(List.of(version("10", "50", "2026-11-01T00:00:00Z")));
-        assertThat(startsInNovember.termsFor(SEPTEMBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(startsInNovember.termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(startsInNovember.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(startsInNovember.termsFor(SEPTEMBER, UTC, USAGE_FROM_START)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(startsInNovember.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(startsInNovember.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", "50"));
         assertThat(PlanTerms.PAY_AS_YOU_GO.creditNanos()).isZero();
         assertThat(PlanTerms.PAY_AS_YOU_GO.hasCeiling()).isFalse();
     }
@@ -110,17 +113,32 @@ class PlanTimelineTest {
         // Rule 6: October before the last millisecond had no version in force, which counts as pay as you go (no
         // credit, no ceiling); the largest of the month is the version's credit and no ceiling.
         PlanTimeline timeline = PlanTimeline.of(List.of(version("10", "50", "2026-10-31T23:59:59.999Z")));
-        assertThat(timeline.termsFor(SEPTEMBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(timeline.termsFor(OCTOBER, UTC)).isEqualTo(terms("10", null));
-        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(SEPTEMBER, UTC, USAGE_FROM_START)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(timeline.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", null));
+        assertThat(timeline.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", "50"));
+    }
+
+    @Test
+    void aSignUpMidMonthWithNoUsageBeforeItsFirstVersionIsBilledUnderThatVersion() {
+        // Rule 6: the correction is about usage served before the first version; a Free sign-up on Oct 15 09:30 whose
+        // first request is on Oct 20 keeps its $0.05 ceiling for October (rule 7: never charged above it)
+        PlanTimeline signUp = PlanTimeline.of(List.of(version("0.05", "0.05", "2026-10-15T09:30:00Z")));
+        long oct20 = Instant.parse("2026-10-20T00:00:00Z").toEpochMilli();
+        assertThat(signUp.termsFor(OCTOBER, UTC, oct20)).isEqualTo(terms("0.05", "0.05"));
+        assertThat(signUp.termsFor(OCTOBER, UTC, NO_USAGE)).isEqualTo(terms("0.05", "0.05"));
+        long atSignUp = Instant.parse("2026-10-15T09:30:00Z").toEpochMilli();
+        assertThat(signUp.termsFor(OCTOBER, UTC, atSignUp)).as("usage at the version's first instant is under it")
+                .isEqualTo(terms("0.05", "0.05"));
+        assertThat(signUp.termsFor(OCTOBER, UTC, atSignUp - 1)).as("a millisecond before it: pay as you go")
+                .isEqualTo(terms("0.05", null));
     }
 
     @Test
     void aFirstVersionInForceFromBeforeTheMonthStartCoversTheWholeMonth() {
         PlanTimeline atStart = PlanTimeline.of(List.of(version("10", "50", "2026-10-01T00:00:00Z")));
-        assertThat(atStart.termsFor(OCTOBER, UTC)).isEqualTo(terms("10", "50"));
+        assertThat(atStart.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", "50"));
         PlanTimeline retroactive = PlanTimeline.of(List.of(version("0", "1", "2026-09-30T23:59:59.999Z")));
-        assertThat(retroactive.termsFor(OCTOBER, UTC)).isEqualTo(terms("0", "1"));
+        assertThat(retroactive.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(terms("0", "1"));
     }
 
     @Test
@@ -130,10 +148,10 @@ class PlanTimelineTest {
                 version("0", null, "2026-01-01T00:00:00Z"),
                 version("0", "1", "2026-10-15T00:00:00Z")));
         PlanTimeline withoutRecord = PlanTimeline.of(List.of(version("0", "1", "2026-10-15T00:00:00Z")));
-        assertThat(withPaygRecord.termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(withoutRecord.termsFor(OCTOBER, UTC)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(withPaygRecord.termsFor(NOVEMBER, UTC)).isEqualTo(terms("0", "1"));
-        assertThat(withoutRecord.termsFor(NOVEMBER, UTC)).isEqualTo(terms("0", "1"));
+        assertThat(withPaygRecord.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(withoutRecord.termsFor(OCTOBER, UTC, USAGE_FROM_START)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(withPaygRecord.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("0", "1"));
+        assertThat(withoutRecord.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("0", "1"));
     }
 
     @Test
@@ -158,11 +176,11 @@ class PlanTimelineTest {
         // credit, no ceiling; the first whole month in force is December in UTC, January in Kiritimati.
         PlanTimeline timeline = PlanTimeline.of(List.of(version("10", "50", "Pacific/Kiritimati", "2026-11-30T12:00:00Z")));
         ZoneId kiritimati = ZoneId.of("Pacific/Kiritimati");
-        assertThat(timeline.termsFor(NOVEMBER, UTC)).isEqualTo(terms("10", null));
-        assertThat(timeline.termsFor(YearMonth.of(2026, 12), UTC)).isEqualTo(terms("10", "50"));
-        assertThat(timeline.termsFor(NOVEMBER, kiritimati)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
-        assertThat(timeline.termsFor(YearMonth.of(2026, 12), kiritimati)).isEqualTo(terms("10", null));
-        assertThat(timeline.termsFor(YearMonth.of(2027, 1), kiritimati)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(NOVEMBER, UTC, USAGE_FROM_START)).isEqualTo(terms("10", null));
+        assertThat(timeline.termsFor(YearMonth.of(2026, 12), UTC, USAGE_FROM_START)).isEqualTo(terms("10", "50"));
+        assertThat(timeline.termsFor(NOVEMBER, kiritimati, USAGE_FROM_START)).isEqualTo(PlanTerms.PAY_AS_YOU_GO);
+        assertThat(timeline.termsFor(YearMonth.of(2026, 12), kiritimati, USAGE_FROM_START)).isEqualTo(terms("10", null));
+        assertThat(timeline.termsFor(YearMonth.of(2027, 1), kiritimati, USAGE_FROM_START)).isEqualTo(terms("10", "50"));
     }
 
     @Test

@@ -86,4 +86,37 @@ class ProductionOrderBehaviourTest extends PipelineTest {
         assertThat(lines).filteredOn(line -> line.getLineType().equals("TOTAL")).singleElement()
                 .satisfies(total -> assertThat(total.getRequests()).isEqualTo(2));
     }
+
+    /**
+     * Issue 13's review: the ceiling alerts a cap causes are the same whichever of a request and the cap reaches the
+     * meter first. Live, the request (produced Oct 10) comes first and the cap's own step (published Oct 15) alerts;
+     * in a re-run the cap comes first and the request's status, as of the cap's publication with the versions
+     * published by then, applies it: its alerts name no request either (rule 9), at the cap's instant.
+     */
+    @Test
+    void aCapsAlertsAreTheSameWhicheverOfTheRequestAndTheCapIsMeteredFirst() {
+        Instant capped = Instant.parse("2026-10-15T00:00:00Z");
+        publishPlan(plan("live", "Pay as you go", "0", null, null, LONG_AGO));
+        publishPlan(plan("rerun", "Pay as you go", "0", null, null, LONG_AGO));
+        spend("live", "3", "2026-10-10T00:00:00Z");
+        publishPlan(plan("live", "Capped", "0", "1", null, capped.toString()), capped);
+
+        publishPlan(plan("rerun", "Capped", "0", "1", null, capped.toString()), capped);
+        spend("rerun", "3", "2026-10-10T00:00:00Z");
+
+        List<SpendAlert> alerts = alerts();
+        for (String account : List.of("live", "rerun")) {
+            assertThat(alerts).as(account).filteredOn(alert -> alert.getAccountId().equals(account)).satisfiesExactly(
+                    alert -> assertCapAlert(alert, "CEILING_90", "0.9", capped),
+                    alert -> assertCapAlert(alert, "CEILING_100", "1", capped));
+        }
+    }
+
+    private static void assertCapAlert(SpendAlert alert, String name, String threshold, Instant at) {
+        assertThat(alert.getAlert()).isEqualTo(name);
+        assertThat(alert.getThresholdUsd()).isEqualByComparingTo(threshold);
+        assertThat(alert.getUsageUsd()).isEqualByComparingTo("3");
+        assertThat(alert.getAt()).isEqualTo(at);
+        assertThat(alert.getRequestId()).isNull();
+    }
 }

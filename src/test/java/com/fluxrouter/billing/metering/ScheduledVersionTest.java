@@ -132,4 +132,27 @@ class ScheduledVersionTest extends PipelineTest {
         assertThat(alerts()).extracting(SpendAlert::getAlert)
                 .containsExactly("CREDIT_50", "CREDIT_80", "CEILING_90", "CREDIT_100", "CEILING_100");
     }
+
+    /**
+     * Issue 13's review: a plan record stamped after our wall clock (a producer that sets the timestamp to
+     * effective_from) counts from the wall clock (2026-11-27 here), so the account's status stays in November and still
+     * caps it, instead of jumping to December and never capping November.
+     */
+    @Test
+    void aPlanRecordStampedInTheFutureCountsFromTheWallClockAndTheAccountIsStillCapped() {
+        publishPlan(plan("ahead", "Free", "0", "0.5", null, "2020-01-01T00:00:00Z"));
+        Instant december = Instant.parse("2026-12-01T00:00:00Z");
+        assertThat(december).isAfter(WALL_CLOCK_START);
+        publishPlan(plan("ahead", "Team", "20", "100", null, december.toString()), december);
+        spend("ahead", "0.2", "2026-11-20T00:00:00Z");
+        spend("ahead", "0.2", "2026-11-20T00:00:01Z");
+        spend("ahead", "0.2", "2026-11-20T00:00:02Z");
+
+        assertThat(statuses("ahead")).last().satisfies(status -> {
+            assertThat(status.getBillingMonth()).isEqualTo("2026-11");
+            assertThat(status.getStatus()).isEqualTo("CAPPED");
+            assertThat(status.getUsageUsd()).isEqualByComparingTo("0.6");
+            assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("0.5");
+        });
+    }
 }
