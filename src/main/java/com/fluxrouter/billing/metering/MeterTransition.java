@@ -178,7 +178,7 @@ final class MeterTransition {
     /**
      * Rule 12: a plan change reaches the meter. The account's status is computed at once under the changed history,
      * at the billing clock or the change's publication if later (the publication alone while the partition has no
-     * clock), which re-applies the billing terms to its open current month; each version taking effect after that
+     * clock; a publication after the wall clock counts as the wall clock), which re-applies the billing terms to its open current month; each version taking effect after that
      * instant gets an EFFECT deadline. Moves no clock and closes nothing.
      *
      * @param change    the account and its whole plan history after the change

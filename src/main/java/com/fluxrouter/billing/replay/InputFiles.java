@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Function;
 
@@ -89,10 +90,30 @@ public final class InputFiles {
                         model -> string(Topics.MODELS, model.getModelId()), sink)
                 + send(dir.resolve("rates.jsonl"), Topics.RATES, LaneRate.class, PublishedPriceList.rates(),
                         rate -> key(Topics.RATES, LaneRateKey.class, new LaneRateKey(rate.getLane(), rate.getEffectiveFrom())), sink)
-                + send(dir.resolve("plans.jsonl"), Topics.PLANS, AccountPlan.class, List.of(),
-                        plan -> key(Topics.PLANS, AccountPlanKey.class, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())), sink)
-                + send(dir.resolve("requests.jsonl"), Topics.ROUTED, RoutedRequest.class, List.of(),
-                        request -> string(Topics.ROUTED, request.getAccountId()), sink);
+                + sendInProductionOrder(dir, sink);
+    }
+
+    /**
+     * Plans and requests, each in file order, interleaved as Kafka Streams picks from two inputs: the head with the
+     * earlier record timestamp first, a plan on a tie; a plan without produced_at before every request (published
+     * before them all), a request without one after every plan (produced at replay's wall clock). Plans are few and
+     * read first; requests stream.
+     */
+    private long sendInProductionOrder(Path dir, InputSink sink) throws IOException {
+        ArrayDeque<Input> plans = new ArrayDeque<>();
+        long count = send(dir.resolve("plans.jsonl"), Topics.PLANS, AccountPlan.class, List.of(),
+                plan -> key(Topics.PLANS, AccountPlanKey.class, new AccountPlanKey(plan.getAccountId(), plan.getEffectiveFrom())),
+                plans::add);
+        count += send(dir.resolve("requests.jsonl"), Topics.ROUTED, RoutedRequest.class, List.of(),
+                request -> string(Topics.ROUTED, request.getAccountId()), request -> {
+                    long producedAt = request.producedAt() == null ? Long.MAX_VALUE : request.producedAt();
+                    while (!plans.isEmpty() && (plans.peek().producedAt() == null || plans.peek().producedAt() <= producedAt)) {
+                        sink.accept(plans.poll());
+                    }
+                    sink.accept(request);
+                });
+        plans.forEach(sink::accept);
+        return count;
     }
 
     private <T extends SpecificRecord> long send(Path file, String topic, Class<T> type, List<T> defaults,

@@ -140,6 +140,49 @@ class ReplayTest {
                         + "\"projected_usage_usd\":null,\"reason\":\"USAGE\",\"as_of\":\"2026-10-02T00:00:05Z\"}");
     }
 
+    /**
+     * Issue 13's review: plans and requests reach the meter in production order, as Kafka Streams takes two inputs
+     * (the earlier record timestamp first), not every plan before every request. A $1 cap produced on Oct 15, between
+     * a request of Oct 10 and one of Oct 16, caps the account as of Oct 15 (PLAN_CHANGE), and the Oct 10 request's
+     * status is as of Oct 10, as live.
+     */
+    @Test
+    void plansWithProducedAtReachTheMeterBetweenTheRequestsProducedBeforeAndAfterThem() throws IOException {
+        Path in = tmp.resolve("interleaved");
+        Files.createDirectories(in);
+        Files.write(in.resolve("plans.jsonl"), List.of(
+                "{\"account_id\":\"c\",\"plan_name\":\"Pay as you go\",\"included_credit_usd\":\"0\",\"spend_ceiling_usd\":null,"
+                        + "\"effective_from\":\"2026-01-01T00:00:00Z\",\"produced_at\":\"2026-10-01T00:00:00Z\"}",
+                "{\"account_id\":\"c\",\"plan_name\":\"Capped\",\"included_credit_usd\":\"0\",\"spend_ceiling_usd\":\"0.01\","
+                        + "\"effective_from\":\"2026-10-15T00:00:00Z\",\"produced_at\":\"2026-10-15T00:00:00Z\"}"));
+        Files.write(in.resolve("requests.jsonl"), List.of(
+                "{\"request_id\":\"r1\",\"account_id\":\"c\",\"requested_model\":\"flux-auto\",\"served_model\":\"flux-express-small\","
+                        + "\"input_tokens\":30000,\"output_tokens\":0,\"completed_at\":\"2026-10-10T00:00:00Z\","
+                        + "\"produced_at\":\"2026-10-10T00:00:01Z\"}",
+                "{\"request_id\":\"r2\",\"account_id\":\"c\",\"requested_model\":\"flux-auto\",\"served_model\":\"flux-express-small\","
+                        + "\"input_tokens\":30000,\"output_tokens\":0,\"completed_at\":\"2026-10-16T00:00:00Z\","
+                        + "\"produced_at\":\"2026-10-16T00:00:01Z\"}"));
+        Path out = tmp.resolve("interleaved-out");
+        new Replay(BillingConfig.defaults(), NOW).run(in, out, false);
+
+        assertThat(lines(out, "spend-status.jsonl")).extracting(ReplayTest::statusSummary).containsExactly(
+                "ACTIVE 0 PLAN_CHANGE 2026-10-01T00:00:00Z",
+                "ACTIVE 0.03 USAGE 2026-10-10T00:00:00Z",
+                // $0.03 >= the $0.01 cap in force from Oct 15: capped at its publication, no request needed
+                "CAPPED 0.03 PLAN_CHANGE 2026-10-15T00:00:00Z",
+                "CAPPED 0.06 USAGE 2026-10-16T00:00:00Z");
+    }
+
+    private static String statusSummary(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            return node.get("status").asText() + " " + node.get("usage_usd").asText() + " " + node.get("reason").asText()
+                    + " " + node.get("as_of").asText();
+        } catch (IOException unreadable) {
+            throw new java.io.UncheckedIOException(unreadable);
+        }
+    }
+
     @Test
     void theEndOfInputCloseWritesNoSpendStatusOfAPeriodAfterReplaysWallClock() throws IOException {
         Path in = tmp.resolve("close-statuses");
