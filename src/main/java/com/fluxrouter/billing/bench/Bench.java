@@ -24,23 +24,27 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     /**
-     * Sizes of a run. {@link #defaults} are the issue's sizes; {@link #quick} a smoke run of a minute or two.
+     * Sizes of a run. {@link #defaults} are the issue's sizes; {@link #quick} a smoke run of a few minutes.
      *
+     * @param latency     how long each latency run offers load; the first {@code warmup} of it is left out
+     * @param latencyRate the fixed offered load of the second set of latency runs, requests per second (issue 14:
+     *                    5,000); the first set offers half the sustained rate
      * @param trace a trace CSV to take token counts from, or null for the built-in distributions
      * @param doc   the document the run is appended to, or null to print only
      * @param settings pipeline settings over the defaults (Streams or flux.*), to measure a change before and after
      */
     public record Options(int repeat, int ceilingRecords, int streamsRecords, Duration latency, Duration warmup,
-                          int replayRequests, int scaleRequests, List<Integer> scaleAccounts, int partitions, long seed,
-                          Path trace, Path doc, Path workDir, String command, Map<String, String> settings) {
+                          int latencyRate, int replayRequests, int scaleRequests, List<Integer> scaleAccounts,
+                          int partitions, long seed, Path trace, Path doc, Path workDir, String command,
+                          Map<String, String> settings) {
         public static Options defaults() {
-            return new Options(3, 500_000, 200_000, Duration.ofSeconds(30), Duration.ofSeconds(5), 1_000_000,
+            return new Options(3, 500_000, 200_000, Duration.ofSeconds(20), Duration.ofSeconds(5), 5_000, 1_000_000,
                     200_000, List.of(1_000, 100_000, 1_000_000), 4, 1, null, Path.of("docs/performance.md"),
                     null, "bench", Map.of());
         }
 
         public static Options quick() {
-            return new Options(1, 50_000, 20_000, Duration.ofSeconds(8), Duration.ofSeconds(2), 50_000, 20_000,
+            return new Options(1, 50_000, 20_000, Duration.ofSeconds(8), Duration.ofSeconds(2), 5_000, 50_000, 20_000,
                     List.of(1_000, 10_000, 100_000), 4, 1, null, Path.of("docs/performance.md"), null,
                     "bench --quick", Map.of());
         }
@@ -222,29 +226,46 @@ public final class Bench {
                 + "pipeline %,.0f requests/s", size, pass.perSecond(), dedup.throughput().perSecond(), billed.perSecond());
     }
 
+    /**
+     * Latency at two offered loads (issue 14): half the sustained rate, and {@link Options#latencyRate} fixed. Each
+     * repeat runs both, alternating which goes first, so neither always runs on the warmer JVM.
+     */
     private void measureLatency(Report report, StreamsRuns streams) throws Exception {
-        double rate = Math.max(1, report.pipelineRate() / 2);
-        List<LatencyProbe.Result> results = new ArrayList<>();
-        List<StatusProbe.Result> statuses = new ArrayList<>();
+        List<Report.Load> loads = List.of(
+                new Report.Load(Math.max(1, report.pipelineRate() / 2), false),
+                new Report.Load(options.latencyRate(), true));
+        Map<Report.Load, List<StreamsRuns.LatencyRun>> measured = new LinkedHashMap<>();
         for (int run = 1; run <= options.repeat(); run++) {
-            Workload workload = new Workload(options.seed() + run, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
-                    Workload.Spread.SKEWED, "latency-" + run, new Serdes(BillingConfig.defaults().wireFormat()));
-            StreamsRuns.LatencyRun measured = streams.latency(workload, rate, options.latency(), options.warmup(),
-                    options.settings(), options.seed() + run);
-            LatencyProbe.Result result = measured.outputs();
-            StatusProbe.Result status = measured.status();
-            progress("latency run %d at %,.0f requests/s: overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
-                            + "p99 %.0f max %.0f ms (%,d); status endpoint p50 %.1f p99 %.1f max %.1f ms (%,d found, "
-                            + "%,d not found, %,d unavailable, %,d failed)", run, rate, result.overage().p50(),
-                    result.overage().p99(), result.overage().max(), result.overage().samples(), result.alerts().p50(),
-                    result.alerts().p99(), result.alerts().max(), result.alerts().samples(), status.answers().p50(),
-                    status.answers().p99(), status.answers().max(), status.found(), status.notFound(),
-                    status.unavailable(), status.failed());
-            results.add(result);
-            statuses.add(status);
+            List<Report.Load> order = new ArrayList<>(loads);
+            if (run % 2 == 0) {
+                Collections.reverse(order);
+            }
+            for (Report.Load load : order) {
+                measured.computeIfAbsent(load, key -> new ArrayList<>()).add(latencyRun(streams, load, run));
+            }
         }
-        report.latency(rate, results);
-        report.status(rate, StreamsRuns.STATUS_RATE, statuses);
+        measured.forEach(report::latency);
+    }
+
+    private StreamsRuns.LatencyRun latencyRun(StreamsRuns streams, Report.Load load, int run) throws Exception {
+        Workload workload = new Workload(options.seed() + run, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
+                Workload.Spread.SKEWED, "latency-" + (load.fixed() ? "fixed-" : "half-") + run,
+                new Serdes(BillingConfig.defaults().wireFormat()));
+        StreamsRuns.LatencyRun measured = streams.latency(workload, load.rate(), options.latency(), options.warmup(),
+                options.settings(), options.seed() + run);
+        LatencyProbe.Result result = measured.outputs();
+        StatusProbe.Result status = measured.status();
+        progress("latency run %d at %,.0f requests/s (%s): overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
+                        + "p99 %.0f max %.0f ms (%,d); statuses p50 %.0f p99 %.0f max %.0f ms (%,d); CPU: bench JVM "
+                        + "%.2f cores busy, machine %.2f of %d; status endpoint p50 %.1f p99 %.1f max %.1f ms (%,d "
+                        + "found, %,d not found, %,d unavailable, %,d failed)", run, load.rate(), load.name(),
+                result.overage().p50(), result.overage().p99(), result.overage().max(), result.overage().samples(),
+                result.alerts().p50(), result.alerts().p99(), result.alerts().max(), result.alerts().samples(),
+                result.statuses().p50(), result.statuses().p99(), result.statuses().max(),
+                result.statuses().samples(), measured.cpu().jvmCores(), measured.cpu().machineCores(),
+                measured.cpu().cores(), status.answers().p50(), status.answers().p99(), status.answers().max(),
+                status.found(), status.notFound(), status.unavailable(), status.failed());
+        return measured;
     }
 
     /**

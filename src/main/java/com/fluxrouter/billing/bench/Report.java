@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -128,38 +129,84 @@ public final class Report {
         return pipeline.median();
     }
 
-    void latency(double rate, List<LatencyProbe.Result> results) {
-        String at = " at " + count((long) rate) + "/s";
-        Stats overageP50 = stat(results, r -> r.overage().p50());
-        Stats overageP99 = stat(results, r -> r.overage().p99());
-        Stats overageMax = stat(results, r -> r.overage().max());
-        Stats alertP50 = stat(results, r -> r.alerts().p50());
-        Stats alertP99 = stat(results, r -> r.alerts().p99());
-        Stats alertMax = stat(results, r -> r.alerts().max());
-        long overageSamples = results.stream().mapToLong(r -> r.overage().samples()).sum();
-        long alertSamples = results.stream().mapToLong(r -> r.alerts().samples()).sum();
-        row("3", "produce -> OverageUpdate p50" + at, overageP50, "ms");
-        row("3", "produce -> OverageUpdate p99" + at, overageP99, "ms");
-        row("3", "produce -> OverageUpdate max" + at + " (" + count(overageSamples) + " updates)", overageMax, "ms");
-        row("3", "produce -> SpendAlert p50" + at, alertP50, "ms");
-        row("3", "produce -> SpendAlert p99" + at, alertP99, "ms");
-        row("3", "produce -> SpendAlert max" + at + " (" + count(alertSamples) + " alerts)", alertMax, "ms");
-        if (overageSamples == 0 || alertSamples == 0) {
-            notEstablished("p99 produce-to-alert <= 500 ms at half the sustained rate", "not measured: no "
-                    + (alertSamples == 0 ? "SpendAlert" : "OverageUpdate") + " in the latency runs");
-            return;
+    /**
+     * An offered load of latency runs: half the sustained rate, or a fixed rate (issue 14: 5,000/s).
+     *
+     * @param rate  requests per second
+     * @param fixed whether it is the fixed rate rather than half the sustained one
+     */
+    record Load(double rate, boolean fixed) {
+        String name() {
+            return fixed ? "fixed" : "half the sustained rate";
         }
-        double worstP99 = Math.max(overageP99.median(), alertP99.median());
-        target("p99 produce-to-alert <= 500 ms at half the sustained rate", worstP99 <= 500,
-                String.format(Locale.ROOT, "%.0f ms", worstP99));
+
+        /** How rows name it: the rate and what it is. */
+        String atRate() {
+            return " at " + count(Math.round(rate)) + "/s (" + name() + ")";
+        }
+
+        /** How targets name it: the issue's words, the same in every run. */
+        String inTarget() {
+            return fixed ? "at " + count(Math.round(rate)) + "/s" : "at half the sustained rate";
+        }
+    }
+
+    /** A latency figure over the runs: its p99s, and how many outputs all the runs sampled. */
+    private record Latency(Stats p99, long samples) {
     }
 
     /**
-     * The status endpoint's latency during the latency runs, over its answers (200 and 404); the outcomes are
-     * counted over all runs, so a run whose endpoint answered 503 or nothing shows.
+     * The latency runs at one offered load: produce to OverageUpdate, SpendAlert and SpendStatus (p50, p99, max), the
+     * CPU used while the load was offered, the status endpoint's answers meanwhile, and issue 14's targets: p99
+     * produce-to-SpendAlert and produce-to-SpendStatus at most 500 ms, each with the CPU beside it (the issue
+     * accepts a miss at half the sustained rate if CPU figures show two saturated cores).
      */
-    void status(double rate, double statusRate, List<StatusProbe.Result> results) {
-        String at = " at " + count((long) statusRate) + " requests/s, pipeline at " + count((long) rate) + "/s";
+    void latency(Load load, List<StreamsRuns.LatencyRun> runs) {
+        List<LatencyProbe.Result> results = runs.stream().map(StreamsRuns.LatencyRun::outputs).toList();
+        outputRows("OverageUpdate", "updates", load, results, LatencyProbe.Result::overage);
+        Latency alerts = outputRows("SpendAlert", "alerts", load, results, LatencyProbe.Result::alerts);
+        Latency statuses = outputRows("SpendStatus", "statuses", load, results, LatencyProbe.Result::statuses);
+        Stats jvm = stat(runs, run -> run.cpu().jvmCores());
+        Stats machine = stat(runs, run -> run.cpu().machineCores());
+        int cores = runs.get(0).cpu().cores();
+        row("3", "CPU while offered" + load.atRate() + ": bench JVM (broker, pipeline, load, consumers), cores busy",
+                jvm, "cores");
+        row("3", "CPU while offered" + load.atRate() + ": whole machine (/proc/stat), cores busy of " + cores, machine,
+                "cores");
+        String cpu = String.format(Locale.ROOT, " at %s/s; CPU: bench JVM %s cores busy, machine %s of %d",
+                count(Math.round(load.rate())), number(jvm.median()), number(machine.median()), cores);
+        latencyTarget("SpendAlert", alerts, load, cpu);
+        latencyTarget("SpendStatus", statuses, load, cpu);
+        status(load, StreamsRuns.STATUS_RATE, runs.stream().map(StreamsRuns.LatencyRun::status).toList());
+    }
+
+    private Latency outputRows(String output, String noun, Load load, List<LatencyProbe.Result> results,
+                               Function<LatencyProbe.Result, LatencyProbe.Percentiles> of) {
+        Stats p99 = stat(results, r -> of.apply(r).p99());
+        long samples = results.stream().mapToLong(r -> of.apply(r).samples()).sum();
+        row("3", "produce -> " + output + " p50" + load.atRate(), stat(results, r -> of.apply(r).p50()), "ms");
+        row("3", "produce -> " + output + " p99" + load.atRate(), p99, "ms");
+        row("3", "produce -> " + output + " max" + load.atRate() + " (" + count(samples) + " " + noun + ")",
+                stat(results, r -> of.apply(r).max()), "ms");
+        return new Latency(p99, samples);
+    }
+
+    private void latencyTarget(String output, Latency latency, Load load, String cpu) {
+        String what = "p99 produce-to-" + output + " <= 500 ms " + load.inTarget();
+        if (latency.samples() == 0) {
+            notEstablished(what, "not measured: no " + output + " in the latency runs" + cpu);
+            return;
+        }
+        double p99 = latency.p99().median();
+        target(what, p99 <= 500, String.format(Locale.ROOT, "%.0f ms", p99) + cpu);
+    }
+
+    /**
+     * The status endpoint's latency during the latency runs at one load, over its answers (200 and 404); the
+     * outcomes are counted over all runs, so a run whose endpoint answered 503 or nothing shows.
+     */
+    void status(Load load, double statusRate, List<StatusProbe.Result> results) {
+        String at = " at " + count((long) statusRate) + " requests/s, pipeline" + load.atRate();
         long found = results.stream().mapToLong(StatusProbe.Result::found).sum();
         long notFound = results.stream().mapToLong(StatusProbe.Result::notFound).sum();
         long unavailable = results.stream().mapToLong(StatusProbe.Result::unavailable).sum();
@@ -190,7 +237,7 @@ public final class Report {
         ratio("4", "replay / pass-through driver", share);
         ratio("4", "replay / pass-through driver, by CPU time", cpuShare.median());
         double fullSeconds = 1_000_000 / replayRates.median();
-        target("replay: 1,000,000 requests in <= 30 s", fullSeconds <= 30,
+        target("replay: 1,000,000 requests in <= 12 s", fullSeconds <= 12,
                 String.format(Locale.ROOT, "%.1f s%s", fullSeconds, requests == 1_000_000 ? "" : " (extrapolated)"));
         target("replay >= 50 % of the pass-through driver", share >= 0.50, percent(share));
     }

@@ -134,8 +134,11 @@ final class StreamsRuns {
                 storeSizes(started.stateDir()), written);
     }
 
-    /** What a latency run measured: produce-to-output latencies and the status endpoint's answers meanwhile. */
-    record LatencyRun(LatencyProbe.Result outputs, StatusProbe.Result status) {
+    /**
+     * What a latency run measured: produce-to-output latencies, the status endpoint's answers meanwhile, and the CPU
+     * used while the measured load was offered.
+     */
+    record LatencyRun(LatencyProbe.Result outputs, StatusProbe.Result status, CpuUse cpu) {
     }
 
     /**
@@ -156,10 +159,10 @@ final class StreamsRuns {
                  StatusProbe status = new StatusProbe(started.apiAddress(), PLANNED_ACCOUNTS, STATUS_RATE, seed)) {
                 probe.start();
                 status.start(warmup);
-                long sent = probe.offer(cluster, workload, rate, duration, warmup);
+                LatencyProbe.Offered offered = probe.offer(cluster, workload, rate, duration, warmup);
                 StatusProbe.Result answers = status.finish();
-                awaitCommitted(started.appId(), sent);
-                return new LatencyRun(probe.drain(), answers);
+                awaitCommitted(started.appId(), offered.sent());
+                return new LatencyRun(probe.drain(), answers, offered.cpu());
             }
         } finally {
             started.running().close();
