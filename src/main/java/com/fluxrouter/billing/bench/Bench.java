@@ -1,7 +1,6 @@
 package com.fluxrouter.billing.bench;
 
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.metering.MeteringFlow;
 import com.fluxrouter.billing.serde.Serdes;
 
 import java.io.IOException;
@@ -61,6 +60,8 @@ public final class Bench {
     /** The levers measured in every run. */
     static final List<Lever> LEVERS = List.of(
             new Lever("rate versions decoded once per catalog change", Map.of(BillingConfig.INTAKE_RATE_CACHE, "false")));
+
+    private static final double MIB = 1 << 20;
 
     /** Enough for the JIT to compile the pipeline's hot paths; more only lengthens the run. */
     private static final int WARM_UP_RECORDS = 50_000;
@@ -270,42 +271,49 @@ public final class Bench {
 
     /**
      * Each level sends at least as many requests as it has accounts, evenly spread, so every account of the level is
-     * billed: the 1,000,000-account runs hold 1,000,000 account-months and as many request ids.
+     * billed: the 1,000,000-account runs hold 1,000,000 account-months and as many request ids. The level with the
+     * most accounts runs a second time, first, with the request count of the level with the fewest (issue 14: vary
+     * one thing at a time), unless that is already its count: the scaling target compares those two.
      */
     private void measureScaling(Report report, StreamsRuns streams) throws Exception {
         Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
-        Map<Integer, Stats> rates = new LinkedHashMap<>();
-        Map<Integer, Integer> sizes = new LinkedHashMap<>();
-        StreamsRuns.PipelineRun largest = null;
-        int largestPopulation = 0;
-        Workload.Encoded largestRequests = null;
+        int fewest = Collections.min(options.scaleAccounts());
+        int most = Collections.max(options.scaleAccounts());
+        int fewestRequests = Math.max(options.scaleRequests(), fewest);
+        List<Report.Level> levels = new ArrayList<>();
         for (int accounts : options.scaleAccounts()) {
-            Workload.Encoded requests = new Workload(options.seed(), options.trace(), accounts, Workload.Spread.EVEN,
-                    "scale-" + accounts, serdes).encode(Math.max(options.scaleRequests(), accounts), Instant.now());
-            List<Double> perSecond = new ArrayList<>();
+            int requests = Math.max(options.scaleRequests(), accounts);
+            if (accounts == most && requests != fewestRequests) {
+                levels.add(new Report.Level(accounts, fewestRequests));
+            }
+            levels.add(new Report.Level(accounts, requests));
+        }
+        Map<Report.Level, List<StreamsRuns.PipelineRun>> measured = new LinkedHashMap<>();
+        Report.Level largest = levels.get(0);
+        Workload.Encoded largestRequests = null;
+        for (Report.Level level : levels) {
+            Workload.Encoded requests = new Workload(options.seed(), options.trace(), level.accounts(),
+                    Workload.Spread.EVEN, "scale-" + level.accounts() + "-" + level.requests(), serdes)
+                    .encode(level.requests(), Instant.now());
             List<StreamsRuns.PipelineRun> runs = new ArrayList<>();
             for (int run = 1; run <= options.repeat(); run++) {
                 StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
-                progress("scaling run %d, %,d accounts (%,d requests, %,d accounts billed): %,.0f requests/s", run,
-                        accounts, requests.size(), requests.accounts(), billed.perSecond());
-                perSecond.add(billed.perSecond());
+                progress("scaling run %d, %,d accounts (%,d requests, %,d accounts billed): %,.0f requests/s, heap "
+                                + "growth %.1f MiB, RSS growth %.1f MiB", run, level.accounts(), requests.size(),
+                        requests.accounts(), billed.perSecond(), billed.heapBytes() / MIB, billed.rssBytes() / MIB);
                 runs.add(billed);
             }
-            rates.put(accounts, new Stats(perSecond));
-            sizes.put(accounts, requests.size());
-            if (accounts >= largestPopulation) {
-                largestPopulation = accounts;
+            measured.put(level, runs);
+            if (level.accounts() > largest.accounts()
+                    || level.accounts() == largest.accounts() && level.requests() >= largest.requests()) {
+                largest = level;
                 largestRequests = requests;
-                runs.sort(Comparator.comparingDouble(StreamsRuns.PipelineRun::perSecond));
-                largest = runs.get(runs.size() / 2);
             }
         }
-        report.scaling(rates, sizes);
-        if (largest != null) {
-            report.state(largest.store(MeteringFlow.MONTHS_STORE), largestRequests.accounts(),
-                    largest.store(MeteringFlow.REQUEST_IDS_STORE), largest.store(MeteringFlow.DEADLINES_STORE),
-                    largestRequests.size(), largest.heapBytes());
-        }
+        report.scaling(measured);
+        List<StreamsRuns.PipelineRun> largestRuns = new ArrayList<>(measured.get(largest));
+        largestRuns.sort(Comparator.comparingDouble(StreamsRuns.PipelineRun::perSecond));
+        report.state(largestRuns.get(largestRuns.size() / 2), largestRequests.accounts(), largestRequests.size());
     }
 
     private void progress(String format, Object... args) {

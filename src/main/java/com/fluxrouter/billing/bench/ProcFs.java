@@ -6,14 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What Linux's {@code /proc} says about the machine, for a figure the JVM does not give: the busy time of every
- * core, whichever process used it. Elsewhere than on Linux (or if the file cannot be read) it is unknown, never
- * guessed.
+ * What Linux's {@code /proc} says about this process and the machine, for figures the JVM does not give: the
+ * resident set of this process (heap, metaspace, threads, RocksDB's native memory, the in-JVM broker: everything
+ * of the process the OS keeps in RAM) and the busy time of every core, whichever process used it. Elsewhere than on
+ * Linux (or if a file cannot be read) the figures are unknown, never guessed.
  */
 final class ProcFs {
+    private static final Path STATUS = Path.of("/proc/self/status");
     private static final Path STAT = Path.of("/proc/stat");
 
     private ProcFs() {
+    }
+
+    /** This process's resident set ({@code VmRSS} of /proc/self/status) in bytes; -1 when unknown. */
+    static long rssBytes() {
+        String status = read(STATUS);
+        return status == null ? -1 : vmRssBytes(status);
     }
 
     /**
@@ -35,6 +43,18 @@ final class ProcFs {
             long ticks = total - earlier.total;
             return ticks <= 0 ? Double.NaN : (double) (busy - earlier.busy) / ticks * cores;
         }
+    }
+
+    /** @param status the text of a /proc/PID/status file; @return its VmRSS in bytes, -1 if it has none */
+    static long vmRssBytes(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                String[] fields = line.substring("VmRSS:".length()).trim().split("\\s+");
+                // The kernel writes it in kB (KiB); a bare number would be bytes.
+                return Long.parseLong(fields[0]) * (fields.length > 1 && fields[1].equals("kB") ? 1024 : 1);
+            }
+        }
+        return -1;
     }
 
     /** @param stat the text of /proc/stat; @return its aggregate {@code cpu} line's ticks, null if it has none */

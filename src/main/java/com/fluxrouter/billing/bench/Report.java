@@ -1,5 +1,7 @@
 package com.fluxrouter.billing.bench;
 
+import com.fluxrouter.billing.metering.MeteringFlow;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -33,6 +35,7 @@ public final class Report {
     /** Load average of the machine at the start and the end: other work on it shows in every wall-clock figure. */
     private final double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     private double loadAtEnd;
+    private static final double MIB = 1 << 20;
     private Stats copy;
     private Stats copyCpu;
     private Stats pipeline;
@@ -218,13 +221,36 @@ public final class Report {
                 stat(results, r -> r.answers().max()), "ms");
     }
 
-    void state(long monthsBytes, int accountMonths, long idBytes, long deadlineBytes, int ids, long heapBytes) {
+    /**
+     * State and memory after the largest scaling run: RocksDB bytes per store, and this JVM's heap (after GC) and
+     * resident set, their growth over the run divided by the account-months and by the request ids it held. That run
+     * holds both at once (one id per account-month when every account gets one request), so the two "per" figures
+     * divide the same growth; they are not to be added.
+     *
+     * @param run           the run (its median by throughput)
+     * @param accountMonths account-months it held (one per account billed)
+     * @param ids           request ids it remembered (one per request)
+     */
+    void state(StreamsRuns.PipelineRun run, int accountMonths, int ids) {
+        long idBytes = run.store(MeteringFlow.REQUEST_IDS_STORE) + run.store(MeteringFlow.DEADLINES_STORE);
         row("3", "RocksDB account-months per 1,000 account-months (" + count(accountMonths) + " held)",
-                Stats.of(monthsBytes / 1024.0 / (accountMonths / 1000.0)), "KiB");
+                Stats.of(run.store(MeteringFlow.MONTHS_STORE) / 1024.0 / (accountMonths / 1000.0)), "KiB");
         row("3", "RocksDB request ids per 1M ids (accepted-request-ids + billing-deadlines, " + count(ids) + " held)",
-                Stats.of((idBytes + deadlineBytes) / 1048576.0 / (ids / 1_000_000.0)), "MiB");
-        row("3", "heap after GC per 1,000 account-months (" + count(accountMonths) + " held)",
-                Stats.of(heapBytes / 1024.0 / (accountMonths / 1000.0)), "KiB");
+                Stats.of(idBytes / MIB / (ids / 1e6)), "MiB");
+        String held = " (" + count(accountMonths) + " account-months and " + count(ids) + " ids held together)";
+        double heap = run.heapBytes() / MIB;
+        double rss = run.rssBytes() / MIB;
+        row("3", "heap after GC, growth over the run, per 1M account-months" + held, Stats.of(heap / (accountMonths / 1e6)),
+                "MiB");
+        row("3", "heap after GC, growth over the run, per 1M remembered ids" + held, Stats.of(heap / (ids / 1e6)), "MiB");
+        row("3", "RSS (VmRSS of the bench JVM, broker included), growth over the run, per 1M account-months" + held,
+                Stats.of(rss / (accountMonths / 1e6)), "MiB");
+        row("3", "RSS (VmRSS of the bench JVM, broker included), growth over the run, per 1M remembered ids" + held,
+                Stats.of(rss / (ids / 1e6)), "MiB");
+        String end = " at the end of that run (after GC, stores open)";
+        row("3", "RSS of the bench JVM" + end, Stats.of(run.after().rss() < 0 ? Double.NaN : run.after().rss() / MIB),
+                "MiB");
+        row("3", "heap committed" + end + ", part of that RSS", Stats.of(run.after().heapCommitted() / MIB), "MiB");
     }
 
     void replay(Stats replayRates, Stats passThroughRates, Stats seconds, Stats cpuPerMillion, Stats cpuShare,
@@ -242,15 +268,47 @@ public final class Report {
         target("replay >= 50 % of the pass-through driver", share >= 0.50, percent(share));
     }
 
-    void scaling(Map<Integer, Stats> rates, Map<Integer, Integer> requests) {
-        rates.forEach((accounts, stats) -> row("5", "pipeline at " + count(accounts) + " accounts ("
-                + count(requests.get(accounts)) + " requests, evenly spread)", stats, "requests/s"));
-        int fewest = rates.keySet().stream().min(Integer::compare).orElseThrow();
-        int most = rates.keySet().stream().max(Integer::compare).orElseThrow();
-        double share = rates.get(most).median() / rates.get(fewest).median();
-        ratio("5", "at " + count(most) + " / at " + count(fewest) + " accounts", share);
-        target("throughput at " + count(most) + " accounts >= 80 % of that at " + count(fewest), share >= 0.80,
-                percent(share));
+    /** A scaling level: accounts, and the requests spread evenly over them. */
+    record Level(int accounts, int requests) {
+        String name() {
+            return "pipeline at " + count(accounts) + " accounts (" + count(requests) + " requests, evenly spread)";
+        }
+    }
+
+    /**
+     * The pipeline's throughput and memory growth at each level, and issue 14's scaling target. Its ratio varies
+     * one thing, the accounts: the most accounts with the request count of the fewest, over the fewest. When the
+     * level with the most accounts also ran with more requests (one per account), its ratio is shown too, without a
+     * target: accounts and remembered ids vary together there.
+     *
+     * @param runs every level's runs, the level with the most accounts at the fewest accounts' request count among them
+     */
+    void scaling(Map<Level, List<StreamsRuns.PipelineRun>> runs) {
+        runs.forEach((level, measured) -> {
+            row("5", level.name(), stat(measured, StreamsRuns.PipelineRun::perSecond), "requests/s");
+            row("5", level.name() + ": heap after GC, growth over the run", stat(measured, run -> run.heapBytes() / MIB),
+                    "MiB");
+            row("5", level.name() + ": RSS of the bench JVM, growth over the run",
+                    stat(measured, run -> run.rssBytes() / MIB), "MiB");
+        });
+        Level fewest = runs.keySet().stream().min(Comparator.comparingInt(Level::accounts)).orElseThrow();
+        int most = runs.keySet().stream().mapToInt(Level::accounts).max().orElseThrow();
+        Level alike = new Level(most, fewest.requests());
+        double share = median(runs.get(alike)) / median(runs.get(fewest));
+        String each = count(fewest.requests()) + " requests each";
+        ratio("5", "at " + count(most) + " / at " + count(fewest.accounts()) + " accounts, " + each
+                + " (the target's ratio: only the accounts vary)", share);
+        runs.keySet().stream().filter(level -> level.accounts() == most && level.requests() > fewest.requests())
+                .forEach(level -> ratio("5", "at " + count(most) + " accounts and " + count(level.requests())
+                        + " requests / at " + count(fewest.accounts()) + " accounts and " + count(fewest.requests())
+                        + " requests (accounts and remembered ids vary together)",
+                        median(runs.get(level)) / median(runs.get(fewest))));
+        target("throughput at " + count(most) + " accounts >= 80 % of that at " + count(fewest.accounts()) + ", "
+                + each, share >= 0.80, percent(share));
+    }
+
+    private static double median(List<StreamsRuns.PipelineRun> runs) {
+        return stat(runs, StreamsRuns.PipelineRun::perSecond).median();
     }
 
     void finish(Duration took) {

@@ -7,6 +7,14 @@ import static org.assertj.core.api.Assertions.within;
 
 class ProcFsTest {
     @Test
+    void residentSetIsVmRssInKibibytesAsBytes() {
+        String status = "Name:\tjava\nVmPeak:\t 9000000 kB\nVmHWM:\t  700000 kB\nVmRSS:\t  524288 kB\nRssAnon:\t 1 kB\n";
+
+        assertThat(ProcFs.vmRssBytes(status)).isEqualTo(512L * 1024 * 1024);
+        assertThat(ProcFs.vmRssBytes("Name:\tkthreadd\n")).isEqualTo(-1);
+    }
+
+    @Test
     void coresBusyAreTheBusyTicksShareTimesTheCoresCounted() {
         // user nice system idle iowait irq softirq steal guest guest_nice
         ProcFs.CoreTicks before = ProcFs.coreTicks("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\n"

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,6 +73,108 @@ class ReportTest {
     }
 
     @Test
+    void scalingTargetComparesTheMostAccountsAtTheFewestAccountsRequestCountAndShowsTheOtherRatioBeside() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        Map<Report.Level, List<StreamsRuns.PipelineRun>> runs = new LinkedHashMap<>();
+        runs.put(new Report.Level(1_000, 200_000), List.of(pipeline(20_000, 0, 10L << 20, 30L << 20)));
+        runs.put(new Report.Level(1_000_000, 200_000), List.of(pipeline(17_000, 0, 12L << 20, 40L << 20)));
+        runs.put(new Report.Level(1_000_000, 1_000_000), List.of(pipeline(12_000, 0, 24L << 20, 64L << 20)));
+        report.scaling(runs);
+        report.finish(Duration.ZERO);
+
+        assertThat(report.table()).contains(
+                "| 5 | pipeline at 1,000,000 accounts (200,000 requests, evenly spread) | 17,000 | 1 run | requests/s |",
+                "| 5 | pipeline at 1,000,000 accounts (1,000,000 requests, evenly spread): heap after GC, growth over the "
+                        + "run | 24.0 | 1 run | MiB |",
+                "| 5 | pipeline at 1,000,000 accounts (1,000,000 requests, evenly spread): RSS of the bench JVM, growth "
+                        + "over the run | 64.0 | 1 run | MiB |",
+                "| 5 | **at 1,000,000 / at 1,000 accounts, 200,000 requests each (the target's ratio: only the accounts "
+                        + "vary)** | **85 %** |",
+                "| 5 | **at 1,000,000 accounts and 1,000,000 requests / at 1,000 accounts and 200,000 requests (accounts "
+                        + "and remembered ids vary together)** | **60 %** |",
+                "| throughput at 1,000,000 accounts >= 80 % of that at 1,000, 200,000 requests each | 85 % | yes |");
+    }
+
+    @Test
+    void stateRowsDivideTheRunsRocksDbBytesHeapAndRssGrowthByWhatItHeld() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        // 500,000 account-months and 2,000,000 ids; heap grew 40 MiB, the resident set 100 MiB.
+        StreamsRuns.PipelineRun run = new StreamsRuns.PipelineRun(10_000, 50,
+                new StreamsRuns.Memory(100L << 20, 200L << 20, 300L << 20),
+                new StreamsRuns.Memory(140L << 20, 256L << 20, 400L << 20),
+                Map.of("account-months", 50L << 20, "accepted-request-ids", 150L << 20, "billing-deadlines", 50L << 20),
+                Map.of());
+        report.state(run, 500_000, 2_000_000);
+        report.finish(Duration.ZERO);
+
+        String held = " (500,000 account-months and 2,000,000 ids held together) | ";
+        assertThat(report.table()).contains(
+                "| 3 | RocksDB account-months per 1,000 account-months (500,000 held) | 102 |",
+                "| 3 | RocksDB request ids per 1M ids (accepted-request-ids + billing-deadlines, 2,000,000 held) | 100 |",
+                "| 3 | heap after GC, growth over the run, per 1M account-months" + held + "80.0 |",
+                "| 3 | heap after GC, growth over the run, per 1M remembered ids" + held + "20.0 |",
+                "| 3 | RSS (VmRSS of the bench JVM, broker included), growth over the run, per 1M account-months" + held
+                        + "200 |",
+                "| 3 | RSS (VmRSS of the bench JVM, broker included), growth over the run, per 1M remembered ids" + held
+                        + "50.0 |",
+                "| 3 | RSS of the bench JVM at the end of that run (after GC, stores open) | 400 |",
+                "| 3 | heap committed at the end of that run (after GC, stores open), part of that RSS | 256 |");
+    }
+
+    @Test
+    void rssIsNotMeasuredWhereProcIsUnavailable() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        StreamsRuns.PipelineRun run = new StreamsRuns.PipelineRun(10_000, 50, new StreamsRuns.Memory(1, 2, -1),
+                new StreamsRuns.Memory(1, 2, -1), Map.of(), Map.of());
+        report.state(run, 1_000, 1_000);
+        report.finish(Duration.ZERO);
+
+        assertThat(report.table()).contains("growth over the run, per 1M account-months (1,000 account-months and 1,000 "
+                + "ids held together) | not measured |", "| 3 | RSS of the bench JVM at the end of that run (after GC, "
+                + "stores open) | not measured |");
+    }
+
+    @Test
+    void pipelineIsJudgedAgainstTheDedupFloorAndThePassThroughByThroughputAndByCpu() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
+        // Medians: pass-through 40,000/s and 10 µs, floor 10,000/s and 20 µs, pipeline 6,000/s and 80 µs.
+        report.streams(new Report.Baselines(Stats.of(30_000, 40_000, 50_000), Stats.of(10, 10, 12),
+                        Stats.of(10_000, 9_000, 11_000), Stats.of(20, 21, 19)), Stats.of(6_000, 5_000, 6_500),
+                Stats.of(80, 70, 90), Stats.of(1 << 20), 1_000);
+        report.finish(Duration.ZERO);
+        String table = report.table();
+
+        assertThat(table).contains("| 3 | **pipeline / dedup floor** | **60 %** |",
+                "| 3 | **pipeline / pass-through** | **15 %** |",
+                "| 3 | **pipeline / copy loop** | **2 %** |",
+                "| 3 | **pipeline / dedup floor, by CPU per record** | **25 %** |",
+                "| 3 | **pipeline / pass-through, by CPU per record** | **13 %** |",
+                "| 3 | **pipeline / copy loop, by CPU per record** | **5 %** |",
+                "| 2 | **dedup floor / pass-through** | **25 %** |",
+                "| 2 | **dedup floor / pass-through, by CPU per record** | **50 %** |");
+        assertThat(table).contains("| pipeline >= 60 % of the dedup floor | 60 % | yes |",
+                "| pipeline >= 25 % of the pass-through | 15 % | **no** |");
+    }
+
+    @Test
+    void aLeverIsReportedAsThePipelineWithItOverWithoutItByThroughputAndByCpu() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
+        report.streams(new Report.Baselines(Stats.of(40_000), Stats.of(10), Stats.of(10_000), Stats.of(20)),
+                Stats.of(6_000), Stats.of(80), Stats.of(1 << 20), 1_000);
+        // Without the lever: 5,000/s and 96 µs; with it (the pipeline above): 6,000/s and 80 µs.
+        report.lever("cache", Stats.of(5_000, 4_000, 5_500), Stats.of(96, 90, 100), 1_000);
+        report.finish(Duration.ZERO);
+
+        assertThat(report.table()).contains(
+                "| 6 | lever \"cache\": pipeline without it (before), 1,000 requests | 5,000 |",
+                "| 6 | lever \"cache\": CPU of this JVM per request without it (before) | 96.0 |",
+                "| 6 | **lever \"cache\": pipeline with it / without it** | **120 %** |",
+                "| 6 | **lever \"cache\": with it / without it, by CPU per request** | **120 %** |");
+    }
+
+    @Test
     void replayMeetsItsTargetWhenAMillionRequestsTakeTwelveSecondsOrLess() {
         assertThat(replayTable(84_000, 1_000_000)).contains("| replay: 1,000,000 requests in <= 12 s | 11.9 s | yes |");
         assertThat(replayTable(80_000, 1_000_000)).contains("| replay: 1,000,000 requests in <= 12 s | 12.5 s | **no** |");
@@ -123,5 +227,11 @@ class ReportTest {
 
     private static StreamsRuns.LatencyRun run(LatencyProbe.Result result, CpuUse cpu) {
         return new StreamsRuns.LatencyRun(result, new StatusProbe.Result(FAST, 3, 0, 0, 0), cpu);
+    }
+
+    /** A pipeline run at {@code perSecond} whose heap and resident set grew by the bytes given. */
+    private static StreamsRuns.PipelineRun pipeline(double perSecond, long heapBefore, long heapGrowth, long rssGrowth) {
+        return new StreamsRuns.PipelineRun(perSecond, 50, new StreamsRuns.Memory(heapBefore, 0, 1L << 30),
+                new StreamsRuns.Memory(heapBefore + heapGrowth, 0, (1L << 30) + rssGrowth), Map.of(), Map.of());
     }
 }

@@ -39,9 +39,9 @@ class BenchIT {
     private static final int PLANNED_ACCOUNTS = 1_000;
     /** Records of the published catalog (6 models, 3 rates), which replay may count among its inputs. */
     private static final int CATALOG = 9;
-    private static final String NUMBER = "([\\d,]+(?:\\.\\d+)?)";
+    private static final String NUMBER = "(-?[\\d,]+(?:\\.\\d+)?)";
     /** A figure of a latency run as printed: NaN when the run had no sample. */
-    private static final String FIGURE = "(NaN|[\\d,]+(?:\\.\\d+)?)";
+    private static final String FIGURE = "(NaN|-?[\\d,]+(?:\\.\\d+)?)";
     private static final Pattern ROW = Pattern.compile("^\\| \\d \\| (.+?) \\| (.+?) \\| .*\\|$", Pattern.MULTILINE);
     private static final Pattern TARGET = Pattern.compile("^\\| (.+?) \\| (.+?) \\| (yes|\\*\\*no\\*\\*|not established) \\|$",
             Pattern.MULTILINE);
@@ -58,7 +58,7 @@ class BenchIT {
         Files.writeString(doc, "# Performance\n");
         // Statuses at most once a second per account for usage alone, so that runs of a few seconds emit some.
         Bench.Options options = new Bench.Options(1, 5_000, STREAMS_RECORDS, Duration.ofSeconds(4), Duration.ofSeconds(1),
-                FIXED_RATE, REPLAY_REQUESTS, SCALE_REQUESTS, List.of(100, 1_000), 2, 7, null, doc, dir.resolve("work"),
+                FIXED_RATE, REPLAY_REQUESTS, SCALE_REQUESTS, List.of(100, 3_000), 2, 7, null, doc, dir.resolve("work"),
                 "bench (BenchIT)", Map.of(BillingConfig.STATUS_INTERVAL, "PT1S"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
@@ -82,15 +82,16 @@ class BenchIT {
                 "replay of 2,000 requests from files", "replay of 2,000 requests, wall time",
                 "pass-through processor on the same driver", "**replay / pass-through driver**",
                 "pipeline at 100 accounts (2,000 requests, evenly spread)",
-                "pipeline at 1,000 accounts (2,000 requests, evenly spread)", "**at 1,000 / at 100 accounts**",
-                "RocksDB account-months per 1,000 account-months (1,000 held)",
-                "RocksDB request ids per 1M ids (accepted-request-ids + billing-deadlines, 2,000 held)");
+                "pipeline at 3,000 accounts (2,000 requests, evenly spread)",
+                "pipeline at 3,000 accounts (3,000 requests, evenly spread)", "**" + SCALING_TARGET_RATIO + "**",
+                "**" + SCALING_OTHER_RATIO + "**",
+                "RocksDB account-months per 1,000 account-months (3,000 held)",
+                "RocksDB request ids per 1M ids (accepted-request-ids + billing-deadlines, 3,000 held)");
         assertThat(targets).containsKeys("pipeline >= 60 % of the dedup floor", "pipeline >= 25 % of the pass-through",
                 "p99 produce-to-SpendAlert <= 500 ms at half the sustained rate",
                 "p99 produce-to-SpendStatus <= 500 ms at half the sustained rate",
                 "p99 produce-to-SpendAlert <= 500 ms at 500/s", "p99 produce-to-SpendStatus <= 500 ms at 500/s",
-                "replay: 1,000,000 requests in <= 12 s",
-                "throughput at 1,000 accounts >= 80 % of that at 100");
+                "replay: 1,000,000 requests in <= 12 s", SCALING_TARGET);
 
         // Broker ceiling and Streams throughput: the medians of one run are that run's figures.
         Matcher broker = find(progress, "broker run 1: producer " + NUMBER + " records/s, copy loop " + NUMBER);
@@ -146,24 +147,66 @@ class BenchIT {
         assertThat(seconds).isCloseTo(1_000_000 / replayRate, within(0.05 + seconds * 0.5 / replayRate + 0.001));
         assertThat(million[1]).isEqualTo(seconds <= 12 ? "yes" : "**no**");
 
-        // Scaling: every account of each level billed, the level's figure, and the share of the largest level.
-        Map<Integer, Double> scaling = new LinkedHashMap<>();
-        for (int accounts : List.of(100, 1_000)) {
-            String level = String.format(Locale.ROOT, "%,d", accounts);
-            Matcher run = find(progress, "scaling run 1, " + level + " accounts \\(" + NUMBER + " requests, "
-                    + NUMBER + " accounts billed\\): " + NUMBER + " requests/s");
-            assertThat(number(run.group(1))).isEqualTo((double) Math.max(SCALE_REQUESTS, accounts));
-            assertThat(number(run.group(2))).as("accounts billed at %s", level).isEqualTo((double) accounts);
-            scaling.put(accounts, number(run.group(3)));
-            assertThat(number(rows.get("pipeline at " + level + " accounts (2,000 requests, evenly spread)")))
-                    .isCloseTo(number(run.group(3)), within(0.5));
+        // Scaling: every account of each level billed (the most accounts also with the fewest's request count), the
+        // level's figures, and the two ratios, the target's being the one where only the accounts vary.
+        Map<String, Matcher> scaling = new LinkedHashMap<>();
+        for (int[] level : new int[][] {{100, 2_000, 100}, {3_000, 2_000, 2_000}, {3_000, 3_000, 3_000}}) {
+            String name = String.format(Locale.ROOT, "pipeline at %,d accounts (%,d requests, evenly spread)", level[0],
+                    level[1]);
+            Matcher run = find(progress, String.format(Locale.ROOT, "scaling run 1, %,d accounts \\(%,d requests, ",
+                    level[0], level[1]) + NUMBER + " accounts billed\\): " + NUMBER + " requests/s, heap growth "
+                    + NUMBER + " MiB, RSS growth " + FIGURE + " MiB");
+            assertThat(number(run.group(1))).as("accounts billed: %s", name).isEqualTo((double) level[2]);
+            assertThat(number(rows.get(name))).as(name).isCloseTo(number(run.group(2)), within(0.5));
+            // Printed to 0.1 MiB; the row to 0.1 MiB below 100, to 1 MiB from 100.
+            assertThat(number(rows.get(name + ": heap after GC, growth over the run"))).as(name)
+                    .isCloseTo(number(run.group(3)), within(0.55));
+            String rss = rows.get(name + ": RSS of the bench JVM, growth over the run");
+            if (run.group(4).equals("NaN")) {
+                assertThat(rss).as(name).isEqualTo("not measured");
+            } else {
+                assertThat(number(rss)).as(name).isCloseTo(number(run.group(4)), within(0.55));
+            }
+            scaling.put(name, run);
         }
-        assertRatio(rows, "at 1,000 / at 100 accounts", scaling.get(1_000), scaling.get(100));
-        assertTarget(targets, "throughput at 1,000 accounts >= 80 % of that at 100",
-                percent(rows.get("**at 1,000 / at 100 accounts**")), 80);
-        assertThat(rows).containsKeys("RocksDB account-months per 1,000 account-months (1,000 held)",
-                "RocksDB request ids per 1M ids (accepted-request-ids + billing-deadlines, 2,000 held)");
+        double fewest = number(scaling.get("pipeline at 100 accounts (2,000 requests, evenly spread)").group(2));
+        double mostAlike = number(scaling.get("pipeline at 3,000 accounts (2,000 requests, evenly spread)").group(2));
+        double mostAll = number(scaling.get("pipeline at 3,000 accounts (3,000 requests, evenly spread)").group(2));
+        assertRatio(rows, SCALING_TARGET_RATIO, mostAlike, fewest);
+        assertRatio(rows, SCALING_OTHER_RATIO, mostAll, fewest);
+        assertTarget(targets, SCALING_TARGET, percent(rows.get("**" + SCALING_TARGET_RATIO + "**")), 80);
+
+        // State and memory of the largest run (3,000 accounts, 3,000 requests): its heap and RSS growth per 1M of
+        // what it held, 3,000 account-months and as many ids, so both "per" figures are the growth x 1M / 3,000.
+        Matcher largest = scaling.get("pipeline at 3,000 accounts (3,000 requests, evenly spread)");
+        String held = " (3,000 account-months and 3,000 ids held together)";
+        double perMillion = 1e6 / 3_000;
+        double heapGrowth = number(largest.group(3));
+        for (String per : List.of("account-months", "remembered ids")) {
+            assertThat(number(rows.get("heap after GC, growth over the run, per 1M " + per + held))).as(per)
+                    .isCloseTo(heapGrowth * perMillion, within(0.05 * perMillion + 0.5));
+            String rss = rows.get("RSS (VmRSS of the bench JVM, broker included), growth over the run, per 1M " + per
+                    + held);
+            if (largest.group(4).equals("NaN")) {
+                assertThat(rss).isEqualTo("not measured");
+            } else {
+                assertThat(number(rss)).as(per).isCloseTo(number(largest.group(4)) * perMillion,
+                        within(0.05 * perMillion + 0.5));
+            }
+        }
+        if (!largest.group(4).equals("NaN")) {
+            assertThat(number(rows.get("RSS of the bench JVM at the end of that run (after GC, stores open)")))
+                    .isPositive();
+        }
+        assertThat(number(rows.get("heap committed at the end of that run (after GC, stores open), part of that RSS")))
+                .isPositive();
     }
+
+    private static final String SCALING_TARGET_RATIO =
+            "at 3,000 / at 100 accounts, 2,000 requests each (the target's ratio: only the accounts vary)";
+    private static final String SCALING_OTHER_RATIO = "at 3,000 accounts and 3,000 requests / at 100 accounts and "
+            + "2,000 requests (accounts and remembered ids vary together)";
+    private static final String SCALING_TARGET = "throughput at 3,000 accounts >= 80 % of that at 100, 2,000 requests each";
 
     /**
      * The latency run at one load: its rows (p50, p99, max of each output, the CPU) and its two targets are the
