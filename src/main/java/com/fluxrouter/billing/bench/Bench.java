@@ -1,7 +1,6 @@
 package com.fluxrouter.billing.bench;
 
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.metering.MeteringFlow;
 import com.fluxrouter.billing.serde.Serdes;
 
 import java.io.IOException;
@@ -24,23 +23,27 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     /**
-     * Sizes of a run. {@link #defaults} are the issue's sizes; {@link #quick} a smoke run of a minute or two.
+     * Sizes of a run. {@link #defaults} are the issue's sizes; {@link #quick} a smoke run of a few minutes.
      *
+     * @param latency     how long each latency run offers load; the first {@code warmup} of it is left out
+     * @param latencyRate the fixed offered load of the second set of latency runs, requests per second (issue 14:
+     *                    5,000); the first set offers half the sustained rate
      * @param trace a trace CSV to take token counts from, or null for the built-in distributions
      * @param doc   the document the run is appended to, or null to print only
      * @param settings pipeline settings over the defaults (Streams or flux.*), to measure a change before and after
      */
     public record Options(int repeat, int ceilingRecords, int streamsRecords, Duration latency, Duration warmup,
-                          int replayRequests, int scaleRequests, List<Integer> scaleAccounts, int partitions, long seed,
-                          Path trace, Path doc, Path workDir, String command, Map<String, String> settings) {
+                          int latencyRate, int replayRequests, int scaleRequests, List<Integer> scaleAccounts,
+                          int partitions, long seed, Path trace, Path doc, Path workDir, String command,
+                          Map<String, String> settings) {
         public static Options defaults() {
-            return new Options(3, 500_000, 200_000, Duration.ofSeconds(30), Duration.ofSeconds(5), 1_000_000,
+            return new Options(3, 500_000, 200_000, Duration.ofSeconds(20), Duration.ofSeconds(5), 5_000, 1_000_000,
                     200_000, List.of(1_000, 100_000, 1_000_000), 4, 1, null, Path.of("docs/performance.md"),
                     null, "bench", Map.of());
         }
 
         public static Options quick() {
-            return new Options(1, 50_000, 20_000, Duration.ofSeconds(8), Duration.ofSeconds(2), 50_000, 20_000,
+            return new Options(1, 50_000, 20_000, Duration.ofSeconds(8), Duration.ofSeconds(2), 5_000, 50_000, 20_000,
                     List.of(1_000, 10_000, 100_000), 4, 1, null, Path.of("docs/performance.md"), null,
                     "bench --quick", Map.of());
         }
@@ -57,6 +60,8 @@ public final class Bench {
     /** The levers measured in every run. */
     static final List<Lever> LEVERS = List.of(
             new Lever("rate versions decoded once per catalog change", Map.of(BillingConfig.INTAKE_RATE_CACHE, "false")));
+
+    private static final double MIB = 1 << 20;
 
     /** Enough for the JIT to compile the pipeline's hot paths; more only lengthens the run. */
     private static final int WARM_UP_RECORDS = 50_000;
@@ -222,69 +227,93 @@ public final class Bench {
                 + "pipeline %,.0f requests/s", size, pass.perSecond(), dedup.throughput().perSecond(), billed.perSecond());
     }
 
+    /**
+     * Latency at two offered loads (issue 14): half the sustained rate, and {@link Options#latencyRate} fixed. Each
+     * repeat runs both, alternating which goes first, so neither always runs on the warmer JVM.
+     */
     private void measureLatency(Report report, StreamsRuns streams) throws Exception {
-        double rate = Math.max(1, report.pipelineRate() / 2);
-        List<LatencyProbe.Result> results = new ArrayList<>();
-        List<StatusProbe.Result> statuses = new ArrayList<>();
+        List<Report.Load> loads = List.of(
+                new Report.Load(Math.max(1, report.pipelineRate() / 2), false),
+                new Report.Load(options.latencyRate(), true));
+        Map<Report.Load, List<StreamsRuns.LatencyRun>> measured = new LinkedHashMap<>();
         for (int run = 1; run <= options.repeat(); run++) {
-            Workload workload = new Workload(options.seed() + run, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
-                    Workload.Spread.SKEWED, "latency-" + run, new Serdes(BillingConfig.defaults().wireFormat()));
-            StreamsRuns.LatencyRun measured = streams.latency(workload, rate, options.latency(), options.warmup(),
-                    options.settings(), options.seed() + run);
-            LatencyProbe.Result result = measured.outputs();
-            StatusProbe.Result status = measured.status();
-            progress("latency run %d at %,.0f requests/s: overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
-                            + "p99 %.0f max %.0f ms (%,d); status endpoint p50 %.1f p99 %.1f max %.1f ms (%,d found, "
-                            + "%,d not found, %,d unavailable, %,d failed)", run, rate, result.overage().p50(),
-                    result.overage().p99(), result.overage().max(), result.overage().samples(), result.alerts().p50(),
-                    result.alerts().p99(), result.alerts().max(), result.alerts().samples(), status.answers().p50(),
-                    status.answers().p99(), status.answers().max(), status.found(), status.notFound(),
-                    status.unavailable(), status.failed());
-            results.add(result);
-            statuses.add(status);
+            List<Report.Load> order = new ArrayList<>(loads);
+            if (run % 2 == 0) {
+                Collections.reverse(order);
+            }
+            for (Report.Load load : order) {
+                measured.computeIfAbsent(load, key -> new ArrayList<>()).add(latencyRun(streams, load, run));
+            }
         }
-        report.latency(rate, results);
-        report.status(rate, StreamsRuns.STATUS_RATE, statuses);
+        measured.forEach(report::latency);
+    }
+
+    private StreamsRuns.LatencyRun latencyRun(StreamsRuns streams, Report.Load load, int run) throws Exception {
+        Workload workload = new Workload(options.seed() + run, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
+                Workload.Spread.SKEWED, "latency-" + (load.fixed() ? "fixed-" : "half-") + run,
+                new Serdes(BillingConfig.defaults().wireFormat()));
+        StreamsRuns.LatencyRun measured = streams.latency(workload, load.rate(), options.latency(), options.warmup(),
+                options.settings(), options.seed() + run);
+        LatencyProbe.Result result = measured.outputs();
+        StatusProbe.Result status = measured.status();
+        progress("latency run %d at %,.0f requests/s (%s): overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
+                        + "p99 %.0f max %.0f ms (%,d); statuses p50 %.0f p99 %.0f max %.0f ms (%,d); CPU: bench JVM "
+                        + "%.2f cores busy, machine %.2f of %d; status endpoint p50 %.1f p99 %.1f max %.1f ms (%,d "
+                        + "found, %,d not found, %,d unavailable, %,d failed)", run, load.rate(), load.name(),
+                result.overage().p50(), result.overage().p99(), result.overage().max(), result.overage().samples(),
+                result.alerts().p50(), result.alerts().p99(), result.alerts().max(), result.alerts().samples(),
+                result.statuses().p50(), result.statuses().p99(), result.statuses().max(),
+                result.statuses().samples(), measured.cpu().jvmCores(), measured.cpu().machineCores(),
+                measured.cpu().cores(), status.answers().p50(), status.answers().p99(), status.answers().max(),
+                status.found(), status.notFound(), status.unavailable(), status.failed());
+        return measured;
     }
 
     /**
      * Each level sends at least as many requests as it has accounts, evenly spread, so every account of the level is
-     * billed: the 1,000,000-account runs hold 1,000,000 account-months and as many request ids.
+     * billed: the 1,000,000-account runs hold 1,000,000 account-months and as many request ids. The level with the
+     * most accounts runs a second time, first, with the request count of the level with the fewest (issue 14: vary
+     * one thing at a time), unless that is already its count: the scaling target compares those two.
      */
     private void measureScaling(Report report, StreamsRuns streams) throws Exception {
         Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
-        Map<Integer, Stats> rates = new LinkedHashMap<>();
-        Map<Integer, Integer> sizes = new LinkedHashMap<>();
-        StreamsRuns.PipelineRun largest = null;
-        int largestPopulation = 0;
-        Workload.Encoded largestRequests = null;
+        int fewest = Collections.min(options.scaleAccounts());
+        int most = Collections.max(options.scaleAccounts());
+        int fewestRequests = Math.max(options.scaleRequests(), fewest);
+        List<Report.Level> levels = new ArrayList<>();
         for (int accounts : options.scaleAccounts()) {
-            Workload.Encoded requests = new Workload(options.seed(), options.trace(), accounts, Workload.Spread.EVEN,
-                    "scale-" + accounts, serdes).encode(Math.max(options.scaleRequests(), accounts), Instant.now());
-            List<Double> perSecond = new ArrayList<>();
+            int requests = Math.max(options.scaleRequests(), accounts);
+            if (accounts == most && requests != fewestRequests) {
+                levels.add(new Report.Level(accounts, fewestRequests));
+            }
+            levels.add(new Report.Level(accounts, requests));
+        }
+        Map<Report.Level, List<StreamsRuns.PipelineRun>> measured = new LinkedHashMap<>();
+        Report.Level largest = levels.get(0);
+        Workload.Encoded largestRequests = null;
+        for (Report.Level level : levels) {
+            Workload.Encoded requests = new Workload(options.seed(), options.trace(), level.accounts(),
+                    Workload.Spread.EVEN, "scale-" + level.accounts() + "-" + level.requests(), serdes)
+                    .encode(level.requests(), Instant.now());
             List<StreamsRuns.PipelineRun> runs = new ArrayList<>();
             for (int run = 1; run <= options.repeat(); run++) {
                 StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
-                progress("scaling run %d, %,d accounts (%,d requests, %,d accounts billed): %,.0f requests/s", run,
-                        accounts, requests.size(), requests.accounts(), billed.perSecond());
-                perSecond.add(billed.perSecond());
+                progress("scaling run %d, %,d accounts (%,d requests, %,d accounts billed): %,.0f requests/s, heap "
+                                + "growth %.1f MiB, RSS growth %.1f MiB", run, level.accounts(), requests.size(),
+                        requests.accounts(), billed.perSecond(), billed.heapBytes() / MIB, billed.rssBytes() / MIB);
                 runs.add(billed);
             }
-            rates.put(accounts, new Stats(perSecond));
-            sizes.put(accounts, requests.size());
-            if (accounts >= largestPopulation) {
-                largestPopulation = accounts;
+            measured.put(level, runs);
+            if (level.accounts() > largest.accounts()
+                    || level.accounts() == largest.accounts() && level.requests() >= largest.requests()) {
+                largest = level;
                 largestRequests = requests;
-                runs.sort(Comparator.comparingDouble(StreamsRuns.PipelineRun::perSecond));
-                largest = runs.get(runs.size() / 2);
             }
         }
-        report.scaling(rates, sizes);
-        if (largest != null) {
-            report.state(largest.store(MeteringFlow.MONTHS_STORE), largestRequests.accounts(),
-                    largest.store(MeteringFlow.REQUEST_IDS_STORE), largest.store(MeteringFlow.DEADLINES_STORE),
-                    largestRequests.size(), largest.heapBytes());
-        }
+        report.scaling(measured);
+        List<StreamsRuns.PipelineRun> largestRuns = new ArrayList<>(measured.get(largest));
+        largestRuns.sort(Comparator.comparingDouble(StreamsRuns.PipelineRun::perSecond));
+        report.state(largestRuns.get(largestRuns.size() / 2), largestRequests.accounts(), largestRequests.size());
     }
 
     private void progress(String format, Object... args) {

@@ -3,6 +3,7 @@ package com.fluxrouter.billing.bench;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,8 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Produce-to-output latency. Each request is completed at the instant it is sent, and the pipeline carries that
  * instant into what it causes: an OverageUpdate's {@code as_of} and a SpendAlert's {@code at} are the causing
- * request's completed_at. A read_committed consumer (as billing consumers must read) takes the wall clock when it
- * receives each output; the difference is the latency, all on this JVM's one clock.
+ * request's completed_at; a SpendStatus's {@code as_of} is its partition's billing clock when it was computed (rule
+ * 12): the completed_at of the request whose step emitted it, or the instant of a STATUS deadline that request's
+ * clock passed (then at most that request's completed_at, so the figure is, if anything, longer). A read_committed
+ * consumer (as billing consumers and the router fleet must read) takes the wall clock when it receives each output;
+ * the difference is the latency, all on this JVM's one clock.
  */
 final class LatencyProbe implements AutoCloseable {
     /** How long outputs must stop arriving, once every request is committed, before the probe stops listening. */
@@ -35,6 +39,7 @@ final class LatencyProbe implements AutoCloseable {
     private final Serdes serdes;
     private final List<Long> overage = new ArrayList<>();
     private final List<Long> alerts = new ArrayList<>();
+    private final List<Long> statuses = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong lastReceived = new AtomicLong(System.nanoTime());
     private volatile long countFrom = Long.MAX_VALUE;
@@ -42,7 +47,11 @@ final class LatencyProbe implements AutoCloseable {
     private volatile RuntimeException failure;
 
     /** Percentiles in milliseconds over the samples of each output topic. */
-    record Result(Percentiles overage, Percentiles alerts) {
+    record Result(Percentiles overage, Percentiles alerts, Percentiles statuses) {
+    }
+
+    /** What {@link #offer} did: the requests it sent, and the CPU used while they were sent after the warm-up. */
+    record Offered(long sent, CpuUse cpu) {
     }
 
     record Percentiles(long samples, double p50, double p99, double max) {
@@ -75,7 +84,7 @@ final class LatencyProbe implements AutoCloseable {
 
     void start() {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.OVERAGE, Topics.ALERTS)) {
+        for (String topic : List.of(Topics.OVERAGE, Topics.ALERTS, Topics.SPEND_STATUS)) {
             consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
         consumer.assign(partitions);
@@ -99,12 +108,13 @@ final class LatencyProbe implements AutoCloseable {
     }
 
     private void record(ConsumerRecord<byte[], byte[]> record, long receivedAt) {
-        if (record.topic().equals(Topics.OVERAGE)) {
-            Instant asOf = serdes.avro(OverageUpdate.class).deserializer().deserialize(record.topic(), record.value()).getAsOf();
-            add(overage, asOf, receivedAt);
-        } else {
-            Instant at = serdes.avro(SpendAlert.class).deserializer().deserialize(record.topic(), record.value()).getAt();
-            add(alerts, at, receivedAt);
+        switch (record.topic()) {
+            case Topics.OVERAGE -> add(overage, serdes.avro(OverageUpdate.class).deserializer()
+                    .deserialize(record.topic(), record.value()).getAsOf(), receivedAt);
+            case Topics.ALERTS -> add(alerts, serdes.avro(SpendAlert.class).deserializer()
+                    .deserialize(record.topic(), record.value()).getAt(), receivedAt);
+            default -> add(statuses, serdes.avro(SpendStatus.class).deserializer()
+                    .deserialize(record.topic(), record.value()).getAsOf(), receivedAt);
         }
     }
 
@@ -119,16 +129,26 @@ final class LatencyProbe implements AutoCloseable {
 
     /**
      * Sends requests at {@code rate} per second for {@code duration}, each completed when it is sent, with batching
-     * limited to 1 ms so the producer adds little; returns how many it sent.
+     * limited to 1 ms so the producer adds little. The CPU is measured over the samples' interval: from the end of
+     * the warm-up (the start, if the run is no longer than it) to the last request sent.
      */
-    long offer(BenchCluster cluster, Workload workload, double rate, Duration duration, Duration warmup)
+    Offered offer(BenchCluster cluster, Workload workload, double rate, Duration duration, Duration warmup)
             throws InterruptedException {
         long sent = 0;
+        CpuUse.Reading measuredFrom;
+        CpuUse.Reading measuredTo;
         try (KafkaProducer<byte[], byte[]> producer = cluster.producer(1)) {
-            long start = System.nanoTime();
+            measuredFrom = CpuUse.Reading.now();
+            long start = measuredFrom.wallNanos();
             countFrom = System.currentTimeMillis() + warmup.toMillis();
+            long warmedUp = start + warmup.toNanos();
             long end = start + duration.toNanos();
+            boolean warm = warmedUp >= end;
             for (long now = start; now < end; now = System.nanoTime()) {
+                if (!warm && now >= warmedUp) {
+                    warm = true;
+                    measuredFrom = CpuUse.Reading.now();
+                }
                 long due = (long) ((now - start) / 1e9 * rate);
                 for (; sent < due; sent++) {
                     RoutedRequest request = workload.next(Instant.now());
@@ -136,8 +156,9 @@ final class LatencyProbe implements AutoCloseable {
                 }
                 Thread.sleep(1); // pacing of the offered load, not synchronisation
             }
+            measuredTo = CpuUse.Reading.now();
         }
-        return sent;
+        return new Offered(sent, CpuUse.between(measuredFrom, measuredTo));
     }
 
     /** Once every request is committed: waits until outputs stop arriving, then the latencies. */
@@ -154,7 +175,9 @@ final class LatencyProbe implements AutoCloseable {
         }
         synchronized (overage) {
             synchronized (alerts) {
-                return new Result(Percentiles.of(overage), Percentiles.of(alerts));
+                synchronized (statuses) {
+                    return new Result(Percentiles.of(overage), Percentiles.of(alerts), Percentiles.of(statuses));
+                }
             }
         }
     }

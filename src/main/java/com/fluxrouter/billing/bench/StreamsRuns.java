@@ -23,6 +23,7 @@ import org.apache.kafka.streams.kstream.Produced;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,11 +60,40 @@ final class StreamsRuns {
         this.stateRoot = stateRoot;
     }
 
-    /** What a pipeline run leaves: its throughput, its heap and its RocksDB state per store. */
-    record PipelineRun(double perSecond, double cpuMicrosPerRecord, long heapBytes, Map<String, Long> storeBytes,
-                       Map<String, Long> written) {
+    /**
+     * What a pipeline run leaves: its throughput, this JVM's memory before the pipeline was built and at the end of
+     * the run (both after a GC), and its RocksDB state per store.
+     */
+    record PipelineRun(double perSecond, double cpuMicrosPerRecord, Memory before, Memory after,
+                       Map<String, Long> storeBytes, Map<String, Long> written) {
         long store(String name) {
             return storeBytes.getOrDefault(name, 0L);
+        }
+
+        /** Growth of the heap in use after GC over the run, in bytes; never below 0. */
+        long heapBytes() {
+            return Math.max(0, after.heapUsed() - before.heapUsed());
+        }
+
+        /**
+         * Growth of the resident set over the run, in bytes (NaN where /proc is unavailable). It may be negative:
+         * the JVM can give committed heap back at a GC.
+         */
+        double rssBytes() {
+            return before.rss() < 0 || after.rss() < 0 ? Double.NaN : after.rss() - before.rss();
+        }
+    }
+
+    /**
+     * This JVM's memory at one instant, right after a GC, in bytes: heap in use and committed (MemoryMXBean), and
+     * the process's resident set (VmRSS, -1 where unknown), which holds the committed heap, RocksDB's native memory,
+     * the JVM's own and the in-JVM broker's.
+     */
+    record Memory(long heapUsed, long heapCommitted, long rss) {
+        static Memory afterGc() {
+            System.gc();
+            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            return new Memory(heap.getUsed(), heap.getCommitted(), ProcFs.rssBytes());
         }
     }
 
@@ -114,28 +144,32 @@ final class StreamsRuns {
 
     /**
      * The billing pipeline as {@code run} runs it (RocksDB stores with changelogs), after the catalog and the plans
-     * reached its stores. Its heap is the growth of this JVM's heap after GC from before the pipeline was built to
-     * after the run: the pipeline's stores, caches and buffers plus whatever the broker kept of the run's records.
+     * reached its stores. Its memory is this JVM's after GC before the pipeline was built and after the run, stores
+     * still open: the growth is the pipeline's stores, caches and buffers plus whatever the broker kept of the run's
+     * records.
      */
     PipelineRun pipeline(Workload.Encoded records, Map<String, String> overrides) throws Exception {
-        long heapBefore = heapAfterGc();
+        Memory before = Memory.afterGc();
         Started started = startPipeline(overrides);
         Throughput throughput;
-        long heap;
+        Memory after;
         Map<String, Long> written;
         try {
             throughput = measure(started.appId(), started.pipeline().streams(), records);
-            heap = Math.max(0, heapAfterGc() - heapBefore);
+            after = Memory.afterGc();
             written = cluster.written();
         } finally {
             started.running().close(); // flushes the stores, so their size on disk is their real size
         }
-        return new PipelineRun(throughput.perSecond(), throughput.cpuMicrosPerRecord(), heap,
+        return new PipelineRun(throughput.perSecond(), throughput.cpuMicrosPerRecord(), before, after,
                 storeSizes(started.stateDir()), written);
     }
 
-    /** What a latency run measured: produce-to-output latencies and the status endpoint's answers meanwhile. */
-    record LatencyRun(LatencyProbe.Result outputs, StatusProbe.Result status) {
+    /**
+     * What a latency run measured: produce-to-output latencies, the status endpoint's answers meanwhile, and the CPU
+     * used while the measured load was offered.
+     */
+    record LatencyRun(LatencyProbe.Result outputs, StatusProbe.Result status, CpuUse cpu) {
     }
 
     /**
@@ -156,10 +190,10 @@ final class StreamsRuns {
                  StatusProbe status = new StatusProbe(started.apiAddress(), PLANNED_ACCOUNTS, STATUS_RATE, seed)) {
                 probe.start();
                 status.start(warmup);
-                long sent = probe.offer(cluster, workload, rate, duration, warmup);
+                LatencyProbe.Offered offered = probe.offer(cluster, workload, rate, duration, warmup);
                 StatusProbe.Result answers = status.finish();
-                awaitCommitted(started.appId(), sent);
-                return new LatencyRun(probe.drain(), answers);
+                awaitCommitted(started.appId(), offered.sent());
+                return new LatencyRun(probe.drain(), answers, offered.cpu());
             }
         } finally {
             started.running().close();
@@ -295,11 +329,6 @@ final class StreamsRuns {
     /** CPU time this whole process (broker, clients, applications, the bench itself) has used, per the JVM's OS bean. */
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    static long heapAfterGc() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /**

@@ -15,10 +15,11 @@ import java.util.concurrent.Callable;
         description = {
         "Measures, on a local broker in one run: the broker's ceiling (producer, copy loop), a pass-through Streams",
         "application, the dedup floor (one changelogged store of request ids) and the billing pipeline (all",
-        "exactly_once_v2), each lever before and after, latency at half the sustained rate, state size, replay, and",
-        "throughput as accounts grow. Prints one table and appends it to docs/performance.md."})
+        "exactly_once_v2), each lever before and after, latency at half the sustained rate and at a fixed rate (with",
+        "the CPU used), state size and memory, replay, and throughput as accounts grow. Prints one table and appends",
+        "it to docs/performance.md."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "A smoke run of a minute or two: one run of each, small sizes.")
+    @Option(names = "--quick", description = "A smoke run of a few minutes: one run of each, small sizes.")
     boolean quick;
 
     @Option(names = "--repeat", description = "Runs of each measurement (default 3; 1 with --quick).")
@@ -31,8 +32,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ceiling-records", description = "Records per broker-ceiling run (default 500,000).")
     Integer ceilingRecords;
 
-    @Option(names = "--latency", description = "How long each latency run offers load (ISO-8601, default PT30S).")
+    @Option(names = "--latency", description = "How long each latency run offers load (ISO-8601, default PT20S; PT8S with --quick).")
     Duration latency;
+
+    @Option(names = "--latency-rate",
+            description = "Requests per second of the fixed-rate latency runs, beside those at half the sustained rate (default 5,000).")
+    Integer latencyRate;
 
     @Option(names = "--replay-requests", description = "Requests replayed from files (default 1,000,000).")
     Integer replayRequests;
@@ -69,7 +74,8 @@ final class BenchCommand implements Callable<Integer> {
         Bench.Options base = quick ? Bench.Options.quick() : Bench.Options.defaults();
         Bench.Options options = new Bench.Options(
                 or(repeat, base.repeat()), or(ceilingRecords, base.ceilingRecords()), or(records, base.streamsRecords()),
-                or(latency, base.latency()), base.warmup(), or(replayRequests, base.replayRequests()),
+                or(latency, base.latency()), base.warmup(), or(latencyRate, base.latencyRate()),
+                or(replayRequests, base.replayRequests()),
                 or(scaleRequests, base.scaleRequests()), or(accounts, base.scaleAccounts()),
                 or(partitions, base.partitions()), or(seed, base.seed()), trace,
                 noAppend ? null : or(doc, base.doc()), workDir, commandLine(), or(settings, Map.of()));
@@ -82,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
                 + (records != null ? " --records " + records : "")
                 + (ceilingRecords != null ? " --ceiling-records " + ceilingRecords : "")
                 + (latency != null ? " --latency " + latency : "")
+                + (latencyRate != null ? " --latency-rate " + latencyRate : "")
                 + (replayRequests != null ? " --replay-requests " + replayRequests : "")
                 + (scaleRequests != null ? " --scale-requests " + scaleRequests : "")
                 + (accounts != null ? " --accounts " + String.join(",", accounts.stream().map(String::valueOf).toList()) : "")
