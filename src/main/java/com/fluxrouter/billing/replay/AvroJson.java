@@ -109,7 +109,7 @@ public final class AvroJson {
         } else if (value instanceof BigDecimal decimal) {
             out.writeString(decimal.stripTrailingZeros().toPlainString());
         } else if (value instanceof Instant instant) {
-            out.writeString(instant.toString());
+            out.writeString(IsoInstants.format(instant));
         } else if (value instanceof ByteBuffer bytes) {
             ByteBuffer copy = bytes.duplicate();
             byte[] raw = new byte[copy.remaining()];
@@ -175,7 +175,7 @@ public final class AvroJson {
 
     private static Instant instant(String text) {
         try {
-            return Instant.parse(text);
+            return IsoInstants.parse(text);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("is not an ISO-8601 UTC instant: " + text);
         }
