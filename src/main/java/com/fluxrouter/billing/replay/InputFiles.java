@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.ArrayDeque;
@@ -197,7 +196,7 @@ public final class InputFiles {
             return null;
         }
         try {
-            return Instant.parse(at.asText()).toEpochMilli();
+            return IsoInstants.parse(at.asText()).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(PRODUCED_AT + " is not an ISO-8601 instant: " + at.asText(), e);
         }

@@ -1,5 +1,7 @@
 package com.fluxrouter.billing.replay;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.LaneRate;
@@ -14,8 +16,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,14 +61,17 @@ public final class PassThroughReplay {
         };
         forward.init(context);
         AvroJson json = new AvroJson();
-        try (BufferedWriter writer = Files.newBufferedWriter(out.resolve("passthrough.jsonl"), StandardCharsets.UTF_8)) {
+        // Written as replay's JsonSinks write: streamed, one record a line.
+        try (JsonGenerator writer = new JsonFactory().createGenerator(new OutputStreamWriter(
+                Files.newOutputStream(out.resolve("passthrough.jsonl")), StandardCharsets.UTF_8))) {
+            writer.setRootValueSeparator(null);
             return new InputFiles(serdes).send(in, (topic, key, value) -> {
                 Deserializer<? extends SpecificRecord> values = serdes.avro(VALUES.get(topic)).deserializer();
                 forward.process(new Record<>(key, values.deserialize(topic, value), 0L));
                 try {
                     for (MockProcessorContext.CapturedForward<?, ?> captured : context.forwarded()) {
-                        writer.write(json.write((SpecificRecord) captured.record().value()));
-                        writer.write('\n');
+                        json.write((SpecificRecord) captured.record().value(), writer);
+                        writer.writeRaw('\n');
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

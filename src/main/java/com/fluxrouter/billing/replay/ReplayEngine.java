@@ -38,8 +38,6 @@ import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.io.File;
@@ -59,7 +57,8 @@ import java.util.Properties;
  * input record takes the path it takes in the topology: catalog and plan records are validated and kept (the
  * topology's global stores; plan versions with their publication time), requests are validated, priced, given
  * their plans as published by their record timestamp and handed to the very {@code MeterProcessor} the topology
- * runs, with the same stores; each valid plan version also folds into its account's plan history, whose change
+ * runs, with the same stores by name and serdes (kept in memory by {@link ReplayStores}); each valid plan version
+ * also folds into its account's plan history, whose change
  * reaches the account's meter as the plan-history table's change stream does live (rule 12); failures become rejected
  * records built as the exception handlers build them. {@code ReplayEngineTest} holds it to byte-identical output
  * with the topology on TopologyTestDriver.
@@ -108,8 +107,7 @@ final class ReplayEngine {
         Task(int partition, StateStore planStore) {
             this.partition = partition;
             this.context = newContext();
-            for (StoreBuilder<?> builder : MeteringFlow.stores(config, serdes)) {
-                StateStore store = builder.build();
+            for (StateStore store : ReplayStores.meter(config, serdes)) {
                 store.init(context.getStateStoreContext(), store);
                 context.addStateStore(store);
                 stores.add(store);
@@ -187,15 +185,15 @@ final class ReplayEngine {
         this.config = config;
         this.stateDir = stateDir.toFile();
         properties.putAll(StreamsSettings.of(config));
-        StateStore planStore = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PlanFlow.PUBLICATIONS_STORE),
-                serdes.string(), serdes.internal(PlanPublications.class)).withLoggingDisabled().build();
+        MemoryStore<String, PlanPublications> planStore =
+                ReplayStores.planPublications(serdes).store(PlanFlow.PUBLICATIONS_STORE);
         MockProcessorContext<Object, SpecificRecord> planContext =
                 new MockProcessorContext<>(properties, new TaskId(0, 0), this.stateDir);
         planStore.init(planContext.getStateStoreContext(), planStore);
         for (int partition = 0; partition < partitions; partition++) {
             tasks.add(new Task(partition, planStore));
         }
-        this.plans = tasks.get(0).context.getStateStore(PlanFlow.PUBLICATIONS_STORE);
+        this.plans = planStore;
     }
 
     /**

@@ -1,0 +1,208 @@
+package com.fluxrouter.billing.replay;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A key-value store for replay, which lives as long as the run: keys and values serialized with the store's serdes,
+ * as every Kafka Streams store keeps them, in a hash map, or, for a store read by range, in a map sorted by key
+ * bytes. Kafka Streams' in-memory store keeps a TreeMap of bytes for every store: at a million accepted request ids
+ * each lookup walks twenty levels of scattered nodes, a quarter of replay's CPU time in its profile
+ * (docs/performance.md).
+ *
+ * <p>What the metering code sees is what a Kafka Streams store gives it: every put serializes (a value that cannot be
+ * serialized fails there), every get deserializes a new object, a null value deletes, a null key is refused;
+ * {@link #range} and {@link #all} return the entries ordered by key bytes, bounds inclusive and null for no bound, as
+ * they were when the iterator was made (a RocksDB iterator's snapshot), so writing to the store while iterating is
+ * safe. No metrics, changelog or query positions: nothing in replay reads them.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class MemoryStore<K, V> implements KeyValueStore<K, V> {
+    private final String name;
+    private final Serde<K> keys;
+    private final Serde<V> values;
+    private final Map<Bytes, byte[]> entries;
+    private boolean open;
+
+    /**
+     * @param name   the store's name, under which the processors ask for it
+     * @param keys   the serde of its keys
+     * @param values the serde of its values
+     * @param sorted whether it is read by range: then kept sorted by key bytes, so a range costs what it returns;
+     *               a hash-kept store answers a range by sorting a copy of its entries
+     */
+    MemoryStore(String name, Serde<K> keys, Serde<V> values, boolean sorted) {
+        this.name = name;
+        this.keys = keys;
+        this.values = values;
+        this.entries = sorted ? new TreeMap<>() : new HashMap<>();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        open = true;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+    }
+
+    @Override
+    public boolean persistent() {
+        return false;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public V get(K key) {
+        return value(entries.get(keyBytes(key)));
+    }
+
+    @Override
+    public void put(K key, V value) {
+        Bytes bytes = keyBytes(key);
+        byte[] serialized = values.serializer().serialize(name, value);
+        if (serialized == null) {
+            entries.remove(bytes);
+        } else {
+            entries.put(bytes, serialized);
+        }
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        V existing = get(key);
+        if (existing == null) {
+            put(key, value);
+        }
+        return existing;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<K, V>> pairs) {
+        pairs.forEach(pair -> put(pair.key, pair.value));
+    }
+
+    @Override
+    public V delete(K key) {
+        return value(entries.remove(keyBytes(key)));
+    }
+
+    @Override
+    public KeyValueIterator<K, V> range(K from, K to) {
+        Bytes low = from == null ? null : keyBytes(from);
+        Bytes high = to == null ? null : keyBytes(to);
+        if (low != null && high != null && low.compareTo(high) > 0) {
+            return new Snapshot(List.of());
+        }
+        if (entries instanceof NavigableMap<Bytes, byte[]> sorted) {
+            NavigableMap<Bytes, byte[]> view = sorted;
+            if (low != null) {
+                view = view.tailMap(low, true);
+            }
+            if (high != null) {
+                view = view.headMap(high, true);
+            }
+            return new Snapshot(copy(view.entrySet(), null, null));
+        }
+        List<Map.Entry<Bytes, byte[]>> matching = copy(entries.entrySet(), low, high);
+        matching.sort(Map.Entry.comparingByKey());
+        return new Snapshot(matching);
+    }
+
+    /**
+     * The entries within the bounds (null: none), copied: a map's own entries change under a later write (a TreeMap
+     * moves a successor's key and value into the node of a deleted entry).
+     */
+    private static List<Map.Entry<Bytes, byte[]>> copy(Iterable<Map.Entry<Bytes, byte[]>> from, Bytes low, Bytes high) {
+        List<Map.Entry<Bytes, byte[]>> copied = new ArrayList<>();
+        for (Map.Entry<Bytes, byte[]> entry : from) {
+            if ((low == null || entry.getKey().compareTo(low) >= 0) && (high == null || entry.getKey().compareTo(high) <= 0)) {
+                copied.add(Map.entry(entry.getKey(), entry.getValue()));
+            }
+        }
+        return copied;
+    }
+
+    @Override
+    public KeyValueIterator<K, V> all() {
+        return range(null, null);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return entries.size();
+    }
+
+    private Bytes keyBytes(K key) {
+        Objects.requireNonNull(key, "key cannot be null");
+        return Bytes.wrap(keys.serializer().serialize(name, key));
+    }
+
+    private V value(byte[] bytes) {
+        return bytes == null ? null : values.deserializer().deserialize(name, bytes);
+    }
+
+    /** Entries copied when the iterator was made, deserialized as they are read. */
+    private final class Snapshot implements KeyValueIterator<K, V> {
+        private final List<Map.Entry<Bytes, byte[]>> taken;
+        private int next;
+
+        Snapshot(List<Map.Entry<Bytes, byte[]>> taken) {
+            this.taken = taken;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < taken.size();
+        }
+
+        @Override
+        public KeyValue<K, V> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Map.Entry<Bytes, byte[]> entry = taken.get(next++);
+            return KeyValue.pair(keys.deserializer().deserialize(name, entry.getKey().get()), value(entry.getValue()));
+        }
+
+        @Override
+        public K peekNextKey() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return keys.deserializer().deserialize(name, taken.get(next).getKey().get());
+        }
+
+        @Override
+        public void close() {
+            // Nothing held: the entries were copied.
+        }
+    }
+}

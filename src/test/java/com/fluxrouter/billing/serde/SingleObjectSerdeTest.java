@@ -1,0 +1,123 @@
+package com.fluxrouter.billing.serde;
+
+import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.SpendStatus;
+import com.fluxrouter.billing.schema.state.LaneUsage;
+import com.fluxrouter.billing.schema.state.MonthLedger;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The serde writes Avro's single-object encoding, byte for byte as the generated classes' own encoder does. */
+class SingleObjectSerdeTest {
+    private final Serdes serdes = new Serdes(WireFormat.SINGLE_OBJECT);
+
+    @Test
+    void writesTheBytesOfAvrosOwnSingleObjectEncoder() {
+        assertSameAsAvro(MonthLedger.class, ledger(3));
+        assertSameAsAvro(MonthLedger.class, ledger(0));
+        assertSameAsAvro(SpendStatus.class, status(null));
+        assertSameAsAvro(SpendStatus.class, status(new BigDecimal("12.500000000")));
+        assertSameAsAvro(PricedRequest.class, priced("r-\u00e9\u4e2d".repeat(200)));
+    }
+
+    @Test
+    void aRecordThatCannotBeEncodedFailsAndTheNextIsWholeAgain() {
+        Serde<MonthLedger> serde = serdes.internal(MonthLedger.class);
+        MonthLedger broken = ledger(2);
+        broken.setTimeZone(null);
+        assertThatThrownBy(() -> serde.serializer().serialize("t", broken))
+                .isInstanceOf(SerializationException.class).hasMessageStartingWith("cannot encode MonthLedger: ");
+        assertSameAsAvro(MonthLedger.class, ledger(1));
+    }
+
+    @Test
+    void threadsEncodingAtOnceEachGetTheirOwnRecord() throws Exception {
+        Serde<MonthLedger> serde = serdes.internal(MonthLedger.class);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int lanes = t;
+                done.add(threads.submit(() -> {
+                    MonthLedger ledger = ledger(lanes);
+                    byte[] expected = avroBytes(ledger);
+                    for (int i = 0; i < 2_000; i++) {
+                        assertThat(serde.serializer().serialize("t", ledger)).isEqualTo(expected);
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    private <T extends SpecificRecordBase> void assertSameAsAvro(Class<T> type, T record) {
+        byte[] written = serdes.internal(type).serializer().serialize("t", record);
+        assertThat(written).isEqualTo(avroBytes(record));
+        T readBack = serdes.internal(type).deserializer().deserialize("t", written);
+        assertThat(avroBytes(readBack)).isEqualTo(written);
+    }
+
+    /** What the generated class's own encoder (Avro's BinaryMessageEncoder) writes. */
+    private static byte[] avroBytes(SpecificRecordBase record) {
+        try {
+            ByteBuffer buffer = (ByteBuffer) record.getClass().getMethod("toByteBuffer").invoke(record);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (ReflectiveOperationException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MonthLedger ledger(int lanes) {
+        List<LaneUsage> usage = new ArrayList<>();
+        for (int i = 0; i < lanes; i++) {
+            usage.add(new LaneUsage("LANE-" + i, 1L + i, 1_000_000L * i, 3L * i, Long.MAX_VALUE - i));
+        }
+        return MonthLedger.newBuilder().setAccountId("acct-\u00e9").setBillingMonth("2026-09")
+                .setTimeZone("America/New_York").setCloseAt(1_790_000_000_000L).setLanes(usage)
+                .setCreditNanos(5_000_000_000L).setCeilingNanos(lanes % 2 == 0 ? null : -1L).setOverageNanos(Long.MIN_VALUE)
+                .setAlertsFired(7).setClosed(lanes > 1).setInvoicedLanes(new ArrayList<>(usage)).setInvoiceSets(lanes)
+                .build();
+    }
+
+    private static SpendStatus status(BigDecimal ceiling) {
+        return SpendStatus.newBuilder().setAccountId("acct-1").setBillingMonth("2026-09").setStatus("OK")
+                .setUsageUsd(new BigDecimal("0.001234567")).setIncludedCreditUsd(new BigDecimal("5.000000000"))
+                .setCreditRemainingUsd(new BigDecimal("4.998765433")).setSpendCeilingUsd(ceiling).setRemainingUsd(ceiling)
+                .setPeriodStart(Instant.parse("2026-09-01T00:00:00Z")).setPeriodEnd(Instant.parse("2026-10-01T00:00:00Z"))
+                .setProjectedUsageUsd(null).setReason("USAGE").setAsOf(Instant.parse("2026-09-15T10:00:00.123Z")).build();
+    }
+
+    private static PricedRequest priced(String requestId) {
+        return PricedRequest.newBuilder().setRequestId(requestId).setAccountId("acct-1").setRequestedModel("flux-auto")
+                .setServedModel("flux-express-small").setLane("EXPRESS").setLaneSource("CATALOG").setClaimedLane(null)
+                .setInputTokens(1_000_000L).setOutputTokens(0L).setCompletedAt(Instant.parse("2026-09-15T10:00:00Z"))
+                .setQuotedCostUsd(null).setBillingMonth("2026-09").setInputCostUsd(new BigDecimal("0.100000000"))
+                .setOutputCostUsd(new BigDecimal("0E-9")).setCostUsd(new BigDecimal("0.100000000"))
+                .setRateEffectiveFrom(Instant.parse("2020-01-01T00:00:00Z")).setQuoteMismatch(false).build();
+    }
+}
