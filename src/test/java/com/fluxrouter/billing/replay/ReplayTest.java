@@ -1,10 +1,13 @@
 package com.fluxrouter.billing.replay;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fluxrouter.billing.config.BillingConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,30 +159,26 @@ class ReplayTest {
                 "{\"account_id\":\"c\",\"plan_name\":\"Capped\",\"included_credit_usd\":\"0\",\"spend_ceiling_usd\":\"0.01\","
                         + "\"effective_from\":\"2026-10-15T00:00:00Z\",\"produced_at\":\"2026-10-15T00:00:00Z\"}"));
         Files.write(in.resolve("requests.jsonl"), List.of(
-                "{\"request_id\":\"r1\",\"account_id\":\"c\",\"requested_model\":\"flux-auto\",\"served_model\":\"flux-express-small\","
-                        + "\"input_tokens\":30000,\"output_tokens\":0,\"completed_at\":\"2026-10-10T00:00:00Z\","
-                        + "\"produced_at\":\"2026-10-10T00:00:01Z\"}",
-                "{\"request_id\":\"r2\",\"account_id\":\"c\",\"requested_model\":\"flux-auto\",\"served_model\":\"flux-express-small\","
-                        + "\"input_tokens\":30000,\"output_tokens\":0,\"completed_at\":\"2026-10-16T00:00:00Z\","
-                        + "\"produced_at\":\"2026-10-16T00:00:01Z\"}"));
+                request("r1", "c", "2026-10-10T00:00:00Z", ",\"produced_at\":\"2026-10-10T00:00:01Z\""),
+                request("r2", "c", "2026-10-16T00:00:00Z", ",\"produced_at\":\"2026-10-16T00:00:01Z\"")));
         Path out = tmp.resolve("interleaved-out");
         new Replay(BillingConfig.defaults(), NOW).run(in, out, false);
 
         assertThat(lines(out, "spend-status.jsonl")).extracting(ReplayTest::statusSummary).containsExactly(
                 "ACTIVE 0 PLAN_CHANGE 2026-10-01T00:00:00Z",
-                "ACTIVE 0.03 USAGE 2026-10-10T00:00:00Z",
-                // $0.03 >= the $0.01 cap in force from Oct 15: capped at its publication, no request needed
-                "CAPPED 0.03 PLAN_CHANGE 2026-10-15T00:00:00Z",
-                "CAPPED 0.06 USAGE 2026-10-16T00:00:00Z");
+                "ACTIVE 1 USAGE 2026-10-10T00:00:00Z",
+                // $1 >= the $0.01 cap in force from Oct 15: capped at its publication, no request needed
+                "CAPPED 1 PLAN_CHANGE 2026-10-15T00:00:00Z",
+                "CAPPED 2 USAGE 2026-10-16T00:00:00Z");
     }
 
     private static String statusSummary(String json) {
         try {
-            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            JsonNode node = new ObjectMapper().readTree(json);
             return node.get("status").asText() + " " + node.get("usage_usd").asText() + " " + node.get("reason").asText()
                     + " " + node.get("as_of").asText();
         } catch (IOException unreadable) {
-            throw new java.io.UncheckedIOException(unreadable);
+            throw new UncheckedIOException(unreadable);
         }
     }
 
