@@ -83,7 +83,14 @@ class BoundedRocksDbMemoryTest {
             write(ids, 0, 16_384);
             months.flush(wait);
             ids.flush(wait);
-            long flushed = shared.cache().getUsage();
+        }
+        // Reopened, as after a restart: the write-buffer manager releases its share of the cache lazily after a flush
+        // (anywhere from 0.3 to 5.3 MiB of the 6 seen while the databases stayed open), but wholly when they close.
+        try (Options first = configured("account-months", config); Options second = configured("accepted-request-ids", config);
+             RocksDB months = RocksDB.open(first, dir.resolve("a").toString());
+             RocksDB ids = RocksDB.open(second, dir.resolve("b").toString())) {
+            long opened = shared.cache().getUsage();
+            assertThat(opened).isLessThan(2 * MIB);
 
             // 32 MiB of values read back, more than five times the budget: the blocks go through the shared cache,
             // which fills up to its capacity and no further (but for the few blocks a read holds while it runs: the
@@ -94,7 +101,7 @@ class BoundedRocksDbMemoryTest {
                 assertThat(ids.get(key(key))).hasSize(VALUE_BYTES);
                 maxSeen = Math.max(maxSeen, shared.cache().getUsage());
             }
-            assertThat(maxSeen).isGreaterThan(flushed + 2 * MIB).isLessThanOrEqualTo(6 * MIB + 256 * 1024);
+            assertThat(maxSeen).isGreaterThan(opened + 4 * MIB).isLessThanOrEqualTo(6 * MIB + 256 * 1024);
         }
     }
 
