@@ -20,6 +20,7 @@ import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,16 +188,33 @@ public final class StreamsBackend implements Backend {
      * changes hands inside this instance (a standby becoming the active task when its owner left) is not queryable
      * for a moment ("partition does not exist"); the query is repeated every 10 ms for up to
      * {@link #HANDOVER_NANOS}, so that moment does not fail the fleet's check.
+     *
+     * <p>Only a current copy (the active task, running) may say an account has no status: a standby or a restoring
+     * copy may not have reached its record yet (a task just moved here restores while the instance stays RUNNING),
+     * so a miss there is {@link NotReady} and the caller asks the next copy.
+     *
+     * @return the account's last spend status; null when the current copy holds none
+     * @throws NotReady when no copy here can answer
      */
     @Override
     public SpendStatus status(String account, int partition) throws NotReady {
+        SpendStatus status = query(account, partition, true);
+        if (status != null) {
+            return status;
+        }
+        try {
+            return statusStore(partition, false).get(account);
+        } catch (InvalidStateStoreException | IllegalStateException notCurrent) {
+            throw new NotReady("the copy of partition " + partition + " of " + MeteringFlow.STATUS_STORE
+                    + " here is not current and has no status of " + account + " yet");
+        }
+    }
+
+    private SpendStatus query(String account, int partition, boolean stale) throws NotReady {
         long deadline = System.nanoTime() + HANDOVER_NANOS;
         while (true) {
             try {
-                return streams.store(StoreQueryParameters.fromNameAndType(MeteringFlow.STATUS_STORE,
-                        QueryableStoreTypes.<String, SpendStatus>keyValueStore())
-                        .enableStaleStores()
-                        .withPartition(partition)).get(account);
+                return statusStore(partition, stale).get(account);
             } catch (InvalidStateStoreException | IllegalStateException e) {
                 if (System.nanoTime() > deadline) {
                     throw new NotReady("partition " + partition + " of " + MeteringFlow.STATUS_STORE
@@ -210,6 +228,12 @@ public final class StreamsBackend implements Backend {
                 throw new NotReady("interrupted");
             }
         }
+    }
+
+    private ReadOnlyKeyValueStore<String, SpendStatus> statusStore(int partition, boolean stale) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, SpendStatus>> query = StoreQueryParameters.fromNameAndType(
+                MeteringFlow.STATUS_STORE, QueryableStoreTypes.<String, SpendStatus>keyValueStore()).withPartition(partition);
+        return streams.store(stale ? query.enableStaleStores() : query);
     }
 
     /** Offsets this instance's copy of the partition is behind its changelog; empty when it holds none. */

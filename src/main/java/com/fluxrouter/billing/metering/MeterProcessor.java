@@ -122,7 +122,8 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
     private void onPlanChange(PlanChange change, long timestamp) {
         MeterStep step;
         try {
-            step = transition.planChange(state, change, timestamp, context.currentSystemTimeMs());
+            step = transition.planChange(state, change, timestamp, context.currentSystemTimeMs(),
+                    Math.max(timestamp, context.currentStreamTimeMs()));
         } catch (RuntimeException bug) {
             LOG.error("Spend status of account {} after a plan change failed while computing; nothing applied",
                     change.accountId(), bug);

@@ -103,6 +103,8 @@ final class ReplayEngine {
         private final List<StateStore> stores = new ArrayList<>();
         private MockProcessorContext<Object, SpecificRecord> context;
         private Processor<String, MeterInput, Object, SpecificRecord> meter;
+        /** The task's stream time (epoch ms): the latest record timestamp it has taken, as Kafka Streams keeps it. */
+        private long streamTime = Long.MIN_VALUE;
 
         Task(int partition, StateStore planStore) {
             this.partition = partition;
@@ -123,7 +125,14 @@ final class ReplayEngine {
             MockProcessorContext<Object, SpecificRecord> fresh =
                     new MockProcessorContext<>(properties, new TaskId(0, partition), stateDir);
             fresh.setCurrentSystemTimeMs(now);
+            fresh.setCurrentStreamTimeMs(streamTime);
             return fresh;
+        }
+
+        /** The task takes a record stamped {@code timestamp} (epoch ms): its stream time moves to it if later. */
+        void take(long timestamp) {
+            streamTime = Math.max(streamTime, timestamp);
+            context.setCurrentStreamTimeMs(streamTime);
         }
 
         void restart() {
@@ -220,7 +229,10 @@ final class ReplayEngine {
         Task task = tasks.get(Topics.ROUTED.equals(topic) ? partition : 0);
         try {
             switch (topic) {
-                case Topics.ROUTED -> request(task, input.key(), input.value(), timestamp);
+                case Topics.ROUTED -> {
+                    task.take(timestamp);
+                    request(task, input.key(), input.value(), timestamp);
+                }
                 case Topics.MODELS -> model(input.key(), input.value());
                 case Topics.RATES -> rate(input.key(), input.value());
                 // A plan version without produced_at counts as published before any request (rule 6, "Production
@@ -321,6 +333,7 @@ final class ReplayEngine {
         historyChangedAt.put(account, changedAt);
         Task task = tasks.get(Utils.toPositive(Utils.murmur2(account.getBytes(StandardCharsets.UTF_8))) % tasks.size());
         try {
+            task.take(changedAt);
             task.meter.process(new Record<>(account, new PlanChange(account, history), changedAt));
         } finally {
             task.drain();

@@ -1,8 +1,11 @@
 package com.fluxrouter.billing.metering;
 
+import com.fluxrouter.billing.plans.PlanPublishing;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
+import com.fluxrouter.billing.schema.state.PlanHistory;
+import com.fluxrouter.billing.schema.state.PlanPublications;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +24,8 @@ final class MapState implements MeterState {
     final Map<String, MonthLedger> ledgers = new HashMap<>();
     final List<Deadline> deadlines = new ArrayList<>();
     final Map<String, List<AccountPlan>> plans = new HashMap<>();
+    /** An account's versions with their publication instants: when present, plans() reads them as published. */
+    final Map<String, PlanPublications> publications = new HashMap<>();
     final Map<String, SpendStatus> statuses = new HashMap<>();
 
     @Override
@@ -53,6 +58,10 @@ final class MapState implements MeterState {
 
     @Override
     public PlanTimeline plans(String accountId, long asOfMs) {
+        if (publications.containsKey(accountId)) {
+            PlanHistory history = PlanPublishing.asOf(publications.get(accountId), asOfMs);
+            return PlanTimeline.of(history == null ? null : history.getVersions());
+        }
         return PlanTimeline.of(plans.get(accountId));
     }
 

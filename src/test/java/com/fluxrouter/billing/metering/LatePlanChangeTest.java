@@ -1,0 +1,101 @@
+package com.fluxrouter.billing.metering;
+
+import com.fluxrouter.billing.intake.PricedCandidate;
+import com.fluxrouter.billing.plans.PlanPublishing;
+import com.fluxrouter.billing.pricing.Lane;
+import com.fluxrouter.billing.pricing.Price;
+import com.fluxrouter.billing.pricing.Rate;
+import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.schema.OverageUpdate;
+import com.fluxrouter.billing.schema.RoutedRequest;
+import com.fluxrouter.billing.schema.SpendAlert;
+import com.fluxrouter.billing.schema.SpendStatus;
+import com.fluxrouter.billing.schema.state.PlanHistory;
+import com.fluxrouter.billing.schema.state.PlanPublications;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rule 12, a plan change that reaches the meter late: the plan-history table's changes come through a repartition
+ * topic, so a re-run after {@code reset} meters requests (under the versions published by their record timestamps,
+ * rule 6) before the changes of the versions they already knew. Seen in ReprocessingIT: an account upgraded from a
+ * $4 to a $20 ceiling was sent CEILING_90 and CEILING_100 on the superseded $4 when its first version's change came
+ * after its November requests.
+ */
+class LatePlanChangeTest {
+    private static final String ACCOUNT = "acme";
+    private static final long TEN_DOLLARS_PER_MILLION = new BigDecimal("10").movePointRight(9)
+            .divide(BigDecimal.valueOf(1_000_000)).longValueExact();
+    private static final AccountPlan TEAM = new AccountPlan(ACCOUNT, "Team", new BigDecimal("3"), new BigDecimal("4"),
+            null, Instant.parse("2026-09-01T00:00:00Z"));
+    private static final AccountPlan SCALE = new AccountPlan(ACCOUNT, "Scale", new BigDecimal("10"), new BigDecimal("20"),
+            null, Instant.parse("2026-10-10T00:00:00Z"));
+    /** Team was published first, Scale later; the requests were produced after both. */
+    private static final long TEAM_PUBLISHED = Instant.parse("2026-11-29T19:55:37.543Z").toEpochMilli();
+    private static final long SCALE_PUBLISHED = TEAM_PUBLISHED + 4_000;
+    private static final long REQUESTS_PRODUCED = SCALE_PUBLISHED + 2_000;
+
+    private final MeterTransition transition = new MeterTransition(Duration.ofDays(35).toMillis(),
+            Duration.ofHours(24).toMillis(), Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis());
+    private final MapState state = new MapState();
+
+    LatePlanChangeTest() {
+        PlanPublications published = PlanPublishing.with(PlanPublishing.with(null, TEAM, TEAM_PUBLISHED), SCALE,
+                SCALE_PUBLISHED);
+        state.publications.put(ACCOUNT, published);
+    }
+
+    @Test
+    void aChangeCarryingOlderVersionsThanTheRequestsAlreadyMeteredNeitherCapsNorAlerts() {
+        // $6 in November, metered under Team and Scale (published by the requests' record timestamp).
+        for (int day = 1; day <= 6; day++) {
+            state.apply(transition.meter(state, oneDollar("r" + day, "2026-11-%02dT12:00:00Z".formatted(day)),
+                    REQUESTS_PRODUCED + day));
+        }
+        SpendStatus before = state.statuses.get(ACCOUNT);
+        assertThat(before.getSpendCeilingUsd()).isEqualByComparingTo("20");
+
+        // Team's own change, carrying Team alone, reaches the meter now: the task has taken records up to the last
+        // request's timestamp.
+        MeterStep late = transition.planChange(state, new PlanChange(ACCOUNT, new PlanHistory(List.of(TEAM))),
+                TEAM_PUBLISHED, REQUESTS_PRODUCED + 60_000, REQUESTS_PRODUCED + 6);
+
+        List<Object> outputs = late.outputs().stream().map(output -> (Object) output.value()).toList();
+        assertThat(outputs).noneMatch(SpendAlert.class::isInstance).noneMatch(OverageUpdate.class::isInstance);
+        // $6 of usage against the $20 ceiling in force (Scale, from October 10th): 20 - 6 remain.
+        SpendStatus status = late.statusWrites().getOrDefault(ACCOUNT, before);
+        assertThat(status.getStatus().toString()).isEqualTo("ACTIVE");
+        assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("20");
+        assertThat(status.getRemainingUsd()).isEqualByComparingTo(new BigDecimal("20").subtract(new BigDecimal("6")));
+    }
+
+    @Test
+    void aChangeInProductionOrderIsComputedUnderTheVersionsItCarries() {
+        // Team's change with nothing later taken: it alone is known, its $4 ceiling in force, nothing used yet.
+        MeterStep step = transition.planChange(state, new PlanChange(ACCOUNT, new PlanHistory(List.of(TEAM))),
+                TEAM_PUBLISHED, TEAM_PUBLISHED, TEAM_PUBLISHED);
+
+        SpendStatus status = step.statusWrites().get(ACCOUNT);
+        assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("4");
+        assertThat(status.getIncludedCreditUsd()).isEqualByComparingTo("3");
+    }
+
+    /** $1 of Express: 100,000 tokens at $10 per 1M. */
+    private static PlannedRequest oneDollar(String requestId, String completedAt) {
+        RoutedRequest request = RoutedRequest.newBuilder()
+                .setRequestId(requestId).setAccountId(ACCOUNT).setRequestedModel("flux-auto").setServedModel("m")
+                .setLane(null).setInputTokens(50_000).setOutputTokens(50_000)
+                .setCompletedAt(Instant.parse(completedAt)).setQuotedCostUsd(null).build();
+        Rate rate = new Rate(Lane.EXPRESS, TEN_DOLLARS_PER_MILLION, TEN_DOLLARS_PER_MILLION,
+                Instant.parse("2020-01-01T00:00:00Z").toEpochMilli());
+        Price price = new Price(50_000 * TEN_DOLLARS_PER_MILLION, 50_000 * TEN_DOLLARS_PER_MILLION);
+        return new PlannedRequest(new PricedCandidate(request, Lane.EXPRESS, true, rate, price),
+                new PlanHistory(List.of(TEAM, SCALE)));
+    }
+}
