@@ -445,6 +445,9 @@ final class MeterTransition {
         }
         PlanTerms control = timeline.termsAt(asOf);
         long usage = ledger == null ? 0 : Ledgers.usageNanos(ledger.getLanes());
+        if (heldBack(step, last, ledger, ledgerKey, month, zone, timeline, control, usage, asOf)) {
+            return asOf;
+        }
         long credit = ledger == null ? timeline.termsFor(month, zone, Long.MAX_VALUE).creditNanos() : ledger.getCreditNanos();
         StatusFigures figures = StatusFigures.of(month.toString(), BillingCalendar.start(month, zone),
                 BillingCalendar.end(month, zone), usage, credit, control, asOf);
@@ -460,6 +463,50 @@ final class MeterTransition {
             scheduleEffects(step, accountId, timeline, asOf);
         }
         return asOf;
+    }
+
+    /**
+     * Rule 12, section C, decided before the status's figures are built: whether building them would change, emit
+     * and schedule nothing. That is a usage change within the interval after the account's last status whose STATUS
+     * deadline is already scheduled (the month's usage before this step already differed from the last status's),
+     * on a month whose billing terms stand and whose control ceiling brings no new alert ({@link #applyToOpenMonth}
+     * has nothing to do; a closed month's status does not apply them, so for it they only make the case rarer), with
+     * the status, credit, ceiling and period of the last status ({@link #emitIfDue} then emits nothing and schedules
+     * nothing). What it saves is the forecast (BigInteger arithmetic), the figures and the comparisons in dollars,
+     * for every request of a busy account within the interval.
+     *
+     * @param ledger  the account-month under {@code ledgerKey}, the status's, or null when it has none
+     * @param month   the status's billing month
+     * @param zone    the zone of that month (the ledger's, rule 5)
+     * @param control the control terms at {@code asOf}
+     * @param usage   the month's usage, nano-dollars
+     * @param asOf    the status's as_of, epoch ms
+     */
+    private boolean heldBack(MeterStep step, SpendStatus last, MonthLedger ledger, String ledgerKey, YearMonth month,
+                             ZoneId zone, PlanTimeline timeline, PlanTerms control, long usage, long asOf) {
+        if (last == null || ledger == null
+                || asOf - last.getAsOf().toEpochMilli() >= statusIntervalMs
+                || waitBegins(step, ledgerKey, last)) {
+            return false;
+        }
+        if (!timeline.termsFor(month, zone, Ledgers.firstUsageAt(ledger)).equals(Ledgers.terms(ledger))
+                || !AlertRules.newlyReached(ledger.getAlertsFired(), usage, new PlanTerms(0, control.ceilingNanos())).isEmpty()) {
+            return false;
+        }
+        // The same period bounds are the same billing month: different months never share them.
+        StatusFigures figures = new StatusFigures(month.toString(), BillingCalendar.start(month, zone),
+                BillingCalendar.end(month, zone), usage, ledger.getCreditNanos(), control, null, asOf);
+        return !figures.termsDifferFrom(last);
+    }
+
+    /**
+     * Rule 12, section C: a usage change that has to wait is the first of its wait (and schedules the STATUS
+     * deadline) when the month, before this step, still had the usage last emitted.
+     */
+    private static boolean waitBegins(MeterStep step, String ledgerKey, SpendStatus last) {
+        MonthLedger before = step.storedLedger(ledgerKey);
+        long usageBefore = before == null ? 0 : Ledgers.usageNanos(before.getLanes());
+        return Money.toUsd(usageBefore).compareTo(last.getUsageUsd()) == 0;
     }
 
     /**
@@ -509,11 +556,8 @@ final class MeterTransition {
         } else if (figures.asOf() - last.getAsOf().toEpochMilli() >= statusIntervalMs) {
             reason = StatusFigures.USAGE;
         } else {
-            // Pending until the interval has passed; the first change to wait is the one whose month, before this
-            // step, still had the usage last emitted.
-            MonthLedger before = step.storedLedger(ledgerKey);
-            long usageBefore = before == null ? 0 : Ledgers.usageNanos(before.getLanes());
-            if (Money.toUsd(usageBefore).compareTo(last.getUsageUsd()) == 0) {
+            // Pending until the interval has passed; the first change to wait schedules the deadline.
+            if (waitBegins(step, ledgerKey, last)) {
                 step.addDeadline(new Deadline(last.getAsOf().toEpochMilli() + statusIntervalMs, Deadline.Kind.STATUS,
                         accountId));
             }
