@@ -6,6 +6,7 @@ import org.apache.avro.specific.SpecificRecord;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,11 @@ final class MeterStep {
     private final Map<String, Long> requestIds = new LinkedHashMap<>();
     /** Ledger key to account-month; a null value deletes. Holds the step's own copies, never the state's objects. */
     private final Map<String, MonthLedger> months = new LinkedHashMap<>();
+    /**
+     * Ledger key to the account-month as the state holds it before this step (null: none), each read once: the
+     * state does not change while the step is computed, and a store read decodes the value anew each time.
+     */
+    private final Map<String, MonthLedger> stored = new HashMap<>();
     /** Account id to the spend status emitted by this step (the last one, if several). */
     private final Map<String, SpendStatus> statuses = new LinkedHashMap<>();
     private final List<DeadlineWrite> deadlines = new ArrayList<>();
@@ -83,13 +89,16 @@ final class MeterStep {
         if (months.containsKey(ledgerKey)) {
             return months.get(ledgerKey);
         }
-        MonthLedger stored = state.ledger(ledgerKey);
-        return stored == null ? null : MonthLedger.newBuilder(stored).build();
+        MonthLedger before = storedLedger(ledgerKey);
+        return before == null ? null : MonthLedger.newBuilder(before).build();
     }
 
     /** The account-month as it was before this step (never to be changed); null if none. */
     MonthLedger storedLedger(String ledgerKey) {
-        return state.ledger(ledgerKey);
+        if (!stored.containsKey(ledgerKey)) {
+            stored.put(ledgerKey, state.ledger(ledgerKey));
+        }
+        return stored.get(ledgerKey);
     }
 
     /** The account's last emitted spend status: this step's, else the state's; null if none. */

@@ -41,11 +41,13 @@ final class MeterTransition {
 
     private static final char SEPARATOR = '\u001F';
     private static final long FORGET_BUCKET_MS = 3_600_000L;
-    /** The order of the deadline index's keys: instant, kind byte, subject's UTF-8 bytes. */
-    private static final Comparator<Deadline> DUE_ORDER = Comparator.comparingLong(Deadline::at)
+    /**
+     * The order an advancing clock handles what fell due in: instant, kind, subject's UTF-8 bytes (unsigned); the
+     * deadline index's key order for instants from 1970 on.
+     */
+    static final Comparator<Deadline> DUE_ORDER = Comparator.comparingLong(Deadline::at)
             .thenComparing(Deadline::kind)
-            .thenComparing((a, b) -> Arrays.compareUnsigned(a.subject().getBytes(StandardCharsets.UTF_8),
-                    b.subject().getBytes(StandardCharsets.UTF_8)));
+            .thenComparing(Deadline::subject, MeterTransition::compareAsUtf8);
 
     private final long dedupWindowMs;
     private final long graceMs;
@@ -75,6 +77,36 @@ final class MeterTransition {
         this.graceMs = graceMs;
         this.supplementalWindowMs = supplementalWindowMs;
         this.statusIntervalMs = statusIntervalMs;
+    }
+
+    /**
+     * Orders two strings as their UTF-8 encodings compare, byte by byte unsigned (what {@link DeadlineIndex}'s keys
+     * sort by), without encoding them: a replay's end-of-input close sorts every remembered id. At the first
+     * differing char, when neither is a surrogate, the chars before it encode alike in both strings (a high
+     * surrogate just before it is unpaired in both) and UTF-8 orders non-surrogate chars as their values, so
+     * that char decides; when one string ends first, its encoding sorts first. A surrogate at that char (a
+     * supplementary character, whose UTF-16 order is not its code point order, or an unpaired one, which UTF-8
+     * encodes as '?') goes to the encodings themselves.
+     *
+     * @return negative, zero or positive as {@code a}'s UTF-8 bytes sort before, equal to or after {@code b}'s
+     */
+    static int compareAsUtf8(String a, String b) {
+        int length = Math.min(a.length(), b.length());
+        for (int i = 0; i < length; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x == y) {
+                continue;
+            }
+            if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+                return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+            }
+            return Character.compare(x, y);
+        }
+        if (a.length() == b.length()) {
+            return 0;
+        }
+        return a.length() < b.length() ? -1 : 1;
     }
 
     /** Ids never hold control characters (RequestRules), so the separator cannot be forged. */
@@ -370,9 +402,23 @@ final class MeterTransition {
     /**
      * The start of the latest billing period that has begun by {@code clock}, from the period that starts at
      * {@code from}: a clock that jumped over several month ends (a first request after a long quiet, a replay)
-     * gives the account one new-period status, that of the period it is in, not one per period passed.
+     * gives the account one new-period status, that of the period it is in, not one per period passed (rule 12,
+     * "Deadlines", PERIOD).
+     *
+     * <p>The result is that of walking period by period: from a start s, the zone in force at s (plans change
+     * zones), the end of s's month in that zone, until an end passes the clock. It is not walked month by month
+     * (replay's end-of-input close moves the clock 12,000 months ahead): from an end that is a month start of the
+     * zone in force there, the walk steps through that zone's month starts, each one reached while the one before
+     * it lies before the next version's effective_from and it lies at or before the clock; so it reaches the last
+     * month start at or before both, the start of the month that holds the earlier of them, and goes there at once.
+     *
+     * @param timeline the account's plan versions (their zones)
+     * @param from     epoch ms: the start of the period the PERIOD deadline opens (the last status's period end)
+     * @param clock    epoch ms: the billing clock
+     * @return epoch ms: the start of the period the clock is in, walking from {@code from}; {@code from} itself when
+     *         its period has not ended by the clock
      */
-    private static long latestPeriodStart(PlanTimeline timeline, long from, long clock) {
+    static long latestPeriodStart(PlanTimeline timeline, long from, long clock) {
         long start = from;
         while (true) {
             ZoneId zone = timeline.zoneAt(start);
@@ -381,6 +427,10 @@ final class MeterTransition {
                 return start;
             }
             start = end;
+            if (timeline.zoneAt(start).equals(zone)) {
+                long bound = Math.min(clock, timeline.nextEffectiveFromAfter(start));
+                start = BillingCalendar.start(BillingCalendar.monthOf(bound, zone), zone);
+            }
         }
     }
 
@@ -415,6 +465,9 @@ final class MeterTransition {
         }
         PlanTerms control = timeline.termsAt(asOf);
         long usage = ledger == null ? 0 : Ledgers.usageNanos(ledger.getLanes());
+        if (heldBack(step, last, ledger, ledgerKey, month, zone, timeline, control, usage, asOf)) {
+            return asOf;
+        }
         long credit = ledger == null ? timeline.termsFor(month, zone, Long.MAX_VALUE).creditNanos() : ledger.getCreditNanos();
         StatusFigures figures = StatusFigures.of(month.toString(), BillingCalendar.start(month, zone),
                 BillingCalendar.end(month, zone), usage, credit, control, asOf);
@@ -430,6 +483,50 @@ final class MeterTransition {
             scheduleEffects(step, accountId, timeline, asOf);
         }
         return asOf;
+    }
+
+    /**
+     * Rule 12, section C, decided before the status's figures are built: whether building them would change, emit
+     * and schedule nothing. That is a usage change within the interval after the account's last status whose STATUS
+     * deadline is already scheduled (the month's usage before this step already differed from the last status's),
+     * on a month whose billing terms stand and whose control ceiling brings no new alert ({@link #applyToOpenMonth}
+     * has nothing to do; a closed month's status does not apply them, so for it they only make the case rarer), with
+     * the status, credit, ceiling and period of the last status ({@link #emitIfDue} then emits nothing and schedules
+     * nothing). What it saves is the forecast (BigInteger arithmetic), the figures and the comparisons in dollars,
+     * for every request of a busy account within the interval.
+     *
+     * @param ledger  the account-month under {@code ledgerKey}, the status's, or null when it has none
+     * @param month   the status's billing month
+     * @param zone    the zone of that month (the ledger's, rule 5)
+     * @param control the control terms at {@code asOf}
+     * @param usage   the month's usage, nano-dollars
+     * @param asOf    the status's as_of, epoch ms
+     */
+    private boolean heldBack(MeterStep step, SpendStatus last, MonthLedger ledger, String ledgerKey, YearMonth month,
+                             ZoneId zone, PlanTimeline timeline, PlanTerms control, long usage, long asOf) {
+        if (last == null || ledger == null
+                || asOf - last.getAsOf().toEpochMilli() >= statusIntervalMs
+                || waitBegins(step, ledgerKey, last)) {
+            return false;
+        }
+        if (!timeline.termsFor(month, zone, Ledgers.firstUsageAt(ledger)).equals(Ledgers.terms(ledger))
+                || !AlertRules.newlyReached(ledger.getAlertsFired(), usage, new PlanTerms(0, control.ceilingNanos())).isEmpty()) {
+            return false;
+        }
+        // The same period bounds are the same billing month: different months never share them.
+        StatusFigures figures = new StatusFigures(month.toString(), BillingCalendar.start(month, zone),
+                BillingCalendar.end(month, zone), usage, ledger.getCreditNanos(), control, null, asOf);
+        return !figures.termsDifferFrom(last);
+    }
+
+    /**
+     * Rule 12, section C: a usage change that has to wait is the first of its wait (and schedules the STATUS
+     * deadline) when the month, before this step, still had the usage last emitted.
+     */
+    private static boolean waitBegins(MeterStep step, String ledgerKey, SpendStatus last) {
+        MonthLedger before = step.storedLedger(ledgerKey);
+        long usageBefore = before == null ? 0 : Ledgers.usageNanos(before.getLanes());
+        return Money.toUsd(usageBefore).compareTo(last.getUsageUsd()) == 0;
     }
 
     /**
@@ -479,11 +576,8 @@ final class MeterTransition {
         } else if (figures.asOf() - last.getAsOf().toEpochMilli() >= statusIntervalMs) {
             reason = StatusFigures.USAGE;
         } else {
-            // Pending until the interval has passed; the first change to wait is the one whose month, before this
-            // step, still had the usage last emitted.
-            MonthLedger before = step.storedLedger(ledgerKey);
-            long usageBefore = before == null ? 0 : Ledgers.usageNanos(before.getLanes());
-            if (Money.toUsd(usageBefore).compareTo(last.getUsageUsd()) == 0) {
+            // Pending until the interval has passed; the first change to wait schedules the deadline.
+            if (waitBegins(step, ledgerKey, last)) {
                 step.addDeadline(new Deadline(last.getAsOf().toEpochMilli() + statusIntervalMs, Deadline.Kind.STATUS,
                         accountId));
             }

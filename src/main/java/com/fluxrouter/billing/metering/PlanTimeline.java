@@ -47,6 +47,22 @@ public final class PlanTimeline {
         return current;
     }
 
+    /**
+     * The first instant after {@code epochMillis} at which another version takes effect, so the zone and terms in
+     * force at the instant hold at least until just before it.
+     *
+     * @return the earliest effective_from (epoch ms) later than the instant; {@link Long#MAX_VALUE} when none is
+     */
+    long nextEffectiveFromAfter(long epochMillis) {
+        for (AccountPlan version : versions) {
+            long from = version.getEffectiveFrom().toEpochMilli();
+            if (from > epochMillis) {
+                return from;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
     /** The versions, oldest effective_from first. */
     List<AccountPlan> versions() {
         return versions;
