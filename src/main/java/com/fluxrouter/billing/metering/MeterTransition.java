@@ -213,40 +213,40 @@ final class MeterTransition {
      * clock; a publication after the wall clock counts as the wall clock), which re-applies the billing terms to its open current month; each version taking effect after that
      * instant gets an EFFECT deadline. Moves no clock and closes nothing.
      *
-     * <p>A change that reaches the meter after records produced later than it (the plan-history table's changes come
-     * through a repartition topic, which a re-run after {@code reset} fills while the requests are already being
-     * metered) is late: those requests were metered under the versions published by their own record timestamps,
-     * newer than what the change carries. Its status then reads the versions published by {@code seenBy}, so a stale
-     * change never brings back a version the account has left (a superseded ceiling capping an upgraded account).
+     * <p>A change can reach the meter after records produced later than it (the plan-history table's changes come
+     * through a repartition topic, which a re-run after {@code reset} fills while requests are already being
+     * metered). When a later publication of the account is known by then (the versions published by {@code seenBy}
+     * differ from those published by its {@code timestamp}), the change is superseded and does nothing: the later
+     * one's change, carrying its versions too, follows it, and computes the status as of its own publication, as it
+     * did in production order; the requests metered meanwhile were metered under the versions of their own record
+     * timestamps (rule 6). Applied, a superseded change would bring back versions the account has left (a re-run
+     * capped an upgraded account on its old ceiling, with CEILING alerts).
      *
      * @param change    the account and its whole plan history after the change
      * @param timestamp the change's record timestamp (epoch ms): when it was published; given to every output
      * @param wallClock the wall clock (epoch ms) when it is metered: a timestamp later than it counts as now
-     * @param seenBy    the latest record timestamp (epoch ms) the meter's task has processed, this change's included
+     * @param seenBy    the latest record timestamp (epoch ms) the meter's task has taken, this change's included
+     *                  (Kafka Streams' stream time)
      */
     MeterStep planChange(MeterState state, PlanChange change, long timestamp, long wallClock, long seenBy) {
         MeterStep step = new MeterStep(state, timestamp);
-        PlanTimeline timeline = newestView(state, change, timestamp, seenBy);
+        if (superseded(state, change.accountId(), timestamp, seenBy)) {
+            return step;
+        }
+        PlanTimeline timeline = PlanTimeline.of(change.history().getVersions());
         // A producer's clock ahead of ours publishes nothing earlier: a record stamped in the future counts from now.
         long published = Math.min(timestamp, wallClock);
         long at = state.clock() == Long.MIN_VALUE ? published : Math.max(state.clock(), published);
-        // No view of the plans is newer than this one: the status reads no other.
+        // The change carries every version received, newer than any other view of the plans.
         long asOf = statusAt(state, step, change.accountId(), at, timeline, Long.MAX_VALUE, Cause.PLAN, null);
         scheduleEffects(step, change.accountId(), timeline, asOf);
         return step;
     }
 
-    /**
-     * The versions a plan change's status is computed under: those it carries, or, when it is late ({@code seenBy}
-     * after its {@code timestamp}) and the published versions agree with it at its timestamp, those published by
-     * {@code seenBy}. Where they do not agree (the plans' global store behind the table), the change's own.
-     */
-    private static PlanTimeline newestView(MeterState state, PlanChange change, long timestamp, long seenBy) {
-        PlanTimeline carried = PlanTimeline.of(change.history().getVersions());
-        if (seenBy <= timestamp || !state.plans(change.accountId(), timestamp).versions().equals(carried.versions())) {
-            return carried;
-        }
-        return state.plans(change.accountId(), seenBy);
+    /** Whether versions of the account other than those published by {@code timestamp} were published by {@code seenBy}. */
+    private static boolean superseded(MeterState state, String accountId, long timestamp, long seenBy) {
+        return seenBy > timestamp
+                && !state.plans(accountId, seenBy).versions().equals(state.plans(accountId, timestamp).versions());
     }
 
     /** Rule 12 D: an EFFECT deadline at each version's effective_from after {@code asOf} (epoch ms). */

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * topic, so a re-run after {@code reset} meters requests (under the versions published by their record timestamps,
  * rule 6) before the changes of the versions they already knew. Seen in ReprocessingIT: an account upgraded from a
  * $4 to a $20 ceiling was sent CEILING_90 and CEILING_100 on the superseded $4 when its first version's change came
- * after its November requests.
+ * after its November requests. A change superseded by a later publication does nothing; the later one's change,
+ * which follows, acts as of its own publication, as in production order.
  */
 class LatePlanChangeTest {
     private static final String ACCOUNT = "acme";
@@ -76,6 +77,70 @@ class LatePlanChangeTest {
     }
 
     @Test
+    void aSupersededChangeLeavesTheCreditOfALaterPublicationToThatPublicationsOwnChange() {
+        AccountPlan more = new AccountPlan(ACCOUNT, "More", new BigDecimal("5"), null, null,
+                Instant.parse("2026-11-01T00:00:00Z"));
+        AccountPlan team = new AccountPlan(ACCOUNT, "Team", new BigDecimal("3"), null, null,
+                Instant.parse("2026-09-01T00:00:00Z"));
+        long teamPublished = Instant.parse("2026-10-15T00:00:00Z").toEpochMilli();
+        long morePublished = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
+        state.publications.put(ACCOUNT, PlanPublishing.with(PlanPublishing.with(null, team, teamPublished), more,
+                morePublished));
+        // $6 in November, produced from the 2nd to the 7th under Team alone ($3 credit): $3 of overage.
+        for (int day = 2; day <= 7; day++) {
+            String completed = "2026-11-%02dT12:00:00Z".formatted(day);
+            state.apply(transition.meter(state, oneDollar("r" + day, completed, new PlanHistory(List.of(team))),
+                    Instant.parse(completed).toEpochMilli() + 1_000));
+        }
+
+        // Team's change arrives after the task took a record stamped after More's publication: superseded.
+        MeterStep late = transition.planChange(state, new PlanChange(ACCOUNT, new PlanHistory(List.of(team))),
+                teamPublished, morePublished + 60_000, morePublished + 1);
+        assertThat(late.outputs()).isEmpty();
+        assertThat(late.statusWrites()).isEmpty();
+        state.apply(late);
+
+        // More's own change: its $5 credit as of its publication, $6 - $5 = $1 of overage, $2 less than before.
+        MeterStep moreChange = transition.planChange(state, new PlanChange(ACCOUNT, new PlanHistory(List.of(team, more))),
+                morePublished, morePublished + 60_000, morePublished + 1);
+        List<OverageUpdate> updates = moreChange.outputs().stream().map(MeterStep.Output::value)
+                .filter(OverageUpdate.class::isInstance).map(OverageUpdate.class::cast).toList();
+        assertThat(updates).singleElement().satisfies(update -> {
+            assertThat(update.getOverageUsd()).isEqualByComparingTo(new BigDecimal("6").subtract(new BigDecimal("5")));
+            assertThat(update.getOverageDeltaUsd()).isEqualByComparingTo(
+                    new BigDecimal("6").subtract(new BigDecimal("5")).subtract(new BigDecimal("6").subtract(new BigDecimal("3"))));
+            assertThat(update.getAsOf()).isEqualTo(Instant.ofEpochMilli(morePublished));
+        });
+    }
+
+    @Test
+    void aLateChangeThatNothingSupersedesStillResumesACappedAccount() {
+        AccountPlan capped = new AccountPlan(ACCOUNT, "Free", new BigDecimal("0"), new BigDecimal("2"), null,
+                Instant.parse("2026-09-01T00:00:00Z"));
+        AccountPlan upgrade = new AccountPlan(ACCOUNT, "Team", new BigDecimal("3"), new BigDecimal("4"), null,
+                Instant.parse("2026-11-05T00:00:00Z"));
+        long cappedPublished = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
+        long upgradePublished = Instant.parse("2026-11-05T00:00:00Z").toEpochMilli();
+        state.publications.put(ACCOUNT, PlanPublishing.with(PlanPublishing.with(null, capped, cappedPublished), upgrade,
+                upgradePublished));
+        for (int day = 1; day <= 2; day++) {
+            String completed = "2026-11-%02dT12:00:00Z".formatted(day);
+            state.apply(transition.meter(state, oneDollar("r" + day, completed, new PlanHistory(List.of(capped))),
+                    Instant.parse(completed).toEpochMilli() + 1_000));
+        }
+        assertThat(state.statuses.get(ACCOUNT).getStatus().toString()).isEqualTo("CAPPED");
+
+        // The upgrade's change reaches the meter 100 ms after the task took a record produced after it.
+        MeterStep late = transition.planChange(state, new PlanChange(ACCOUNT, new PlanHistory(List.of(capped, upgrade))),
+                upgradePublished, upgradePublished + 200, upgradePublished + 100);
+
+        SpendStatus status = late.statusWrites().get(ACCOUNT);
+        assertThat(status.getStatus().toString()).isEqualTo("ACTIVE");
+        assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("4");
+        assertThat(status.getRemainingUsd()).isEqualByComparingTo(new BigDecimal("4").subtract(new BigDecimal("2")));
+    }
+
+    @Test
     void aChangeInProductionOrderIsComputedUnderTheVersionsItCarries() {
         // Team's change with nothing later taken: it alone is known, its $4 ceiling in force, nothing used yet.
         MeterStep step = transition.planChange(state, new PlanChange(ACCOUNT, new PlanHistory(List.of(TEAM))),
@@ -86,8 +151,13 @@ class LatePlanChangeTest {
         assertThat(status.getIncludedCreditUsd()).isEqualByComparingTo("3");
     }
 
-    /** $1 of Express: 100,000 tokens at $10 per 1M. */
+    /** $1 of Express: 100,000 tokens at $10 per 1M, metered under Team and Scale. */
     private static PlannedRequest oneDollar(String requestId, String completedAt) {
+        return oneDollar(requestId, completedAt, new PlanHistory(List.of(TEAM, SCALE)));
+    }
+
+    /** $1 of Express: 100,000 tokens at $10 per 1M, metered under {@code plans}. */
+    private static PlannedRequest oneDollar(String requestId, String completedAt, PlanHistory plans) {
         RoutedRequest request = RoutedRequest.newBuilder()
                 .setRequestId(requestId).setAccountId(ACCOUNT).setRequestedModel("flux-auto").setServedModel("m")
                 .setLane(null).setInputTokens(50_000).setOutputTokens(50_000)
@@ -95,7 +165,6 @@ class LatePlanChangeTest {
         Rate rate = new Rate(Lane.EXPRESS, TEN_DOLLARS_PER_MILLION, TEN_DOLLARS_PER_MILLION,
                 Instant.parse("2020-01-01T00:00:00Z").toEpochMilli());
         Price price = new Price(50_000 * TEN_DOLLARS_PER_MILLION, 50_000 * TEN_DOLLARS_PER_MILLION);
-        return new PlannedRequest(new PricedCandidate(request, Lane.EXPRESS, true, rate, price),
-                new PlanHistory(List.of(TEAM, SCALE)));
+        return new PlannedRequest(new PricedCandidate(request, Lane.EXPRESS, true, rate, price), plans);
     }
 }
