@@ -189,9 +189,10 @@ public final class StreamsBackend implements Backend {
      * for a moment ("partition does not exist"); the query is repeated every 10 ms for up to
      * {@link #HANDOVER_NANOS}, so that moment does not fail the fleet's check.
      *
-     * <p>Only a current copy (the active task, running) may say an account has no status: a standby or a restoring
-     * copy may not have reached its record yet (a task just moved here restores while the instance stays RUNNING),
-     * so a miss there is {@link NotReady} and the caller asks the next copy.
+     * <p>Only a current copy (queryable without stale stores: an active task of a RUNNING stream thread) may say an
+     * account has no status: a standby or a restoring copy may not have reached its record yet (a task just moved
+     * here restores while the instance is REBALANCING, its stale copy answering), so a miss there is
+     * {@link NotReady} and the caller asks the next copy.
      *
      * @return the account's last spend status; null when the current copy holds none
      * @throws NotReady when no copy here can answer
