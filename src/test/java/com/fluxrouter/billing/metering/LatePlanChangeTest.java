@@ -11,7 +11,6 @@ import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.PlanHistory;
-import com.fluxrouter.billing.schema.state.PlanPublications;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -47,9 +46,7 @@ class LatePlanChangeTest {
     private final MapState state = new MapState();
 
     LatePlanChangeTest() {
-        PlanPublications published = PlanPublishing.with(PlanPublishing.with(null, TEAM, TEAM_PUBLISHED), SCALE,
-                SCALE_PUBLISHED);
-        state.publications.put(ACCOUNT, published);
+        publish(TEAM, TEAM_PUBLISHED, SCALE, SCALE_PUBLISHED);
     }
 
     @Test
@@ -84,14 +81,9 @@ class LatePlanChangeTest {
                 Instant.parse("2026-09-01T00:00:00Z"));
         long teamPublished = Instant.parse("2026-10-15T00:00:00Z").toEpochMilli();
         long morePublished = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
-        state.publications.put(ACCOUNT, PlanPublishing.with(PlanPublishing.with(null, team, teamPublished), more,
-                morePublished));
+        publish(team, teamPublished, more, morePublished);
         // $6 in November, produced from the 2nd to the 7th under Team alone ($3 credit): $3 of overage.
-        for (int day = 2; day <= 7; day++) {
-            String completed = "2026-11-%02dT12:00:00Z".formatted(day);
-            state.apply(transition.meter(state, oneDollar("r" + day, completed, new PlanHistory(List.of(team))),
-                    Instant.parse(completed).toEpochMilli() + 1_000));
-        }
+        meterOneDollarADay(2, 7, new PlanHistory(List.of(team)));
 
         // Team's change arrives after the task took a record stamped after More's publication: superseded.
         MeterStep late = transition.planChange(state, new PlanChange(ACCOUNT, new PlanHistory(List.of(team))),
@@ -121,13 +113,8 @@ class LatePlanChangeTest {
                 Instant.parse("2026-11-05T00:00:00Z"));
         long cappedPublished = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
         long upgradePublished = Instant.parse("2026-11-05T00:00:00Z").toEpochMilli();
-        state.publications.put(ACCOUNT, PlanPublishing.with(PlanPublishing.with(null, capped, cappedPublished), upgrade,
-                upgradePublished));
-        for (int day = 1; day <= 2; day++) {
-            String completed = "2026-11-%02dT12:00:00Z".formatted(day);
-            state.apply(transition.meter(state, oneDollar("r" + day, completed, new PlanHistory(List.of(capped))),
-                    Instant.parse(completed).toEpochMilli() + 1_000));
-        }
+        publish(capped, cappedPublished, upgrade, upgradePublished);
+        meterOneDollarADay(1, 2, new PlanHistory(List.of(capped)));
         assertThat(state.statuses.get(ACCOUNT).getStatus().toString()).isEqualTo("CAPPED");
 
         // The upgrade's change reaches the meter 100 ms after the task took a record produced after it.
@@ -149,6 +136,21 @@ class LatePlanChangeTest {
         SpendStatus status = step.statusWrites().get(ACCOUNT);
         assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("4");
         assertThat(status.getIncludedCreditUsd()).isEqualByComparingTo("3");
+    }
+
+    /** The account's two versions, each with the instant (epoch ms) it was published. */
+    private void publish(AccountPlan first, long firstPublished, AccountPlan second, long secondPublished) {
+        state.publications.put(ACCOUNT, PlanPublishing.with(PlanPublishing.with(null, first, firstPublished), second,
+                secondPublished));
+    }
+
+    /** $1 each November day from {@code fromDay} to {@code toDay} at noon UTC, produced a second after it completed. */
+    private void meterOneDollarADay(int fromDay, int toDay, PlanHistory plans) {
+        for (int day = fromDay; day <= toDay; day++) {
+            String completed = "2026-11-%02dT12:00:00Z".formatted(day);
+            state.apply(transition.meter(state, oneDollar("r" + day, completed, plans),
+                    Instant.parse(completed).toEpochMilli() + 1_000));
+        }
     }
 
     /** $1 of Express: 100,000 tokens at $10 per 1M, metered under Team and Scale. */
