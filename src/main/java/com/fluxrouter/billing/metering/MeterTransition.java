@@ -363,7 +363,14 @@ final class MeterTransition {
 
     private void onDeadline(MeterState state, MeterStep step, Deadline deadline) {
         switch (deadline.kind()) {
-            case FORGET_ID -> step.forget(deadline.subject());
+            case FORGET_ID -> {
+                // Forgets the id only if it is no longer remembered at the deadline (rule 3): a copy accepted again
+                // once its window had passed, before this deadline of the first acceptance, has one of its own.
+                Long acceptedAt = state.acceptedAt(deadline.subject());
+                if (acceptedAt != null && acceptedAt < deadline.at() - dedupWindowMs) {
+                    step.forget(deadline.subject());
+                }
+            }
             case PURGE -> {
                 // Never reached with a set pending (its deadline lies before the purge); kept as a guard so no
                 // late usage is ever purged uninvoiced.

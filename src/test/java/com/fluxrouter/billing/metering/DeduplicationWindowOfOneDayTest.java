@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /** A window of one day instead of the default 35. */
 class DeduplicationWindowOfOneDayTest extends PipelineTest {
@@ -57,5 +58,23 @@ class DeduplicationWindowOfOneDayTest extends PipelineTest {
         assertThat(priced()).extracting(PricedRequest::getRequestId).containsExactly("req-now");
         assertThat(rejected()).singleElement()
                 .satisfies(r -> assertThat(r.getReason()).isEqualTo(Reason.TOO_LATE.name()));
+    }
+
+    @Test
+    void aCopyAcceptedAgainAfterTheDayIsRememberedForADayFromItsOwnAcceptance() {
+        Instant first = Instant.parse("2026-10-10T00:30:00Z");
+        Instant dayPassed = first.plus(Duration.ofDays(1)).plusMillis(1);
+        // The first acceptance is forgotten at the hour after it plus the day: 2026-10-11T01:00Z.
+        Instant firstForgotten = Instant.parse("2026-10-11T01:00:00Z");
+        send(small("req-again", first));
+        send(small("req-clock", dayPassed));
+        send(small("req-again", dayPassed));
+        send(small("req-clock-2", firstForgotten));
+        send(small("req-again", firstForgotten));
+
+        assertThat(priced()).extracting(PricedRequest::getRequestId, PricedRequest::getCompletedAt).containsExactly(
+                tuple("req-again", first), tuple("req-clock", dayPassed), tuple("req-again", dayPassed),
+                tuple("req-clock-2", firstForgotten));
+        assertThat(rejected()).isEmpty();
     }
 }

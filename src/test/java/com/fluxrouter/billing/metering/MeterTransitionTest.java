@@ -214,6 +214,28 @@ class MeterTransitionTest {
     }
 
     @Test
+    void anIdAcceptedAgainAfterItsWindowIsNotForgottenByTheDeadlineOfItsFirstAcceptance() {
+        // First acceptance at 00:30; its FORGET_ID deadline is the next hour after it plus the window.
+        state.apply(transition.meter(state, twoDollars("r1", "2026-10-01T00:30:00Z"), TIMESTAMP));
+        Instant windowPassed = Instant.parse("2026-10-01T00:30:00Z").plus(WINDOW).plusMillis(1);
+        state.apply(transition.meter(state, twoDollars("other-1", windowPassed.toString()), TIMESTAMP));
+        // A copy completed within the window of the clock: the first acceptance is more than a window back (rule 3).
+        MeterStep again = transition.meter(state, twoDollars("r1", windowPassed.toString()), TIMESTAMP);
+        assertThat(again.priced()).isTrue();
+        state.apply(again);
+
+        Instant firstDeadline = Instant.parse("2026-11-05T01:00:00Z");
+        MeterStep passing = transition.meter(state, twoDollars("other-2", firstDeadline.toString()), TIMESTAMP);
+        assertThat(passing.deadlineWrites()).contains(new MeterStep.DeadlineWrite.Remove(
+                new Deadline(firstDeadline.toEpochMilli(), Deadline.Kind.FORGET_ID, idKey("r1"))));
+        assertThat(passing.requestIdWrites()).doesNotContainKey(idKey("r1"));
+        state.apply(passing);
+
+        // Within the window of the second acceptance: a duplicate.
+        assertThat(transition.meter(state, twoDollars("r1", firstDeadline.toString()), TIMESTAMP).duplicate()).isTrue();
+    }
+
+    @Test
     void aRequestMoreThanTheWindowBehindTheClockIsRejectedTooLateWhileComputing() {
         state.clock = ms("2026-11-20T00:00:00Z");
 
