@@ -57,6 +57,14 @@ public final class Bench {
     record Lever(String name, Map<String, String> before) {
     }
 
+    /**
+     * The steady-state runs' traffic: completed over this span before the run, with a deduplication window this
+     * short, so that most ids are forgotten during the run (an id an hour-rounded window after its acceptance) as they
+     * are in production once the window has passed; the sustained runs, all completed at one instant, forget none.
+     */
+    static final Duration STEADY_SPAN = Duration.ofHours(12);
+    static final Duration STEADY_WINDOW = Duration.ofHours(1);
+
     /** The levers measured in every run. */
     static final List<Lever> LEVERS = List.of(
             new Lever("rate versions decoded once per catalog change", Map.of(BillingConfig.INTAKE_RATE_CACHE, "false")));
@@ -143,6 +151,12 @@ public final class Bench {
 
         Workload.Encoded requests = new Workload(options.seed(), options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
                 Workload.Spread.SKEWED, "sustained", serdes).encode(options.streamsRecords(), Instant.now());
+        Instant steadyEnd = Instant.now();
+        Workload.Encoded steadyRequests = new Workload(options.seed(), options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
+                Workload.Spread.SKEWED, "steady", serdes).encode(options.streamsRecords(), steadyEnd.minus(STEADY_SPAN),
+                steadyEnd);
+        Map<String, String> steadySettings = new LinkedHashMap<>(options.settings());
+        steadySettings.put(BillingConfig.DEDUP_WINDOW, STEADY_WINDOW.toString());
         warmUp(streams, serdes);
         List<Double> passThrough = new ArrayList<>();
         List<Double> pipeline = new ArrayList<>();
@@ -152,6 +166,7 @@ public final class Bench {
         List<Double> floorCpu = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
         Map<Lever, List<StreamsRuns.PipelineRun>> before = new LinkedHashMap<>();
+        List<StreamsRuns.PipelineRun> steady = new ArrayList<>();
         StreamsRuns.PipelineRun lastRun = null;
         StreamsRuns.FloorRun lastFloor = null;
         for (int run = 1; run <= options.repeat(); run++) {
@@ -170,6 +185,10 @@ public final class Bench {
                             + "(%.1f µs CPU each), pipeline %,.0f requests/s (%.1f µs CPU each)", run, pass.perSecond(),
                     pass.cpuMicrosPerRecord(), dedup.throughput().perSecond(), dedup.throughput().cpuMicrosPerRecord(),
                     billed.perSecond(), billed.cpuMicrosPerRecord());
+            StreamsRuns.PipelineRun forgetting = streams.pipeline(steadyRequests, steadySettings);
+            progress("steady-state run %d (completed over %s, dedup window %s): %,.0f requests/s (%.1f µs CPU each)",
+                    run, STEADY_SPAN, STEADY_WINDOW, forgetting.perSecond(), forgetting.cpuMicrosPerRecord());
+            steady.add(forgetting);
             passThrough.add(pass.perSecond());
             passThroughCpu.add(pass.cpuMicrosPerRecord());
             floor.add(dedup.throughput().perSecond());
@@ -185,6 +204,10 @@ public final class Bench {
                 requests.size());
         report.floorWritten(lastFloor.writtenPerRecord());
         report.written(lastRun.written(), requests.size());
+        report.steady(STEADY_SPAN, STEADY_WINDOW,
+                new Stats(steady.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
+                new Stats(steady.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()),
+                steady.get(steady.size() - 1).written(), steadyRequests.size());
         before.forEach((lever, runs) -> report.lever(lever.name(),
                 new Stats(runs.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
                 new Stats(runs.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()), requests.size()));

@@ -110,6 +110,33 @@ public final class Report {
                 beforeCpu.median() / pipelineCpu.median());
     }
 
+    /**
+     * The pipeline at steady state: traffic completed over {@code span} with a deduplication window of {@code window},
+     * so that ids are forgotten (and their deadlines and ids deleted, with changelog tombstones) during the run.
+     *
+     * @param written records written per topic by the last of those runs
+     */
+    void steady(Duration span, Duration window, Stats rates, Stats cpu, Map<String, Long> written, int requests) {
+        String what = "pipeline at steady state (" + count(requests) + " requests completed over " + span
+                + ", dedup window " + window + ": ids forgotten during the run)";
+        row("3", what, rates, "requests/s");
+        row("3", "pipeline at steady state: CPU of this JVM per request", cpu, "µs");
+        ratio("3", "pipeline at steady state / pipeline sustained", rates.median() / pipeline.median());
+        ratio("3", "pipeline at steady state / pipeline sustained, by CPU per request",
+                pipelineCpu.median() / cpu.median());
+        long total = 0;
+        for (Map.Entry<String, Long> topic : written.entrySet()) {
+            total += topic.getValue();
+            String name = topic.getKey().replaceFirst("^bench-pipeline-\\d+-", "");
+            if (name.endsWith("-changelog")) {
+                row("3", "records written per request at steady state: " + name,
+                        Stats.of((double) topic.getValue() / requests), "records");
+            }
+        }
+        row("3", "records written per request at steady state, all topics (with transaction markers)",
+                Stats.of((double) total / requests), "records");
+    }
+
     /** What the dedup floor wrote per input: its output and its changelog, so a little over 2. */
     void floorWritten(double perRecord) {
         row("2", "dedup floor: records written per input (output + changelog, with transaction markers)",

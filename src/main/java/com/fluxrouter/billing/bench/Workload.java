@@ -66,11 +66,20 @@ final class Workload {
 
     /** {@code count} requests completed at {@code at}, encoded, held in memory so producing them costs no generation. */
     Encoded encode(int count, Instant at) {
+        return encode(count, at, at);
+    }
+
+    /**
+     * {@code count} requests completed from {@code from} to {@code to}, evenly spaced in production order (so each
+     * partition's billing clock moves with them), encoded and held in memory.
+     */
+    Encoded encode(int count, Instant from, Instant to) {
         byte[][] keys = new byte[count][];
         byte[][] values = new byte[count][];
         Set<String> distinct = new HashSet<>();
+        long spanMs = to.toEpochMilli() - from.toEpochMilli();
         for (int i = 0; i < count; i++) {
-            RoutedRequest request = next(at);
+            RoutedRequest request = next(count == 1 ? from : from.plusMillis(spanMs * i / (count - 1)));
             distinct.add(request.getAccountId());
             keys[i] = key(request);
             values[i] = value(request);

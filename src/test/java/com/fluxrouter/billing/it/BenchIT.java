@@ -119,6 +119,16 @@ class BenchIT {
         assertTarget(targets, "pipeline >= 25 % of the pass-through", percent(rows.get("**pipeline / pass-through**")), 25);
         assertThat(number(rows.get("records written per request: flux.requests.priced")))
                 .as("every request priced (transaction markers come on top)").isGreaterThanOrEqualTo(1.0);
+        // The sustained runs forget no id; at steady state (completed over 12 h, a 1 h window) an id is forgotten at
+        // the hour after its acceptance plus the window, so those accepted more than 2 h before the last request are
+        // (10 of the 12 h) and none of the last hour is: each of them adds a tombstone to its changelog.
+        assertThat(number(rows.get("records written per request: accepted-request-ids-changelog"))).isEqualTo(1.0);
+        Matcher steady = find(progress, "steady-state run 1 \\(completed over PT12H, dedup window PT1H\\): " + NUMBER
+                + " requests/s");
+        assertThat(number(rows.get("pipeline at steady state (3,000 requests completed over PT12H, dedup window PT1H: "
+                + "ids forgotten during the run)"))).isCloseTo(number(steady.group(1)), within(0.5));
+        assertThat(number(rows.get("records written per request at steady state: accepted-request-ids-changelog")))
+                .isBetween(1.0 + 10.0 / 12 - 0.05, 1.0 + 11.0 / 12 + 0.05);
 
         // Latency is probed at half the sustained rate and at the fixed rate, each row and target the run's figure.
         String half = latencyRun(progress, "half the sustained rate", rows, targets, "at half the sustained rate");
