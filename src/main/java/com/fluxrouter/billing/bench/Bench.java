@@ -53,8 +53,12 @@ public final class Bench {
      * A change to the pipeline measured before and after in the same run (issue 14's levers): {@code before} are the
      * settings that turn it off. The pipeline runs of row 3 are its "after"; each repeat also runs the pipeline with
      * {@code before}, over the same requests, alternating which of the two goes first.
+     *
+     * @param steady whether it is also measured at steady state: each repeat then runs the steady-state requests with
+     *               {@code before} too, against row 3's steady-state runs (a lever on forgetting ids does its work
+     *               there, where ids are forgotten)
      */
-    record Lever(String name, Map<String, String> before) {
+    record Lever(String name, Map<String, String> before, boolean steady) {
     }
 
     /**
@@ -67,7 +71,10 @@ public final class Bench {
 
     /** The levers measured in every run. */
     static final List<Lever> LEVERS = List.of(
-            new Lever("rate versions decoded once per catalog change", Map.of(BillingConfig.INTAKE_RATE_CACHE, "false")));
+            new Lever("rate versions decoded once per catalog change", Map.of(BillingConfig.INTAKE_RATE_CACHE, "false"),
+                    false),
+            new Lever("ids forgotten by a walk of the id store", Map.of(BillingConfig.FORGET_IDS_BY_DEADLINE, "true"),
+                    true));
 
     private static final double MIB = 1 << 20;
 
@@ -166,6 +173,7 @@ public final class Bench {
         List<Double> floorCpu = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
         Map<Lever, List<StreamsRuns.PipelineRun>> before = new LinkedHashMap<>();
+        Map<Lever, List<StreamsRuns.PipelineRun>> steadyBefore = new LinkedHashMap<>();
         List<StreamsRuns.PipelineRun> steady = new ArrayList<>();
         StreamsRuns.PipelineRun lastRun = null;
         StreamsRuns.FloorRun lastFloor = null;
@@ -185,9 +193,14 @@ public final class Bench {
                             + "(%.1f µs CPU each), pipeline %,.0f requests/s (%.1f µs CPU each)", run, pass.perSecond(),
                     pass.cpuMicrosPerRecord(), dedup.throughput().perSecond(), dedup.throughput().cpuMicrosPerRecord(),
                     billed.perSecond(), billed.cpuMicrosPerRecord());
-            StreamsRuns.PipelineRun forgetting = streams.pipeline(steadyRequests, steadySettings);
-            progress("steady-state run %d (completed over %s, dedup window %s): %,.0f requests/s (%.1f µs CPU each)",
-                    run, STEADY_SPAN, STEADY_WINDOW, forgetting.perSecond(), forgetting.cpuMicrosPerRecord());
+            StreamsRuns.PipelineRun forgetting;
+            if (run % 2 == 1) {
+                forgetting = steadyRun(streams, steadyRequests, steadySettings, run);
+                measureSteadyLevers(streams, steadyRequests, steadySettings, run, steadyBefore);
+            } else {
+                measureSteadyLevers(streams, steadyRequests, steadySettings, run, steadyBefore);
+                forgetting = steadyRun(streams, steadyRequests, steadySettings, run);
+            }
             steady.add(forgetting);
             passThrough.add(pass.perSecond());
             passThroughCpu.add(pass.cpuMicrosPerRecord());
@@ -211,6 +224,35 @@ public final class Bench {
         before.forEach((lever, runs) -> report.lever(lever.name(),
                 new Stats(runs.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
                 new Stats(runs.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()), requests.size()));
+        steadyBefore.forEach((lever, runs) -> report.steadyLever(lever.name(),
+                new Stats(runs.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
+                new Stats(runs.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()),
+                runs.get(runs.size() - 1).written(), steadyRequests.size()));
+    }
+
+    private StreamsRuns.PipelineRun steadyRun(StreamsRuns streams, Workload.Encoded steadyRequests,
+                                              Map<String, String> steadySettings, int run) throws Exception {
+        StreamsRuns.PipelineRun forgetting = streams.pipeline(steadyRequests, steadySettings);
+        progress("steady-state run %d (completed over %s, dedup window %s): %,.0f requests/s (%.1f µs CPU each)",
+                run, STEADY_SPAN, STEADY_WINDOW, forgetting.perSecond(), forgetting.cpuMicrosPerRecord());
+        return forgetting;
+    }
+
+    /** One steady-state pipeline run per steady lever with the lever turned off, added to {@code before}. */
+    private void measureSteadyLevers(StreamsRuns streams, Workload.Encoded steadyRequests,
+                                     Map<String, String> steadySettings, int run,
+                                     Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
+        for (Lever lever : LEVERS) {
+            if (!lever.steady()) {
+                continue;
+            }
+            Map<String, String> settings = new LinkedHashMap<>(steadySettings);
+            settings.putAll(lever.before());
+            StreamsRuns.PipelineRun without = streams.pipeline(steadyRequests, settings);
+            progress("steady-state lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
+                    without.perSecond(), without.cpuMicrosPerRecord());
+            before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
+        }
     }
 
     /** One pipeline run per lever with the lever turned off, added to {@code before}. */

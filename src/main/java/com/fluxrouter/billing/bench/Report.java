@@ -40,6 +40,8 @@ public final class Report {
     private Stats copyCpu;
     private Stats pipeline;
     private Stats pipelineCpu;
+    private Stats steadyRates;
+    private Stats steadyCpu;
 
     Report(Bench.Options options, Instant started) {
         this.options = options;
@@ -117,6 +119,8 @@ public final class Report {
      * @param written records written per topic by the last of those runs
      */
     void steady(Duration span, Duration window, Stats rates, Stats cpu, Map<String, Long> written, int requests) {
+        steadyRates = rates;
+        steadyCpu = cpu;
         String what = "pipeline at steady state (" + count(requests) + " requests completed over " + span
                 + ", dedup window " + window + ": ids forgotten during the run)";
         row("3", what, rates, "requests/s");
@@ -134,6 +138,31 @@ public final class Report {
             }
         }
         row("3", "records written per request at steady state, all topics (with transaction markers)",
+                Stats.of((double) total / requests), "records");
+    }
+
+    /**
+     * A lever measured at steady state: the steady-state pipeline without it, against row 3's steady-state runs
+     * (reported first, by {@link #steady}).
+     *
+     * @param written records written per topic by the last run without it
+     */
+    void steadyLever(String name, Stats beforeRates, Stats beforeCpu, Map<String, Long> written, int requests) {
+        String lever = "lever \"" + name + "\" at steady state";
+        row("6", lever + ": pipeline without it (before), " + count(requests) + " requests", beforeRates, "requests/s");
+        row("6", lever + ": CPU of this JVM per request without it (before)", beforeCpu, "µs");
+        ratio("6", lever + ": pipeline with it / without it", steadyRates.median() / beforeRates.median());
+        ratio("6", lever + ": with it / without it, by CPU per request", beforeCpu.median() / steadyCpu.median());
+        long total = 0;
+        for (Map.Entry<String, Long> topic : written.entrySet()) {
+            total += topic.getValue();
+            String topicName = topic.getKey().replaceFirst("^bench-pipeline-\\d+-", "");
+            if (topicName.endsWith("-changelog")) {
+                row("6", lever + ": records written per request without it: " + topicName,
+                        Stats.of((double) topic.getValue() / requests), "records");
+            }
+        }
+        row("6", lever + ": records written per request without it, all topics (with transaction markers)",
                 Stats.of((double) total / requests), "records");
     }
 

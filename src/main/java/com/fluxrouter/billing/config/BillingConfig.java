@@ -43,6 +43,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String SUPPLEMENTAL_WINDOW = "flux.billing.supplemental-window";
     public static final String STATUS_INTERVAL = "flux.billing.status-interval";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
+    public static final String FORGET_IDS_BY_DEADLINE = "flux.billing.forget-ids-by-deadline";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
     public static final String INTAKE_RATE_CACHE = "flux.intake.rate-cache";
     public static final String HTTP_HOST = "flux.http.host";
@@ -69,6 +70,10 @@ public final class BillingConfig extends AbstractConfig {
             .define(DEDUP_WINDOW, Type.STRING, "P35D", DurationValidator.positive(), Importance.HIGH,
                     "how long an accepted request id is remembered, on the billing clock (rule 3); a request older "
                             + "than this is rejected TOO_LATE")
+            .define(FORGET_IDS_BY_DEADLINE, Type.BOOLEAN, false, Importance.LOW,
+                    "false: accepted request ids are forgotten by a walk of the id store, a few entries per request "
+                            + "(rule 3); true: each id gets a deadline of its own in billing-deadlines (the behaviour "
+                            + "before, which bench measures beside it). What is billed is the same either way")
             .define(IDLE_CLOSE_AFTER, Type.STRING, "PT5M", DurationValidator.atLeastZero(), Importance.MEDIUM,
                     "a partition without requests for this long lets its billing clock follow the wall clock")
             .define(CLOSE_CHECK_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,
@@ -266,6 +271,11 @@ public final class BillingConfig extends AbstractConfig {
     /** How long an accepted request_id is remembered (rule 3); always positive. */
     public Duration dedupWindow() {
         return duration(DEDUP_WINDOW);
+    }
+
+    /** Whether each accepted id gets a FORGET_ID deadline instead of being forgotten by the id store's walk. */
+    public boolean forgetIdsByDeadline() {
+        return getBoolean(FORGET_IDS_BY_DEADLINE);
     }
 
     /** How often live operation checks the wall clock for months of quiet partitions; always positive. */

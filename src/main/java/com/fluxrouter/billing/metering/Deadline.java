@@ -3,7 +3,8 @@ package com.fluxrouter.billing.metering;
 /**
  * Something that falls due on a partition's billing clock (rules 3, 10, 11, 12): closing an account-month, purging a
  * closed month's state once no request can reach it, forgetting an accepted request id once any copy of it is
- * TOO_LATE, emitting the pending supplemental set of a closed account-month, and an account's spend status at the
+ * TOO_LATE (only ids accepted by an earlier release, or with {@code flux.billing.forget-ids-by-deadline}: otherwise
+ * {@link AcceptedIdSweep} forgets them), emitting the pending supplemental set of a closed account-month, and an account's spend status at the
  * end of its billing period, when a scheduled plan version takes effect, or when a throttled usage change is due.
  * Plain data; {@link DeadlineIndex} keeps them in a store.
  *

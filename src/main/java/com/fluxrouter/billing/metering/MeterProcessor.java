@@ -60,6 +60,8 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
     private KeyValueStore<String, SpendStatus> statuses;
     private PublishedPlans plans;
     private DeadlineIndex deadlines;
+    /** Forgets ids whose window has passed; null when each id has a FORGET_ID deadline instead. */
+    private AcceptedIdSweep sweep;
     private Sensor pricedRequests;
     private Sensor duplicates;
     private Sensor lateRequests;
@@ -76,7 +78,8 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
     MeterProcessor(BillingConfig config) {
         this.config = config;
         this.transition = new MeterTransition(config.dedupWindow().toMillis(), config.grace().toMillis(),
-                config.supplementalWindow().toMillis(), config.statusInterval().toMillis());
+                config.supplementalWindow().toMillis(), config.statusInterval().toMillis(),
+                config.forgetIdsByDeadline());
         this.idleMs = config.idleCloseAfter().toMillis();
     }
 
@@ -89,6 +92,7 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
         this.statuses = context.getStateStore(MeteringFlow.STATUS_STORE);
         this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
         this.deadlines = new DeadlineIndex(context.getStateStore(MeteringFlow.DEADLINES_STORE));
+        this.sweep = config.forgetIdsByDeadline() ? null : new AcceptedIdSweep(requestIds, config.dedupWindow().toMillis());
         String task = context.taskId().toString();
         this.pricedRequests = sensor(task, "priced");
         this.duplicates = sensor(task, "duplicates");
@@ -117,6 +121,10 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
         }
         MeterStep step = transition.meter(state, (PlannedRequest) record.value(), record.timestamp());
         apply(step);
+        if (sweep != null) {
+            // Its deletes are state writes: a failure fails the task, never the request (already applied).
+            WritePhase.run(() -> sweep.afterRequest(clock));
+        }
     }
 
     private void onPlanChange(PlanChange change, long timestamp) {

@@ -53,6 +53,7 @@ final class MeterTransition {
     private final long graceMs;
     private final long supplementalWindowMs;
     private final long statusIntervalMs;
+    private final boolean forgetIdsByDeadline;
 
     /** What caused a spend-status computation (rule 12, section C: it decides the reason). */
     private enum Cause {
@@ -71,12 +72,17 @@ final class MeterTransition {
      *                             supplemental set after the first of them, ms (rule 11); 0 emits each at once
      * @param statusIntervalMs     the least time, ms on the billing clock, between two spend statuses of an account
      *                             that differ only in usage (rule 12); 0 emits every change
+     * @param forgetIdsByDeadline  true: each accepted id gets a FORGET_ID deadline (the layout before
+     *                             {@link AcceptedIdSweep}, which bench measures beside it); false: the processor's
+     *                             sweep forgets ids, and only FORGET_ID deadlines already stored are handled
      */
-    MeterTransition(long dedupWindowMs, long graceMs, long supplementalWindowMs, long statusIntervalMs) {
+    MeterTransition(long dedupWindowMs, long graceMs, long supplementalWindowMs, long statusIntervalMs,
+                    boolean forgetIdsByDeadline) {
         this.dedupWindowMs = dedupWindowMs;
         this.graceMs = graceMs;
         this.supplementalWindowMs = supplementalWindowMs;
         this.statusIntervalMs = statusIntervalMs;
+        this.forgetIdsByDeadline = forgetIdsByDeadline;
     }
 
     /**
@@ -600,12 +606,16 @@ final class MeterTransition {
 
 
     /**
-     * Remembers an accepted id until strictly after the window has passed on the billing clock; by then any copy
-     * of it is TOO_LATE. Expiries are grouped by the hour, so the index is consulted about once an hour of event
-     * time rather than on every request.
+     * Remembers an accepted id, with the billing clock of its acceptance (rule 3). {@link AcceptedIdSweep} forgets it
+     * once the window has passed; with {@code forgetIdsByDeadline}, a FORGET_ID deadline does, strictly after the
+     * window has passed on the billing clock (by then any copy of it is TOO_LATE), grouped by the hour so that the
+     * index is consulted about once an hour of event time rather than on every request.
      */
     private void remember(MeterStep step, String idKey) {
         step.remember(idKey, step.clock());
+        if (!forgetIdsByDeadline) {
+            return;
+        }
         long forgetAt = (step.clock() + dedupWindowMs) / FORGET_BUCKET_MS * FORGET_BUCKET_MS + FORGET_BUCKET_MS;
         step.addDeadline(new Deadline(forgetAt, Deadline.Kind.FORGET_ID, idKey));
     }

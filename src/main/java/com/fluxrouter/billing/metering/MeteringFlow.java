@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * The metering sub-flow: priced requests join their account's plan history and enter the {@link MeterProcessor}
  * together with the changes of the plan-history table (rule 12: a plan change acts on the account's status without a
- * request). The meter's stores hold the account-months, the accepted request ids, the index of what falls due when
- * (closes, purges, ids to forget, spend-status deadlines), the billing clock and each account's last spend status.
+ * request). The meter's stores hold the account-months, the accepted request ids (forgotten by the meter's walk of
+ * the store, {@link AcceptedIdSweep}), the index of what falls due when (closes, purges, spend-status deadlines, and
+ * the ids to forget that an earlier release scheduled), the billing clock and each account's last spend status.
  */
 public final class MeteringFlow {
     public static final String REQUEST_IDS_STORE = "accepted-request-ids";

@@ -18,7 +18,9 @@
  * injecting a failure at each step; production never sets it.
  *
  * <p>Guarantees: an accepted request_id is priced once within the deduplication window and anything older is
- * rejected, so nothing is billed twice; a month closes once, when the partition's billing clock (event time of
+ * rejected, so nothing is billed twice; an id is kept at least its window, and {@code AcceptedIdSweep} deletes it
+ * within about a third of a window after (storage only: what is a duplicate depends on the stored acceptance and the
+ * window alone); a month closes once, when the partition's billing clock (event time of
  * accepted requests, or the wall clock when the partition is idle) reaches its end plus grace; the late requests of
  * a closed month gather into one pending supplemental set (a SUPPLEMENT deadline), emitted one
  * {@code flux.billing.supplemental-window} later on the billing clock, when the partition goes idle, and always

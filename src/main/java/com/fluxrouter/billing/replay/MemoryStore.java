@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -26,9 +27,12 @@ import java.util.TreeMap;
  *
  * <p>What the metering code sees is what a Kafka Streams store gives it: every put serializes (a value that cannot be
  * serialized fails there), every get deserializes a new object, a null value deletes, a null key is refused;
- * {@link #range} and {@link #all} return the entries ordered by key bytes, bounds inclusive and null for no bound, as
- * they were when the iterator was made (a RocksDB iterator's snapshot), so writing to the store while iterating is
- * safe. No metrics, changelog or query positions: nothing in replay reads them.
+ * {@link #range} and {@link #all} return the entries ordered by key bytes, bounds inclusive and null for no bound.
+ * A RocksDB iterator reads a snapshot; here a sorted store's iterator reads the map as it goes, costing what it
+ * returns (the meter's sweep of accepted ids walks a few entries after a key, AcceptedIdSweep), and a write to the
+ * store while one is open makes its next read throw {@link IllegalStateException} rather than answer otherwise than
+ * RocksDB would. A hash-kept store's iterator is a sorted copy, unaffected by writes. No metrics, changelog or query
+ * positions: nothing in replay reads them.
  *
  * @param <K> key type
  * @param <V> value type
@@ -38,6 +42,8 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
     private final Serde<K> keys;
     private final Serde<V> values;
     private final Map<Bytes, byte[]> entries;
+    /** Counts writes, so that a sorted store's open iterators can tell they were made before one. */
+    private long writes;
     private boolean open;
 
     /**
@@ -88,6 +94,7 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
     public void put(K key, V value) {
         Bytes bytes = keyBytes(key);
         byte[] serialized = values.serializer().serialize(name, value);
+        writes++;
         if (serialized == null) {
             entries.remove(bytes);
         } else {
@@ -111,6 +118,7 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
 
     @Override
     public V delete(K key) {
+        writes++;
         return value(entries.remove(keyBytes(key)));
     }
 
@@ -129,7 +137,7 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
             if (high != null) {
                 view = view.headMap(high, true);
             }
-            return new Snapshot(copy(view.entrySet(), null, null));
+            return new Live(view.entrySet().iterator());
         }
         List<Map.Entry<Bytes, byte[]>> matching = copy(entries.entrySet(), low, high);
         matching.sort(Map.Entry.comparingByKey());
@@ -167,6 +175,62 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
 
     private V value(byte[] bytes) {
         return bytes == null ? null : values.deserializer().deserialize(name, bytes);
+    }
+
+    /** A sorted store's entries read as the iterator goes; any write to the store after it was made fails it. */
+    private final class Live implements KeyValueIterator<K, V> {
+        private final Iterator<Map.Entry<Bytes, byte[]>> view;
+        private final long writesAtStart = writes;
+        private Map.Entry<Bytes, byte[]> peeked;
+
+        Live(Iterator<Map.Entry<Bytes, byte[]>> view) {
+            this.view = view;
+        }
+
+        @Override
+        public boolean hasNext() {
+            unchanged();
+            return peeked != null || view.hasNext();
+        }
+
+        @Override
+        public KeyValue<K, V> next() {
+            Map.Entry<Bytes, byte[]> entry = take();
+            return KeyValue.pair(keys.deserializer().deserialize(name, entry.getKey().get()), value(entry.getValue()));
+        }
+
+        @Override
+        public K peekNextKey() {
+            if (peeked == null) {
+                peeked = take();
+            }
+            return keys.deserializer().deserialize(name, peeked.getKey().get());
+        }
+
+        private Map.Entry<Bytes, byte[]> take() {
+            unchanged();
+            if (peeked != null) {
+                Map.Entry<Bytes, byte[]> entry = peeked;
+                peeked = null;
+                return entry;
+            }
+            if (!view.hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return view.next();
+        }
+
+        private void unchanged() {
+            if (writes != writesAtStart) {
+                throw new IllegalStateException("store " + name + " was written while an iterator over it was open;"
+                        + " a RocksDB iterator would read the snapshot of when it was made");
+            }
+        }
+
+        @Override
+        public void close() {
+            // Nothing held.
+        }
     }
 
     /** Entries copied when the iterator was made, deserialized as they are read. */

@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * The stores replay runs the meter on: each store {@link MeteringFlow#stores} declares, under its name and with the
  * serdes the topology gives it, as a {@link MemoryStore} (sorted only where the meter reads by range: the deadline
- * index), and the plan publications, which the topology keeps in a global store. ReplayStoresTest holds each
+ * index and the accepted ids, which its sweep walks), and the plan publications, which the topology keeps in a global store. ReplayStoresTest holds each
  * {@link #layout} to the topology's store: the same key and value are the same bytes in both.
  */
 final class ReplayStores {
@@ -62,7 +62,10 @@ final class ReplayStores {
      */
     static Layout<?, ?> layout(String name, Serdes serdes) {
         return switch (name) {
-            case MeteringFlow.REQUEST_IDS_STORE, MeteringFlow.CLOCK_STORE ->
+            // The meter's sweep walks the ids in key order (AcceptedIdSweep).
+            case MeteringFlow.REQUEST_IDS_STORE ->
+                    new Layout<>(serdes.string(), org.apache.kafka.common.serialization.Serdes.Long(), true);
+            case MeteringFlow.CLOCK_STORE ->
                     new Layout<>(serdes.string(), org.apache.kafka.common.serialization.Serdes.Long(), false);
             case MeteringFlow.MONTHS_STORE -> new Layout<>(serdes.string(), serdes.internal(MonthLedger.class), false);
             case MeteringFlow.DEADLINES_STORE -> new Layout<>(org.apache.kafka.common.serialization.Serdes.Bytes(),

@@ -175,6 +175,31 @@ class ReportTest {
     }
 
     @Test
+    void aSteadyStateLeverIsReportedAgainstTheSteadyStateRunsWithTheRecordsItWrote() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
+        report.streams(new Report.Baselines(Stats.of(40_000), Stats.of(10), Stats.of(10_000), Stats.of(20)),
+                Stats.of(6_000), Stats.of(80), Stats.of(1 << 20), 1_000);
+        // At steady state with the lever: 4,500/s and 100 µs; without it: 3,000/s and 150 µs, 5,400 records written
+        // for 1,000 requests.
+        report.steady(Duration.ofHours(12), Duration.ofHours(1), Stats.of(4_500), Stats.of(100),
+                Map.of("bench-pipeline-3-accepted-request-ids-changelog", 1_900L), 1_000);
+        report.steadyLever("walk", Stats.of(3_000, 2_000, 3_500), Stats.of(150, 140, 160),
+                Map.of("flux.requests.priced", 1_000L, "bench-pipeline-4-billing-deadlines-changelog", 4_400L), 1_000);
+        report.finish(Duration.ZERO);
+
+        assertThat(report.table()).contains(
+                "| 6 | lever \"walk\" at steady state: pipeline without it (before), 1,000 requests | 3,000 |",
+                "| 6 | lever \"walk\" at steady state: CPU of this JVM per request without it (before) | 150 |",
+                "| 6 | **lever \"walk\" at steady state: pipeline with it / without it** | **150 %** |",
+                "| 6 | **lever \"walk\" at steady state: with it / without it, by CPU per request** | **150 %** |",
+                "| 6 | lever \"walk\" at steady state: records written per request without it: "
+                        + "billing-deadlines-changelog | 4.4 |",
+                "| 6 | lever \"walk\" at steady state: records written per request without it, all topics (with "
+                        + "transaction markers) | 5.4 |");
+    }
+
+    @Test
     void replayMeetsItsTargetWhenAMillionRequestsTakeTwelveSecondsOrLess() {
         assertThat(replayTable(84_000, 1_000_000)).contains("| replay: 1,000,000 requests in <= 12 s | 11.9 s | yes |");
         assertThat(replayTable(80_000, 1_000_000)).contains("| replay: 1,000,000 requests in <= 12 s | 12.5 s | **no** |");

@@ -42,7 +42,7 @@ class LatePlanChangeTest {
     private static final long REQUESTS_PRODUCED = SCALE_PUBLISHED + 2_000;
 
     private final MeterTransition transition = new MeterTransition(Duration.ofDays(35).toMillis(),
-            Duration.ofHours(24).toMillis(), Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis());
+            Duration.ofHours(24).toMillis(), Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis(), false);
     private final MapState state = new MapState();
 
     LatePlanChangeTest() {

@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +46,7 @@ class MeterTransitionTest {
     private static final PlanHistory ONE_DOLLAR_CREDIT = new PlanHistory(List.of(new AccountPlan("acme", "Starter",
             new BigDecimal("1.000000000"), null, null, Instant.parse("2026-01-01T00:00:00Z"))));
 
-    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis());
+    private final MeterTransition transition = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis(), false);
     private final MapState state = new MapState();
 
     MeterTransitionTest() {
@@ -123,13 +122,11 @@ class MeterTransitionTest {
         assertThat(october.getOverageNanos()).isEqualTo(nanos("1"));
         assertThat(october.getClosed()).isFalse();
         long closeAt = Instant.parse("2026-11-01T00:00:00Z").plus(GRACE).toEpochMilli();
-        long forgetAt = Instant.parse("2026-10-10T12:00:00Z").plus(WINDOW).truncatedTo(ChronoUnit.HOURS)
-                .plus(Duration.ofHours(1)).toEpochMilli();
-        // Rule 12: the account's first status, emitted, is due again at its period's end (PERIOD)
+        // Rule 12: the account's first status, emitted, is due again at its period's end (PERIOD). No FORGET_ID: the
+        // processor's sweep forgets the id (AcceptedIdSweep).
         assertThat(step.deadlineWrites()).containsExactly(
                 new MeterStep.DeadlineWrite.Checked(acceptedAt),
                 new MeterStep.DeadlineWrite.Add(new Deadline(closeAt, Deadline.Kind.CLOSE, ledgerKey("2026-10"))),
-                new MeterStep.DeadlineWrite.Add(new Deadline(forgetAt, Deadline.Kind.FORGET_ID, idKey("r1"))),
                 new MeterStep.DeadlineWrite.Add(new Deadline(ms("2026-11-01T00:00:00Z"), Deadline.Kind.PERIOD, "acme")));
 
         assertThat(step.outputs()).allSatisfy(output -> assertThat(output.timestamp()).isEqualTo(TIMESTAMP));
@@ -214,9 +211,25 @@ class MeterTransitionTest {
     }
 
     @Test
+    void withForgetIdsByDeadlineAnAcceptedIdIsDueToBeForgottenAtTheHourAfterItsWindow() {
+        MeterStep step = byDeadline().meter(state, twoDollars("r1", "2026-10-10T12:30:00Z"), TIMESTAMP);
+
+        // 12:30 plus 35 days is 2026-11-14T12:30Z; due strictly after it, at the next whole hour.
+        assertThat(step.deadlineWrites()).contains(new MeterStep.DeadlineWrite.Add(
+                new Deadline(ms("2026-11-14T13:00:00Z"), Deadline.Kind.FORGET_ID, idKey("r1"))));
+    }
+
+    /** The layout before the sweep: each accepted id gets a FORGET_ID deadline of its own. */
+    private static MeterTransition byDeadline() {
+        return new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), Duration.ofHours(1).toMillis(),
+                Duration.ofSeconds(10).toMillis(), true);
+    }
+
+    @Test
     void anIdAcceptedAgainAfterItsWindowIsNotForgottenByTheDeadlineOfItsFirstAcceptance() {
-        // First acceptance at 00:30; its FORGET_ID deadline is the next hour after it plus the window.
-        state.apply(transition.meter(state, twoDollars("r1", "2026-10-01T00:30:00Z"), TIMESTAMP));
+        // First acceptance at 00:30 by a release that gave each id a FORGET_ID deadline: the next hour after it plus
+        // the window. This release handles the deadlines such a release stored.
+        state.apply(byDeadline().meter(state, twoDollars("r1", "2026-10-01T00:30:00Z"), TIMESTAMP));
         Instant windowPassed = Instant.parse("2026-10-01T00:30:00Z").plus(WINDOW).plusMillis(1);
         state.apply(transition.meter(state, twoDollars("other-1", windowPassed.toString()), TIMESTAMP));
         // A copy completed within the window of the clock: the first acceptance is more than a window back (rule 3).
@@ -299,9 +312,8 @@ class MeterTransitionTest {
         assertThat(step.clockMoved()).isFalse();
         assertThat(values(step)).filteredOn(PricedRequest.class::isInstance).hasSize(1);
         assertThat(invoiceLines(step)).as("gathered, not emitted").isEmpty();
-        assertThat(step.deadlineWrites()).containsExactlyInAnyOrder(new MeterStep.DeadlineWrite.Add(new Deadline(
-                ms("2026-11-03T01:00:00Z"), Deadline.Kind.SUPPLEMENT, ledgerKey("2026-10"))),
-                new MeterStep.DeadlineWrite.Add(new Deadline(ms("2026-12-08T01:00:00Z"), Deadline.Kind.FORGET_ID, idKey("r3"))));
+        assertThat(step.deadlineWrites()).containsExactly(new MeterStep.DeadlineWrite.Add(new Deadline(
+                ms("2026-11-03T01:00:00Z"), Deadline.Kind.SUPPLEMENT, ledgerKey("2026-10"))));
     }
 
     @Test
@@ -372,7 +384,7 @@ class MeterTransitionTest {
 
     @Test
     void withNoWindowEachLateRequestMakesItsOwnSetAtOnce() {
-        MeterTransition immediate = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), 0, Duration.ofSeconds(10).toMillis());
+        MeterTransition immediate = new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), 0, Duration.ofSeconds(10).toMillis(), false);
         state.apply(immediate.meter(state, twoDollars("r1", "2026-10-10T12:00:00Z"), TIMESTAMP));
         state.apply(immediate.meter(state, twoDollars("r2", "2026-11-03T00:00:00Z"), TIMESTAMP));
 
