@@ -43,7 +43,9 @@ interface FaultPoint {
         /** Write: before the first state write of a computed step. */
         WRITE_STATE,
         /** Write: before each output record is forwarded (state already written). */
-        FORWARD
+        FORWARD,
+        /** Write: a walk of the accepted ids begins (AcceptedIdSweep), after a request's or idle close's step. */
+        FORGET_IDS
     }
 
     /**

@@ -153,6 +153,9 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
             return;
         }
         apply(step);
+        if (sweep != null) {
+            WritePhase.run(() -> sweep.afterIdleAdvance(clock));
+        }
     }
 
     /** Writes the step's state, then forwards its outputs in order; any failure fails the task (WritePhase). */

@@ -19,7 +19,7 @@
  *
  * <p>Guarantees: an accepted request_id is priced once within the deduplication window and anything older is
  * rejected, so nothing is billed twice; an id is kept at least its window, and {@code AcceptedIdSweep} deletes it
- * within about a third of a window after (storage only: what is a duplicate depends on the stored acceptance and the
+ * within two thirds of a window after (storage only: what is a duplicate depends on the stored acceptance and the
  * window alone); a month closes once, when the partition's billing clock (event time of
  * accepted requests, or the wall clock when the partition is idle) reaches its end plus grace; the late requests of
  * a closed month gather into one pending supplemental set (a SUPPLEMENT deadline), emitted one

@@ -315,6 +315,22 @@ class AtomicMeteringStepTest extends PipelineTest {
         assertThat(rejected()).isEmpty();
     }
 
+    @Test
+    void aFaultInTheWalkOfAcceptedIdsFailsTheTaskAndNeverRejectsTheRequestItFollows() {
+        // The walk comes after every 64th request's step was applied (r-october was the first).
+        for (int i = 2; i < AcceptedIdSweep.REQUESTS_PER_WALK; i++) {
+            send(twoDollars("r-" + i, "2026-10-11T00:00:00Z"));
+        }
+        drainAll();
+        try (FaultInjection fault = FaultInjection.always(FaultPoint.Step.FORGET_IDS)) {
+            assertThatThrownBy(() -> send(twoDollars("r-walk", "2026-10-11T00:00:01Z")))
+                    .isInstanceOf(StreamsException.class)
+                    .rootCause().hasMessage("injected fault at FORGET_IDS");
+            assertThat(fault.fired()).isEqualTo(1);
+        }
+        assertThat(rejected()).isEmpty();
+    }
+
     @ParameterizedTest
     @EnumSource(value = FaultPoint.Step.class, names = {"WRITE_STATE", "FORWARD"})
     void aFaultWhileWritingFailsTheTaskAndIsNeverARejection(FaultPoint.Step step) {

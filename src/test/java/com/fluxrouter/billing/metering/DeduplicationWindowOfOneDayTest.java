@@ -64,7 +64,8 @@ class DeduplicationWindowOfOneDayTest extends PipelineTest {
     void aCopyAcceptedAgainAfterTheDayIsRememberedForADayFromItsOwnAcceptance() {
         Instant first = Instant.parse("2026-10-10T00:30:00Z");
         Instant dayPassed = first.plus(Duration.ofDays(1)).plusMillis(1);
-        // The first acceptance is forgotten at the hour after it plus the day: 2026-10-11T01:00Z.
+        // Where each id has a FORGET_ID deadline (DeduplicationWindowOfOneDayByDeadlineTest), the first acceptance's
+        // falls due at the hour after it plus the day, 2026-10-11T01:00Z, and must not forget the second acceptance.
         Instant firstForgotten = Instant.parse("2026-10-11T01:00:00Z");
         send(small("req-again", first));
         send(small("req-clock", dayPassed));

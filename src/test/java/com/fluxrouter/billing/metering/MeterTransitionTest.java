@@ -219,6 +219,20 @@ class MeterTransitionTest {
                 new Deadline(ms("2026-11-14T13:00:00Z"), Deadline.Kind.FORGET_ID, idKey("r1"))));
     }
 
+    @Test
+    void aForgetDeadlineStoredByAnEarlierReleaseStillForgetsItsIdOnceItFallsDue() {
+        state.apply(byDeadline().meter(state, twoDollars("r1", "2026-10-10T12:30:00Z"), TIMESTAMP));
+
+        MeterStep before = transition.meter(state, twoDollars("other-1", "2026-11-14T12:59:59Z"), TIMESTAMP);
+        assertThat(before.requestIdWrites()).doesNotContainKey(idKey("r1"));
+        state.apply(before);
+        MeterStep due = transition.meter(state, twoDollars("other-2", "2026-11-14T13:00:00Z"), TIMESTAMP);
+
+        assertThat(due.requestIdWrites()).containsEntry(idKey("r1"), null);
+        assertThat(due.deadlineWrites()).contains(new MeterStep.DeadlineWrite.Remove(
+                new Deadline(ms("2026-11-14T13:00:00Z"), Deadline.Kind.FORGET_ID, idKey("r1"))));
+    }
+
     /** The layout before the sweep: each accepted id gets a FORGET_ID deadline of its own. */
     private static MeterTransition byDeadline() {
         return new MeterTransition(WINDOW.toMillis(), GRACE.toMillis(), Duration.ofHours(1).toMillis(),
