@@ -73,7 +73,8 @@ public final class BillingConfig extends AbstractConfig {
             .define(FORGET_IDS_BY_DEADLINE, Type.BOOLEAN, false, Importance.LOW,
                     "false: accepted request ids are forgotten by a walk of the id store, a few entries per request "
                             + "(rule 3); true: each id gets a deadline of its own in billing-deadlines (the behaviour "
-                            + "before, which bench measures beside it). What is billed is the same either way")
+                            + "before, which bench measures beside it; ids accepted while the walk ran have no deadline "
+                            + "and stay until the walk runs again). What is billed is the same either way")
             .define(IDLE_CLOSE_AFTER, Type.STRING, "PT5M", DurationValidator.atLeastZero(), Importance.MEDIUM,
                     "a partition without requests for this long lets its billing clock follow the wall clock")
             .define(CLOSE_CHECK_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,

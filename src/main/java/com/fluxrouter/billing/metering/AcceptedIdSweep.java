@@ -20,12 +20,15 @@ import java.util.List;
  *
  * <p>Pace: every {@value #REQUESTS_PER_WALK} requests a walk visits {@value #ENTRIES_PER_REQUEST} entries per request,
  * or more when the billing clock moved faster: enough that a cycle over the store's entries takes at most a
- * {@value #CYCLES_PER_WINDOW}rd of a window of billing clock (at most {@value #MAX_ENTRIES_PER_WALK} entries a walk).
+ * {@value #CYCLES_PER_WINDOW}rd of a window of billing clock (at most {@value #MAX_ENTRIES_PER_WALK} entries a walk; what the pace asked for beyond it is owed to the next
+ * walks).
  * An idle partition walks too, as its clock follows the wall clock ({@link #afterIdleAdvance}). A cycle may visit an id
  * just before its window passes and the next one reaches it at most a cycle later, so an id is forgotten within two
- * thirds of a window after its window has passed, whatever the request rate (within a third at a steady rate, where
- * cycles follow each other), and the store holds about 4/3 of a window of ids at a steady rate, at most 5/3 of the
- * most ids accepted in any one window. Between cycles, while no stored id can have been accepted more
+ * thirds of a window and a walk after its window has passed, whatever the request rate (within a third at a steady
+ * rate, where cycles follow each other), as long as the store's entry count the pace reads is right (RocksDB's is an
+ * estimate) and walks keep up with what the pace owes. The store holds about 4/3 of a window of ids at a steady rate,
+ * and at most twice the most ids accepted in any one window (ids stay up to 5/3 of a window, which two windows'
+ * worth can share). Between cycles, while no stored id can have been accepted more
  * than a window before the clock (a lower bound kept from the last cycle), nothing is walked.
  *
  * <p>Position: the walk's position is kept in the store itself, under a key of its own that no id can have (ids hold no
@@ -72,6 +75,8 @@ final class AcceptedIdSweep {
      * the cycle deletes do not slow what is left of it.
      */
     private long cycleEntries;
+    /** Entries the clock's pace asked for and no walk visited yet (a walk visits at most MAX_ENTRIES_PER_WALK). */
+    private long owed;
 
     /**
      * Reads the walk's stored position, if any.
@@ -131,14 +136,16 @@ final class AcceptedIdSweep {
         if (clock < Long.MIN_VALUE + windowMs) {
             return 0;
         }
-        int budget = Math.max(minimum, paced(clock));
+        owed = Math.min(Long.MAX_VALUE / 2, owed + paced(clock));
         lastWalkClock = clock;
+        int budget = (int) Math.max(minimum, Math.min(owed, MAX_ENTRIES_PER_WALK));
         long forgetBefore = clock - windowMs;
         if (budget == 0) {
             return 0;
         }
         if (!cycling) {
             if (floor >= forgetBefore) {
+                owed = 0;
                 return 0;
             }
             cycling = true;
@@ -163,26 +170,31 @@ final class AcceptedIdSweep {
                 }
             }
         }
+        owed = Math.max(0, owed - visited);
         if (visited < budget) {
             cycling = false;
             cursor = null;
+            owed = 0;
         }
         old.forEach(ids::delete);
         storePosition();
         return old.size();
     }
 
-    /** Entries the clock's move since the last walk asks for: a cycle per third of a window of billing clock. */
-    private int paced(long clock) {
+    /**
+     * Entries the clock's move since the last walk asks for: a cycle per third of a window of billing clock, over the
+     * larger of the store's entries now and when the cycle began (RocksDB's estimate on a RocksDB store).
+     */
+    private long paced(long clock) {
         if (lastWalkClock == Long.MIN_VALUE || clock <= lastWalkClock) {
             return 0;
         }
         long moved = clock - lastWalkClock;
-        long entries = Math.max(cycleEntries, ids.approximateNumEntries());
+        long entries = Math.max(1, Math.max(cycleEntries, ids.approximateNumEntries()));
         if (moved >= windowMs / CYCLES_PER_WINDOW || entries > Long.MAX_VALUE / CYCLES_PER_WINDOW / moved) {
-            return (int) Math.min(entries, MAX_ENTRIES_PER_WALK);
+            return entries;
         }
-        return (int) Math.min(MAX_ENTRIES_PER_WALK, entries * moved * CYCLES_PER_WINDOW / windowMs + 1);
+        return entries * moved * CYCLES_PER_WINDOW / windowMs + 1;
     }
 
     private void storePosition() {

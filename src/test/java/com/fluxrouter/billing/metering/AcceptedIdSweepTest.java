@@ -124,6 +124,25 @@ class AcceptedIdSweepTest {
     }
 
     @Test
+    void whatThePaceAsksBeyondOneWalksCapIsOwedToTheNextWalks() {
+        // 150,000 ids, then the clock jumps two windows: the pace asks for a whole cycle, a walk visits at most
+        // 100,000 entries, and the next walk (the clock barely moved) visits the rest.
+        KeyValueStore<String, Long> ids = store();
+        Random random = new Random(5);
+        int accepted = AcceptedIdSweep.MAX_ENTRIES_PER_WALK * 3 / 2;
+        for (int i = 0; i < accepted; i++) {
+            ids.put(randomId(random), T0 + i);
+        }
+        AcceptedIdSweep sweep = new AcceptedIdSweep(ids, DAY);
+        sweep.afterIdleAdvance(T0 + accepted);
+        long later = T0 + accepted + 2 * DAY;
+
+        assertThat(sweep.afterIdleAdvance(later)).isEqualTo(AcceptedIdSweep.MAX_ENTRIES_PER_WALK);
+        assertThat(sweep.afterIdleAdvance(later + 1)).isEqualTo(accepted - AcceptedIdSweep.MAX_ENTRIES_PER_WALK);
+        assertThat(acceptedBefore(ids, Long.MAX_VALUE)).isZero();
+    }
+
+    @Test
     void nothingWithinTheWindowIsEverForgottenWhateverTheRestartsAndPace() {
         KeyValueStore<String, Long> ids = store();
         Random random = new Random(11);
