@@ -73,6 +73,8 @@ public final class Bench {
     static final List<Lever> LEVERS = List.of(
             new Lever("rate versions decoded once per catalog change", Map.of(BillingConfig.INTAKE_RATE_CACHE, "false"),
                     false),
+            new Lever("served models' lanes read once per catalog change",
+                    Map.of(BillingConfig.INTAKE_MODEL_CACHE, "false"), false),
             new Lever("ids forgotten by a walk of the id store", Map.of(BillingConfig.FORGET_IDS_BY_DEADLINE, "true"),
                     true));
 

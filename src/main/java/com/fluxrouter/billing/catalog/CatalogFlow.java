@@ -7,9 +7,9 @@ import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Check;
 import com.fluxrouter.billing.topology.Topics;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -46,9 +46,10 @@ public final class CatalogFlow {
      * @param config        the store kind of the global rates store ({@link BillingConfig#storeKind()})
      * @param applicationId names the pipeline's own topics, {@code <applicationId>.catalog.models.valid} and
      *                      {@code <applicationId>.catalog.rates.valid} ({@link Topics#modelsValid})
-     * @return the rate versions of {@value #RATES_STORE}, which this flow tells of every change (for pricing)
+     * @return the readers of {@value #MODELS_STORE} and {@value #RATES_STORE}, which this flow tells of every change
+     *         (for pricing)
      */
-    public static RateVersions build(StreamsBuilder builder, Serdes serdes, BillingConfig config, String applicationId) {
+    public static Readers build(StreamsBuilder builder, Serdes serdes, BillingConfig config, String applicationId) {
         String modelsValid = Topics.modelsValid(applicationId);
         String ratesValid = Topics.ratesValid(applicationId);
         builder.stream(Topics.MODELS, Consumed.with(serdes.string(), serdes.avro(ModelLane.class)).withName("models-source"))
@@ -58,26 +59,36 @@ public final class CatalogFlow {
                 .processValues(() -> new Check<LaneRateKey, LaneRate>(CatalogFlow::checkRate), Named.as("rates-validate"))
                 .to(ratesValid, Produced.with(serdes.internal(LaneRateKey.class), serdes.internal(LaneRate.class)).withName("rates-valid-sink"));
 
-        builder.globalTable(modelsValid,
-                Consumed.with(serdes.string(), serdes.internal(ModelLane.class)).withName("catalog-models"),
-                Materialized.as(MODELS_STORE));
-        // A global store of our own rather than a global table: its processor tells the rate versions of each
-        // change. Same name, source, store type and record cache as the global table it replaces, so the topology's
-        // description and the store's bytes are unchanged.
+        // Global stores of our own rather than global tables: their processors tell the readers of each change.
+        // Same names, sources, store types and record caches as the global tables they replace, so the topology's
+        // description and the stores' bytes are unchanged.
+        ModelLanes lanes = new ModelLanes();
+        builder.addGlobalStore(globalStore(config, MODELS_STORE, serdes.string(), serdes.internal(ModelLane.class)),
+                modelsValid, Consumed.with(serdes.string(), serdes.internal(ModelLane.class)).withName(MODELS_STORE),
+                () -> new ModelsUpdate(lanes));
         RateVersions versions = new RateVersions();
-        builder.addGlobalStore(ratesStore(config, serdes), ratesValid,
+        builder.addGlobalStore(globalStore(config, RATES_STORE, serdes.internal(LaneRateKey.class),
+                        serdes.internal(LaneRate.class)), ratesValid,
                 Consumed.with(serdes.internal(LaneRateKey.class), serdes.internal(LaneRate.class)).withName(RATES_STORE),
                 () -> new RatesUpdate(versions));
-        return versions;
+        return new Readers(lanes, versions);
     }
 
-    /** The {@value #RATES_STORE} store: a timestamped key-value store; a global store's topic is its changelog. */
-    private static StoreBuilder<TimestampedKeyValueStore<LaneRateKey, LaneRate>> ratesStore(BillingConfig config,
-                                                                                       Serdes serdes) {
+    /**
+     * What pricing reads of the catalog's global stores.
+     *
+     * @param models the served models' lanes of {@value #MODELS_STORE}
+     * @param rates  the rate versions of {@value #RATES_STORE}
+     */
+    public record Readers(ModelLanes models, RateVersions rates) {
+    }
+
+    /** A catalog global store: a timestamped key-value store; a global store's topic is its changelog. */
+    private static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> globalStore(BillingConfig config, String name,
+                                                                               Serde<K> keys, Serde<V> values) {
         KeyValueBytesStoreSupplier supplier = config.storeKind() == BillingConfig.StoreKind.IN_MEMORY
-                ? Stores.inMemoryKeyValueStore(RATES_STORE)
-                : Stores.persistentTimestampedKeyValueStore(RATES_STORE);
-        return Stores.timestampedKeyValueStoreBuilder(supplier, serdes.internal(LaneRateKey.class),
-                serdes.internal(LaneRate.class)).withCachingEnabled().withLoggingDisabled();
+                ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentTimestampedKeyValueStore(name);
+        return Stores.timestampedKeyValueStoreBuilder(supplier, keys, values).withCachingEnabled().withLoggingDisabled();
     }
 }

@@ -46,6 +46,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String FORGET_IDS_BY_DEADLINE = "flux.billing.forget-ids-by-deadline";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
     public static final String INTAKE_RATE_CACHE = "flux.intake.rate-cache";
+    public static final String INTAKE_MODEL_CACHE = "flux.intake.model-cache";
     public static final String HTTP_HOST = "flux.http.host";
     public static final String HTTP_PORT = "flux.http.port";
     public static final String HTTP_ADVERTISED_HOST = "flux.http.advertised-host";
@@ -108,6 +109,11 @@ public final class BillingConfig extends AbstractConfig {
                             + "partitioner (murmur2 of the key) gives its account: route sends it to its account's "
                             + "partition through <application.id>-requests-misrouted-repartition (only such requests "
                             + "take that topic), reject rejects it WRONG_PARTITION (rule 4a)")
+            .define(INTAKE_MODEL_CACHE, Type.BOOLEAN, true, Importance.LOW,
+                    "true: each task keeps the served models' lanes it read from the catalog-models global store until "
+                            + "the catalog flow changes that store; false: decodes the model's entry for every request "
+                            + "(the behaviour before, which bench measures beside it). Prices are the same either way "
+                            + "(rule 2)")
             .define(INTAKE_RATE_CACHE, Type.BOOLEAN, true, Importance.LOW,
                     "true: each task keeps the rate versions it decoded from the catalog-rates global store until the "
                             + "catalog flow changes that store; false: decodes them for every request (the behaviour "
@@ -318,6 +324,14 @@ public final class BillingConfig extends AbstractConfig {
      */
     public MisroutedPolicy misroutedPolicy() {
         return MisroutedPolicy.parse(getString(INTAKE_MISROUTED));
+    }
+
+    /**
+     * Whether pricing keeps the served models' lanes per task until the catalog changes them (default) or decodes the
+     * model's entry from the global store for every request; rule 2's prices are the same either way.
+     */
+    public boolean modelCache() {
+        return getBoolean(INTAKE_MODEL_CACHE);
     }
 
     /**

@@ -1,6 +1,6 @@
 package com.fluxrouter.billing.intake;
 
-import com.fluxrouter.billing.catalog.RateVersions;
+import com.fluxrouter.billing.catalog.CatalogFlow;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.serde.Serdes;
@@ -34,14 +34,15 @@ public final class IntakeFlow {
     }
 
     /**
-     * @param rateVersions the catalog flow's rate versions ({@link com.fluxrouter.billing.catalog.CatalogFlow#build})
+     * @param catalog the catalog flow's readers of its global stores ({@link CatalogFlow#build})
      * @return the priced requests, each on its account's partition; the merged stream is co-partitioned with the
      *         plan history, since the repartition topic takes its partition count from the input (Kafka Streams
      *         enforces it for the join downstream)
      */
     public static KStream<String, PricedCandidate> build(StreamsBuilder builder, Serdes serdes, BillingConfig config,
-                                                         RateVersions rateVersions) {
+                                                         CatalogFlow.Readers catalog) {
         boolean rateCache = config.rateCache();
+        boolean modelCache = config.modelCache();
         long earliest = config.earliestValidTime().toEpochMilli();
         MisroutedPolicy policy = config.misroutedPolicy();
         Map<String, KStream<String, Arrival>> arrivals = builder.stream(Topics.ROUTED,
@@ -62,6 +63,6 @@ public final class IntakeFlow {
                         .withValueSerde(serdes.internal(RoutedRequest.class))
                         .withStreamPartitioner(new AccountPartitioner()));
         return home.merge(rerouted, Named.as("requests-rerouted-merge"))
-                .processValues(() -> new PriceRequest(rateVersions, rateCache), Named.as("requests-price"));
+                .processValues(() -> new PriceRequest(catalog, rateCache, modelCache), Named.as("requests-price"));
     }
 }

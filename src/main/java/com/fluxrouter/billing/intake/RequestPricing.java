@@ -24,12 +24,21 @@ public final class RequestPricing {
      * @throws RejectedException UNKNOWN_MODEL, UNKNOWN_LANE or NO_RATE
      */
     public static PricedCandidate price(RoutedRequest request, ModelLane catalogEntry, Iterable<Rate> rates) {
-        Lane lane = catalogEntry != null ? Lane.valueOf(catalogEntry.getLane()) : claimedLane(request);
+        return price(request, catalogEntry == null ? null : Lane.valueOf(catalogEntry.getLane()), rates);
+    }
+
+    /**
+     * @param catalogLane the model catalog's lane for the served model, or null when the catalog has no such model
+     * @param rates       every valid rate version
+     * @throws RejectedException UNKNOWN_MODEL, UNKNOWN_LANE or NO_RATE
+     */
+    public static PricedCandidate price(RoutedRequest request, Lane catalogLane, Iterable<Rate> rates) {
+        Lane lane = catalogLane != null ? catalogLane : claimedLane(request);
         long at = request.getCompletedAt().toEpochMilli();
         Rate rate = RateBook.inForce(rates, lane, at).orElseThrow(() -> new RejectedException(Reason.NO_RATE,
                 "no " + lane + " rate version in force at " + request.getCompletedAt()));
         Price price = Price.of(request.getInputTokens(), request.getOutputTokens(), rate);
-        return new PricedCandidate(request, lane, catalogEntry != null, rate, price);
+        return new PricedCandidate(request, lane, catalogLane != null, rate, price);
     }
 
     private static Lane claimedLane(RoutedRequest request) {

@@ -1,7 +1,6 @@
 package com.fluxrouter.billing.topology;
 
 import com.fluxrouter.billing.catalog.CatalogFlow;
-import com.fluxrouter.billing.catalog.RateVersions;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.intake.IntakeFlow;
 import com.fluxrouter.billing.intake.PricedCandidate;
@@ -50,9 +49,9 @@ public final class BillingTopology {
         settings.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "topology-only:9092");
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings)));
 
-        RateVersions rateVersions = CatalogFlow.build(builder, serdes, config, StreamsSettings.applicationId(config));
+        CatalogFlow.Readers catalog = CatalogFlow.build(builder, serdes, config, StreamsSettings.applicationId(config));
         KTable<String, PlanHistory> plans = PlanFlow.build(builder, serdes, config, StreamsSettings.applicationId(config));
-        KStream<String, PricedCandidate> priced = IntakeFlow.build(builder, serdes, config, rateVersions);
+        KStream<String, PricedCandidate> priced = IntakeFlow.build(builder, serdes, config, catalog);
         KStream<Object, SpecificRecord> outputs = MeteringFlow.build(priced, plans, serdes, config);
         route(outputs, serdes);
         PlanFlow.buildPublications(builder, serdes, config, StreamsSettings.applicationId(config));
