@@ -65,12 +65,12 @@ public final class CatalogFlow {
         ModelLanes lanes = new ModelLanes();
         builder.addGlobalStore(globalStore(config, MODELS_STORE, serdes.string(), serdes.internal(ModelLane.class)),
                 modelsValid, Consumed.with(serdes.string(), serdes.internal(ModelLane.class)).withName(MODELS_STORE),
-                () -> new ModelsUpdate(lanes));
+                () -> new CatalogStoreUpdate<>(MODELS_STORE, lanes::changed));
         RateVersions versions = new RateVersions();
         builder.addGlobalStore(globalStore(config, RATES_STORE, serdes.internal(LaneRateKey.class),
                         serdes.internal(LaneRate.class)), ratesValid,
                 Consumed.with(serdes.internal(LaneRateKey.class), serdes.internal(LaneRate.class)).withName(RATES_STORE),
-                () -> new RatesUpdate(versions));
+                () -> new CatalogStoreUpdate<>(RATES_STORE, versions::changed));
         return new Readers(lanes, versions);
     }
 

@@ -13,7 +13,7 @@ import java.util.function.Function;
 /**
  * The served models' lanes of the global store {@value CatalogFlow#MODELS_STORE} as pricing needs them (rule 2: a
  * model in the catalog is priced at its catalog lane), read from the store once per model and change of the store
- * instead of decoding a {@code ModelLane} on every request. The catalog flow's global processor ({@link ModelsUpdate})
+ * instead of decoding a {@code ModelLane} on every request. The catalog flow's global processor ({@link CatalogStoreUpdate})
  * counts every change it makes to the store; a {@link #cached} reader, one per task on the task's thread, remembers the
  * lanes it read and forgets them all when that count moved since, exactly as {@link RateVersions} does for the rate
  * card. A model not in the catalog is looked up in the store each time and not remembered, so what a reader holds is

@@ -19,15 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a task's reader of {@value CatalogFlow#MODELS_STORE} keeps and when it reads the store again. The store is
- * written directly to show what the reader kept (a write that {@link ModelsUpdate} did not count), and through
- * {@link ModelsUpdate} to show that each of its changes is counted: puts, tombstones and a (re)start on a rebuilt store.
+ * written directly to show what the reader kept (a write that {@link CatalogStoreUpdate} did not count), and through
+ * {@link CatalogStoreUpdate} to show that each of its changes is counted: puts, tombstones and a (re)start on a rebuilt store.
  */
 class ModelLanesTest {
     private final Serdes serdes = new Serdes(WireFormat.SINGLE_OBJECT);
     private final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
     private final ModelLanes lanes = new ModelLanes();
     private TimestampedKeyValueStore<String, ModelLane> store;
-    private ModelsUpdate update;
+    private CatalogStoreUpdate<String, ModelLane> update;
 
     @BeforeEach
     void openStore() {
@@ -35,7 +35,7 @@ class ModelLanesTest {
                 serdes.string(), serdes.internal(ModelLane.class)).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        update = new ModelsUpdate(lanes);
+        update = new CatalogStoreUpdate<String, ModelLane>(CatalogFlow.MODELS_STORE, lanes::changed);
         update.init(context);
     }
 
@@ -105,7 +105,7 @@ class ModelLanesTest {
         assertThat(reader.apply("m")).isEqualTo(Lane.EXPRESS);
 
         putUncounted("m", Lane.DEEP_THOUGHT);
-        new ModelsUpdate(lanes).init(context);
+        new CatalogStoreUpdate<String, ModelLane>(CatalogFlow.MODELS_STORE, lanes::changed).init(context);
         assertThat(reader.apply("m")).isEqualTo(Lane.DEEP_THOUGHT);
     }
 
