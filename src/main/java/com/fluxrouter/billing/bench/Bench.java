@@ -248,9 +248,7 @@ public final class Bench {
             if (!lever.steady()) {
                 continue;
             }
-            Map<String, String> settings = new LinkedHashMap<>(steadySettings);
-            settings.putAll(lever.before());
-            StreamsRuns.PipelineRun without = streams.pipeline(steadyRequests, settings);
+            StreamsRuns.PipelineRun without = streams.pipeline(steadyRequests, without(steadySettings, lever));
             progress("steady-state lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
                     without.perSecond(), without.cpuMicrosPerRecord());
             before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
@@ -261,18 +259,18 @@ public final class Bench {
     private void measureLevers(StreamsRuns streams, Workload.Encoded requests, int run,
                                Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
         for (Lever lever : LEVERS) {
-            StreamsRuns.PipelineRun without = streams.pipeline(requests, without(lever));
+            StreamsRuns.PipelineRun without = streams.pipeline(requests, without(options.settings(), lever));
             progress("lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
                     without.perSecond(), without.cpuMicrosPerRecord());
             before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
         }
     }
 
-    /** The run's pipeline settings with {@code lever} turned off. */
-    private Map<String, String> without(Lever lever) {
-        Map<String, String> settings = new LinkedHashMap<>(options.settings());
-        settings.putAll(lever.before());
-        return settings;
+    /** {@code settings} (the run's, or the steady-state runs') with {@code lever} turned off. */
+    private static Map<String, String> without(Map<String, String> settings, Lever lever) {
+        Map<String, String> off = new LinkedHashMap<>(settings);
+        off.putAll(lever.before());
+        return off;
     }
 
     /**
@@ -288,7 +286,7 @@ public final class Bench {
         StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
         StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
         for (Lever lever : LEVERS) {
-            streams.pipeline(requests, without(lever));
+            streams.pipeline(requests, without(options.settings(), lever));
         }
         progress("warm-up (discarded), %,d records: pass-through %,.0f records/s, dedup floor %,.0f records/s, "
                 + "pipeline %,.0f requests/s", size, pass.perSecond(), dedup.throughput().perSecond(), billed.perSecond());
