@@ -2,6 +2,7 @@ package com.fluxrouter.billing.bench;
 
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.serde.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -76,7 +77,8 @@ public final class Bench {
             new Lever("served models' lanes read once per catalog change",
                     Map.of(BillingConfig.INTAKE_MODEL_CACHE, "false"), false),
             new Lever("ids forgotten by a walk of the id store", Map.of(BillingConfig.FORGET_IDS_BY_DEADLINE, "true"),
-                    true));
+                    true),
+            new Lever("task idling off", Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0"), false));
 
     private static final double MIB = 1 << 20;
 

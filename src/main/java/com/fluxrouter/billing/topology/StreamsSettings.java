@@ -37,6 +37,12 @@ public final class StreamsSettings {
             new Documented(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), "int",
                     Integer.toString(TopicSpecs.REJECTED_MAX_BYTES), false,
                     "room for the rejection of the largest input record"),
+            new Documented(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "long",
+                    Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED), false,
+                    "task idling off: the requests' task processes what it has buffered without waiting on its "
+                            + "mostly empty repartition inputs (plans, misrouted requests); billing never relies on "
+                            + "their timestamp order (billing-rules 6), and Kafka Streams' default 0 formats log text "
+                            + "for each empty input on every record (operations: task idling)"),
             new Documented(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "boolean", "true", true,
                     "every store and internal topic has a name of ours (renames are visible, see topology/)"),
             new Documented(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "class",
@@ -72,6 +78,11 @@ public final class StreamsSettings {
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // The rejection of the largest input record must fit in a produce request (TopicSpecs.REJECTED_MAX_BYTES).
         settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpecs.REJECTED_MAX_BYTES);
+        // Timestamp synchronisation buys billing nothing (rule 6 reads plans by publication time, a rerouted request
+        // is deduplicated and dated by its own timestamp), and under the default 0 Kafka Streams 4.3 builds a log
+        // message with String.format for every empty input partition of the task on every record it processes: a
+        // quarter of the stream thread in the bench's profile (docs/performance.md).
+        settings.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // flux.* settings go along too: the exception handlers read the wire format from them.
         settings.putAll(config.settings());
         settings.putAll(required());

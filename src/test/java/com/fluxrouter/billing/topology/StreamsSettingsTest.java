@@ -61,6 +61,14 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void taskIdlingIsOffUnlessTheSettingsTurnItBackOn() {
+        StreamsConfig byDefault = new StreamsConfig(StreamsSettings.live(live()));
+        assertThat(byDefault.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1L);
+        StreamsConfig turnedOn = new StreamsConfig(StreamsSettings.live(live(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0")));
+        assertThat(turnedOn.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isZero();
+    }
+
+    @Test
     void liveRunsBoundRocksDbMemoryUnlessTheSettingsNameTheirOwnSetter() {
         assertThat(StreamsSettings.live(live()))
                 .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
