@@ -44,6 +44,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String STATUS_INTERVAL = "flux.billing.status-interval";
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
     public static final String FORGET_IDS_BY_DEADLINE = "flux.billing.forget-ids-by-deadline";
+    public static final String STATUS_CACHE_ENTRIES = "flux.billing.status-cache-entries";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
     public static final String INTAKE_RATE_CACHE = "flux.intake.rate-cache";
     public static final String INTAKE_MODEL_CACHE = "flux.intake.model-cache";
@@ -76,6 +77,11 @@ public final class BillingConfig extends AbstractConfig {
                             + "(rule 3); true: each id gets a deadline of its own in billing-deadlines (the behaviour "
                             + "before, which bench measures beside it; ids accepted while the walk ran have no deadline "
                             + "and stay until the walk runs again). What is billed is the same either way")
+            .define(STATUS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
+                    "accounts per task whose last spend status the meter holds as an object, the least recently "
+                            + "used going first (about 1 KiB of heap each); the others are decoded from the "
+                            + "spend-status store when a request needs them (0: always, with Kafka Streams' record cache "
+                            + "in front of that store instead). What is billed and emitted is the same either way")
             .define(IDLE_CLOSE_AFTER, Type.STRING, "PT5M", DurationValidator.atLeastZero(), Importance.MEDIUM,
                     "a partition without requests for this long lets its billing clock follow the wall clock")
             .define(CLOSE_CHECK_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,
@@ -283,6 +289,11 @@ public final class BillingConfig extends AbstractConfig {
     /** Whether each accepted id gets a FORGET_ID deadline instead of being forgotten by the id store's walk. */
     public boolean forgetIdsByDeadline() {
         return getBoolean(FORGET_IDS_BY_DEADLINE);
+    }
+
+    /** How many accounts' last spend statuses each meter task holds as objects (0: none); never negative. */
+    public int statusCacheEntries() {
+        return getInt(STATUS_CACHE_ENTRIES);
     }
 
     /** How often live operation checks the wall clock for months of quiet partitions; always positive. */

@@ -56,8 +56,8 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
     private KeyValueStore<String, Long> requestIds;
     private KeyValueStore<String, MonthLedger> months;
     private KeyValueStore<String, Long> clockStore;
-    /** Account id to the last spend status emitted for it (rule 12). */
-    private KeyValueStore<String, SpendStatus> statuses;
+    /** Account id to the last spend status emitted for it (rule 12); new at every init, so nothing held outlives a rollback. */
+    private LastStatuses statuses;
     private PublishedPlans plans;
     private DeadlineIndex deadlines;
     /** Forgets ids whose window has passed; null when each id has a FORGET_ID deadline instead. */
@@ -89,7 +89,7 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
         this.requestIds = context.getStateStore(MeteringFlow.REQUEST_IDS_STORE);
         this.months = context.getStateStore(MeteringFlow.MONTHS_STORE);
         this.clockStore = context.getStateStore(MeteringFlow.CLOCK_STORE);
-        this.statuses = context.getStateStore(MeteringFlow.STATUS_STORE);
+        this.statuses = new LastStatuses(context.getStateStore(MeteringFlow.STATUS_STORE), config.statusCacheEntries());
         this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
         this.deadlines = new DeadlineIndex(context.getStateStore(MeteringFlow.DEADLINES_STORE));
         this.sweep = config.forgetIdsByDeadline() ? null : new AcceptedIdSweep(requestIds, config.dedupWindow().toMillis());
