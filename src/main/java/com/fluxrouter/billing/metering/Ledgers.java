@@ -18,6 +18,20 @@ public final class Ledgers {
     private Ledgers() {
     }
 
+    /**
+     * A copy of the account-month that can be changed without changing {@code ledger}: its lists and lane usages are
+     * new objects; strings and numbers, immutable, are shared. Built with the generated all-fields constructors, so a
+     * field added to either schema fails to compile here instead of being left out of the copy. (Avro's
+     * {@code newBuilder(ledger)} copies each field through the schema: 2.4 % of the stream thread, once per request.)
+     */
+    public static MonthLedger copy(MonthLedger ledger) {
+        return new MonthLedger(ledger.getAccountId(), ledger.getBillingMonth(), ledger.getTimeZone(),
+                ledger.getCloseAt(), copy(ledger.getLanes()), ledger.getCreditNanos(), ledger.getCeilingNanos(),
+                ledger.getOverageNanos(), ledger.getAlertsFired(), ledger.getClosed(), copy(ledger.getInvoicedLanes()),
+                ledger.getInvoiceSets(), ledger.getFirstUsageAt());
+    }
+
+
     public static MonthLedger open(String accountId, String month, String zone, long closeAt, PlanTerms terms) {
         return MonthLedger.newBuilder()
                 .setAccountId(accountId)
@@ -151,11 +165,15 @@ public final class Ledgers {
         return null;
     }
 
-    /** A deep copy, so that the invoiced snapshot does not move with the live totals. */
+    /**
+     * A deep copy, so that the invoiced snapshot does not move with the live totals (and a step's working ledger not
+     * with the stored one, {@link #copy(MonthLedger)}), with room for every lane.
+     */
     public static List<LaneUsage> copy(List<LaneUsage> lanes) {
-        List<LaneUsage> copy = new ArrayList<>(lanes.size());
+        List<LaneUsage> copy = new ArrayList<>(Math.max(lanes.size(), Lane.values().length));
         for (LaneUsage lane : lanes) {
-            copy.add(LaneUsage.newBuilder(lane).build());
+            copy.add(new LaneUsage(lane.getLane(), lane.getRequests(), lane.getInputTokens(), lane.getOutputTokens(),
+                    lane.getAmountNanos()));
         }
         return copy;
     }

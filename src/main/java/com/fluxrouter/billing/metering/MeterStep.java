@@ -90,7 +90,7 @@ final class MeterStep {
             return months.get(ledgerKey);
         }
         MonthLedger before = storedLedger(ledgerKey);
-        return before == null ? null : MonthLedger.newBuilder(before).build();
+        return before == null ? null : Ledgers.copy(before);
     }
 
     /** The account-month as it was before this step (never to be changed); null if none. */
