@@ -40,9 +40,10 @@ public final class StreamsSettings {
             new Documented(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "long",
                     Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED), false,
                     "task idling off: the requests' task processes what it has buffered without waiting on its "
-                            + "mostly empty repartition inputs (plans, misrouted requests); billing never relies on "
-                            + "their timestamp order (billing-rules 6), and Kafka Streams' default 0 formats log text "
-                            + "for each empty input on every record (operations: task idling)"),
+                            + "mostly empty repartition inputs (plans, misrouted requests); what a request is billed "
+                            + "does not depend on their order, which idling never guaranteed, though which request an "
+                            + "alert or status comes with may (operations: task idling); Kafka Streams' default 0 "
+                            + "formats log text for each empty input on every record"),
             new Documented(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "boolean", "true", true,
                     "every store and internal topic has a name of ours (renames are visible, see topology/)"),
             new Documented(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "class",
@@ -78,8 +79,10 @@ public final class StreamsSettings {
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // The rejection of the largest input record must fit in a produce request (TopicSpecs.REJECTED_MAX_BYTES).
         settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpecs.REJECTED_MAX_BYTES);
-        // Timestamp synchronisation buys billing nothing (rule 6 reads plans by publication time, a rerouted request
-        // is deduplicated and dated by its own timestamp), and under the default 0 Kafka Streams 4.3 builds a log
+        // What a request is billed does not depend on the order of the requests' task's inputs (rule 6 reads plans by
+        // publication time; a rerouted request is deduplicated and dated by its own timestamp), and idling never gave
+        // them production order (their records come after a commit); which request a late plan change's alerts come
+        // with does, idling or not (operations.md, "Task idling"). Under the default 0 Kafka Streams 4.3 builds a log
         // message with String.format for every empty input partition of the task on every record it processes: a
         // quarter of the stream thread in the bench's profile (docs/performance.md).
         settings.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * Rule 12, a plan change that reaches the meter late: the plan-history table's changes come through a repartition
@@ -125,6 +127,79 @@ class LatePlanChangeTest {
         assertThat(status.getStatus().toString()).isEqualTo("ACTIVE");
         assertThat(status.getSpendCeilingUsd()).isEqualByComparingTo("4");
         assertThat(status.getRemainingUsd()).isEqualByComparingTo(new BigDecimal("4").subtract(new BigDecimal("2")));
+    }
+
+    /**
+     * The opposite of a re-run's late change: a request produced after a cap's publication reaches the meter before
+     * the cap's change (the change's repartition record not yet taken: task idling off, operations.md). It is billed
+     * exactly as in production order (rule 6: the versions published by its own timestamp), but the cap's CEILING
+     * alerts come from its step, naming it (rule 12, "Known limit"), where production order has the cap's own step
+     * fire them as of its publication, naming no request.
+     */
+    @Test
+    void aCapWhoseChangeArrivesAfterALaterRequestBillsTheSameButItsCeilingAlertsNameThatRequest() {
+        AccountPlan payAsYouGo = new AccountPlan(ACCOUNT, "Pay as you go", new BigDecimal("0"), null, null,
+                Instant.parse("2026-09-01T00:00:00Z"));
+        AccountPlan cap = new AccountPlan(ACCOUNT, "Capped", new BigDecimal("0"), new BigDecimal("3"), null,
+                Instant.parse("2026-11-05T00:00:00Z"));
+        long payAsYouGoPublished = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
+        long capPublished = Instant.parse("2026-11-05T00:00:00Z").toEpochMilli();
+        Instant requestCompleted = Instant.parse("2026-11-05T12:00:00Z");
+        long requestProduced = requestCompleted.toEpochMilli() + 1_000;
+        PlanHistory both = new PlanHistory(List.of(payAsYouGo, cap));
+        PlanChange change = new PlanChange(ACCOUNT, both);
+        MapState inOrder = state;
+        MapState capLate = new MapState();
+        for (MapState run : List.of(inOrder, capLate)) {
+            run.publications.put(ACCOUNT, PlanPublishing.with(PlanPublishing.with(null, payAsYouGo,
+                    payAsYouGoPublished), cap, capPublished));
+            for (int day = 1; day <= 3; day++) {
+                String completed = "2026-11-%02dT12:00:00Z".formatted(day);
+                run.apply(transition.meter(run, oneDollar("r" + day, completed, new PlanHistory(List.of(payAsYouGo))),
+                        Instant.parse(completed).toEpochMilli() + 1_000));
+            }
+        }
+
+        List<SpendAlert> inOrderAlerts = new ArrayList<>();
+        MeterStep capStep = transition.planChange(inOrder, change, capPublished, capPublished, capPublished);
+        inOrder.apply(capStep);
+        MeterStep requestAfterCap = transition.meter(inOrder, oneDollar("r5", requestCompleted.toString(), both),
+                requestProduced);
+        inOrder.apply(requestAfterCap);
+        List.of(capStep, requestAfterCap).forEach(step -> inOrderAlerts.addAll(alerts(step)));
+
+        List<SpendAlert> capLateAlerts = new ArrayList<>();
+        MeterStep requestFirst = transition.meter(capLate, oneDollar("r5", requestCompleted.toString(), both),
+                requestProduced);
+        capLate.apply(requestFirst);
+        MeterStep lateCapStep = transition.planChange(capLate, change, capPublished, requestProduced + 100,
+                requestProduced);
+        capLate.apply(lateCapStep);
+        List.of(requestFirst, lateCapStep).forEach(step -> capLateAlerts.addAll(alerts(step)));
+
+        // Billed the same: the account-month, its usage, terms, overage and the alerts it has fired.
+        assertThat(capLate.ledgers).isEqualTo(inOrder.ledgers);
+        BigDecimal ceiling = new BigDecimal("3");
+        BigDecimal usageAtCap = new BigDecimal("3");
+        assertThat(inOrderAlerts).extracting(SpendAlert::getAlert, a -> a.getThresholdUsd().stripTrailingZeros(),
+                a -> a.getUsageUsd().stripTrailingZeros(), SpendAlert::getAt, SpendAlert::getRequestId).containsExactly(
+                tuple("CEILING_90", new BigDecimal("0.9").multiply(ceiling).stripTrailingZeros(),
+                        usageAtCap.stripTrailingZeros(), Instant.ofEpochMilli(capPublished), null),
+                tuple("CEILING_100", ceiling.stripTrailingZeros(),
+                        usageAtCap.stripTrailingZeros(), Instant.ofEpochMilli(capPublished), null));
+        BigDecimal usageWithRequest = usageAtCap.add(BigDecimal.ONE);
+        assertThat(capLateAlerts).extracting(SpendAlert::getAlert, a -> a.getThresholdUsd().stripTrailingZeros(),
+                a -> a.getUsageUsd().stripTrailingZeros(), SpendAlert::getAt, SpendAlert::getRequestId).containsExactly(
+                tuple("CEILING_90", new BigDecimal("0.9").multiply(ceiling).stripTrailingZeros(),
+                        usageWithRequest.stripTrailingZeros(), requestCompleted, "r5"),
+                tuple("CEILING_100", ceiling.stripTrailingZeros(),
+                        usageWithRequest.stripTrailingZeros(), requestCompleted, "r5"));
+        assertThat(lateCapStep.outputs()).as("the late change finds nothing left to do").isEmpty();
+    }
+
+    private static List<SpendAlert> alerts(MeterStep step) {
+        return step.outputs().stream().map(MeterStep.Output::value).filter(SpendAlert.class::isInstance)
+                .map(SpendAlert.class::cast).toList();
     }
 
     @Test
