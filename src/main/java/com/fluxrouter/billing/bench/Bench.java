@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -184,14 +185,19 @@ public final class Bench {
         for (int run = 1; run <= options.repeat(); run++) {
             StreamsRuns.Throughput pass = streams.passThrough(requests);
             StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
-            // The pipeline and its levers' "before" alternate which goes first, so neither always runs second.
-            StreamsRuns.PipelineRun billed;
-            if (run % 2 == 1) {
-                billed = streams.pipeline(requests, options.settings());
-                measureLevers(streams, requests, run, before);
-            } else {
-                measureLevers(streams, requests, run, before);
-                billed = streams.pipeline(requests, options.settings());
+            // The pipeline (empty) and each lever's "before" take turns at the places of the order: run r starts
+            // r - 1 places along, so no place (the first after the baselines, the last) is always the same one's.
+            List<Optional<Lever>> order = new ArrayList<>();
+            order.add(Optional.empty());
+            LEVERS.forEach(lever -> order.add(Optional.of(lever)));
+            Collections.rotate(order, -(run - 1));
+            StreamsRuns.PipelineRun billed = null;
+            for (Optional<Lever> lever : order) {
+                if (lever.isEmpty()) {
+                    billed = streams.pipeline(requests, options.settings());
+                } else {
+                    measureLever(streams, requests, run, lever.get(), before);
+                }
             }
             progress("streams run %d: pass-through %,.0f records/s (%.1f µs CPU each), dedup floor %,.0f records/s "
                             + "(%.1f µs CPU each), pipeline %,.0f requests/s (%.1f µs CPU each)", run, pass.perSecond(),
@@ -257,15 +263,13 @@ public final class Bench {
         }
     }
 
-    /** One pipeline run per lever with the lever turned off, added to {@code before}. */
-    private void measureLevers(StreamsRuns streams, Workload.Encoded requests, int run,
-                               Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
-        for (Lever lever : LEVERS) {
-            StreamsRuns.PipelineRun without = streams.pipeline(requests, without(options.settings(), lever));
-            progress("lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
-                    without.perSecond(), without.cpuMicrosPerRecord());
-            before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
-        }
+    /** One pipeline run with {@code lever} turned off, added to {@code before}. */
+    private void measureLever(StreamsRuns streams, Workload.Encoded requests, int run, Lever lever,
+                              Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
+        StreamsRuns.PipelineRun without = streams.pipeline(requests, without(options.settings(), lever));
+        progress("lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
+                without.perSecond(), without.cpuMicrosPerRecord());
+        before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
     }
 
     /** {@code settings} (the run's, or the steady-state runs') with {@code lever} turned off. */
