@@ -80,8 +80,8 @@ public final class BillingConfig extends AbstractConfig {
             .define(STATUS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "accounts per task whose last spend status the meter holds as an object, the least recently "
                             + "used going first (about 1 KiB of heap each); the others are decoded from the "
-                            + "spend-status store when a request needs them (0: always, with Kafka Streams' record cache "
-                            + "in front of that store instead on RocksDB stores). What is billed and emitted is the same either way")
+                            + "spend-status store (behind Kafka Streams' record cache on RocksDB stores) when a request "
+                            + "needs them (0: always). What is billed and emitted is the same either way")
             .define(IDLE_CLOSE_AFTER, Type.STRING, "PT5M", DurationValidator.atLeastZero(), Importance.MEDIUM,
                     "a partition without requests for this long lets its billing clock follow the wall clock")
             .define(CLOSE_CHECK_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,

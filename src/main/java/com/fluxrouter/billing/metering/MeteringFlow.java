@@ -84,12 +84,7 @@ public final class MeteringFlow {
                 org.apache.kafka.common.serialization.Serdes.ByteArray()));
         stores.add(cached(config, keyValue(config, CLOCK_STORE, serdes.string(),
                 org.apache.kafka.common.serialization.Serdes.Long())));
-        // The meter holds its accounts' last statuses as objects (LastStatuses), which the record cache held as bytes
-        // to be decoded on every read; without it a status is written to the store and its changelog when emitted,
-        // which at most a few requests in a hundred do (rule 12's interval), or once per new account.
-        StoreBuilder<KeyValueStore<String, SpendStatus>> statuses =
-                keyValue(config, STATUS_STORE, serdes.string(), serdes.internal(SpendStatus.class));
-        stores.add(config.statusCacheEntries() > 0 ? statuses : cached(config, statuses));
+        stores.add(cached(config, keyValue(config, STATUS_STORE, serdes.string(), serdes.internal(SpendStatus.class))));
         return stores;
     }
 
