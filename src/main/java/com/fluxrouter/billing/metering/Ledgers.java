@@ -31,7 +31,6 @@ public final class Ledgers {
                 ledger.getInvoiceSets(), ledger.getFirstUsageAt());
     }
 
-
     public static MonthLedger open(String accountId, String month, String zone, long closeAt, PlanTerms terms) {
         return MonthLedger.newBuilder()
                 .setAccountId(accountId)

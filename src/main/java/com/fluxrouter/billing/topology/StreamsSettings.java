@@ -42,7 +42,8 @@ public final class StreamsSettings {
                     "task idling off: the requests' task processes what it has buffered without waiting on its "
                             + "mostly empty repartition inputs (plans, misrouted requests); what a request is billed "
                             + "does not depend on their order, which idling never guaranteed, though which request an "
-                            + "alert or status comes with may (operations: task idling); Kafka Streams' default 0 "
+                            + "alert or status comes with, and for a misrouted request the versions its month closes "
+                            + "under, may (operations: task idling); Kafka Streams' default 0 "
                             + "formats log text for each empty input on every record"),
             new Documented(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "boolean", "true", true,
                     "every store and internal topic has a name of ours (renames are visible, see topology/)"),
@@ -84,7 +85,7 @@ public final class StreamsSettings {
         // them production order (their records come after a commit); which request a late plan change's alerts come
         // with does, idling or not (operations.md, "Task idling"). Under the default 0 Kafka Streams 4.3 builds a log
         // message with String.format for every empty input partition of the task on every record it processes: a
-        // quarter of the stream thread in the bench's profile (docs/performance.md).
+        // fifth to a quarter of the stream thread in the bench's profiles (docs/performance.md).
         settings.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // flux.* settings go along too: the exception handlers read the wire format from them.
         settings.putAll(config.settings());

@@ -30,7 +30,7 @@ class LastStatusesTest {
     }
 
     private static SpendStatus status(String account, String usage) {
-        return SpendStatus.newBuilder().setAccountId(account).setBillingMonth("2026-09").setStatus("OK")
+        return SpendStatus.newBuilder().setAccountId(account).setBillingMonth("2026-09").setStatus("ACTIVE")
                 .setUsageUsd(new BigDecimal(usage)).setIncludedCreditUsd(new BigDecimal("5.000000000"))
                 .setCreditRemainingUsd(new BigDecimal("5.000000000").subtract(new BigDecimal(usage)))
                 .setSpendCeilingUsd(null).setRemainingUsd(null)

@@ -14,10 +14,10 @@ class LedgerCopyTest {
     private static MonthLedger ledger(Long ceiling, Long firstUsageAt) {
         return MonthLedger.newBuilder().setAccountId("acct-1").setBillingMonth("2026-09").setTimeZone("Europe/Berlin")
                 .setCloseAt(1_790_000_000_000L)
-                .setLanes(new ArrayList<>(List.of(new LaneUsage("standard", 3L, 300L, 30L, 4_500_000L),
-                        new LaneUsage("premium", 1L, 100L, 10L, 9_000_000L))))
+                .setLanes(new ArrayList<>(List.of(new LaneUsage("DAILY_DRIVER", 3L, 300L, 30L, 4_500_000L),
+                        new LaneUsage("DEEP_THOUGHT", 1L, 100L, 10L, 9_000_000L))))
                 .setCreditNanos(5_000_000_000L).setCeilingNanos(ceiling).setOverageNanos(1_234L).setAlertsFired(5)
-                .setClosed(true).setInvoicedLanes(new ArrayList<>(List.of(new LaneUsage("standard", 2L, 200L, 20L, 3_000_000L))))
+                .setClosed(true).setInvoicedLanes(new ArrayList<>(List.of(new LaneUsage("DAILY_DRIVER", 2L, 200L, 20L, 3_000_000L))))
                 .setInvoiceSets(2).setFirstUsageAt(firstUsageAt).build();
     }
 
@@ -38,7 +38,7 @@ class LedgerCopyTest {
 
         copy.getLanes().get(0).setAmountNanos(99L);
         copy.getLanes().get(1).setRequests(42L);
-        copy.getLanes().add(new LaneUsage("economy", 1L, 1L, 1L, 1L));
+        copy.getLanes().add(new LaneUsage("EXPRESS", 1L, 1L, 1L, 1L));
         copy.getInvoicedLanes().get(0).setAmountNanos(7L);
         copy.getInvoicedLanes().clear();
         copy.setOverageNanos(0L);
