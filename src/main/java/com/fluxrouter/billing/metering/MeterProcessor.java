@@ -165,7 +165,8 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
             writeState(step);
             for (MeterStep.Output output : step.outputs()) {
                 MeterTransition.faultPoint.reached(FaultPoint.Step.FORWARD);
-                context.forward(new Record<>(output.key(), output.value(), output.timestamp()));
+                context.forward(new Record<>(output.key(), output.value(), output.timestamp()),
+                        OutputSink.of(output.value()).nodeName());
             }
             record(step);
         });

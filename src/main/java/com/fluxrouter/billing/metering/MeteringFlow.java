@@ -1,7 +1,8 @@
 package com.fluxrouter.billing.metering;
 
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.intake.PricedCandidate;
+import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.schema.state.PlanHistory;
@@ -42,20 +43,28 @@ public final class MeteringFlow {
 
     /**
      * Returns every output of the processor: priced requests, overage updates, alerts, invoice lines and spend
-     * statuses. The join with the current plan history keeps that table co-partitioned with the requests; the plans
-     * each request is metered under are those published by its record timestamp ({@link PlansAsPublished}, rule 6).
-     * The table's changes, each stamped with its publication, reach the meter as {@link PlanChange}s (rule 12).
+     * statuses, each to be forwarded to its {@link OutputSink} by name (the caller adds the five sinks). The join with
+     * the current plan history keeps that table co-partitioned with the requests; each request is then priced and
+     * metered under the plans published by its record timestamp ({@link PriceRequest}, rules 1, 2 and 6). The table's
+     * changes, each stamped with its publication, reach the meter as {@link PlanChange}s (rule 12).
+     *
+     * @param requests valid requests, each on its account's partition ({@code IntakeFlow})
+     * @param catalog  the catalog flow's readers of its global stores, for pricing
      */
-    public static KStream<Object, SpecificRecord> build(KStream<String, PricedCandidate> priced,
+    public static KStream<Object, SpecificRecord> build(KStream<String, RoutedRequest> requests,
                                                         KTable<String, PlanHistory> plans,
-                                                        Serdes serdes, BillingConfig config) {
-        KStream<String, MeterInput> requests = priced
-                .leftJoin(plans, PlannedRequest::new, Joined.as("requests-join-plans"))
-                .processValues(PlansAsPublished::new, Named.as("requests-plans-as-published"));
+                                                        CatalogFlow.Readers catalog, Serdes serdes,
+                                                        BillingConfig config) {
+        boolean rateCache = config.rateCache();
+        boolean modelCache = config.modelCache();
+        KStream<String, MeterInput> priced = requests
+                // The history the join reads is not used: PriceRequest reads the plans as published instead.
+                .leftJoin(plans, (request, history) -> request, Joined.as("requests-join-plans"))
+                .processValues(() -> new PriceRequest(catalog, rateCache, modelCache), Named.as("requests-price"));
         KStream<String, MeterInput> planChanges = plans.toStream(Named.as("plan-changes"))
                 .mapValues((account, history) -> (MeterInput) new PlanChange(account, history),
                         Named.as("plan-changes-to-meter"));
-        return requests.merge(planChanges, Named.as("meter-inputs"))
+        return priced.merge(planChanges, Named.as("meter-inputs"))
                 .process(new Supplier(config, serdes), Named.as("meter"));
     }
 
