@@ -58,7 +58,7 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
     private KeyValueStore<String, Long> clockStore;
     /** Account id to the last spend status emitted for it (rule 12); new at every init, so nothing held outlives a rollback. */
     private LastStatuses statuses;
-    private PublishedPlans plans;
+    private PublishedPlans.Reader plans;
     private DeadlineIndex deadlines;
     /** Forgets ids whose window has passed; null when each id has a FORGET_ID deadline instead. */
     private AcceptedIdSweep sweep;
@@ -90,7 +90,8 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
         this.months = context.getStateStore(MeteringFlow.MONTHS_STORE);
         this.clockStore = context.getStateStore(MeteringFlow.CLOCK_STORE);
         this.statuses = new LastStatuses(context.getStateStore(MeteringFlow.STATUS_STORE), config.statusCacheEntries());
-        this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
+        // Read on every call: the meter reads plans at closes, deadlines and plan changes, seldom in a request.
+        this.plans = PublishedPlans.everyRequest(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
         this.deadlines = new DeadlineIndex(context.getStateStore(MeteringFlow.DEADLINES_STORE));
         this.sweep = config.forgetIdsByDeadline() ? null : new AcceptedIdSweep(requestIds, config.dedupWindow().toMillis());
         String task = context.taskId().toString();

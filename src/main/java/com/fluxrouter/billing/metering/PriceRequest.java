@@ -23,26 +23,33 @@ final class PriceRequest implements FixedKeyProcessor<String, RoutedRequest, Met
     private final CatalogFlow.Readers catalog;
     private final boolean rateCache;
     private final boolean modelCache;
+    private final PublishedPlans published;
+    private final int plansCacheEntries;
     private FixedKeyProcessorContext<String, MeterInput> context;
     private CatalogPricing pricing;
-    private PublishedPlans plans;
+    private PublishedPlans.Reader plans;
 
     /**
      * @param catalog    the catalog flow's readers of its global stores
      * @param rateCache  whether to keep the decoded rate versions until the catalog changes them
      * @param modelCache whether to keep the served models' lanes until the catalog changes them
+     * @param published  the topology's readers of {@value PlanFlow#PUBLICATIONS_STORE}
+     * @param plansCacheEntries accounts whose publications the task holds ({@code flux.billing.plans-cache-entries})
      */
-    PriceRequest(CatalogFlow.Readers catalog, boolean rateCache, boolean modelCache) {
+    PriceRequest(CatalogFlow.Readers catalog, boolean rateCache, boolean modelCache, PublishedPlans published,
+                 int plansCacheEntries) {
         this.catalog = catalog;
         this.rateCache = rateCache;
         this.modelCache = modelCache;
+        this.published = published;
+        this.plansCacheEntries = plansCacheEntries;
     }
 
     @Override
     public void init(FixedKeyProcessorContext<String, MeterInput> context) {
         this.context = context;
         this.pricing = CatalogPricing.of(context, catalog, rateCache, modelCache);
-        this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
+        this.plans = published.cached(context.getStateStore(PlanFlow.PUBLICATIONS_STORE), plansCacheEntries);
     }
 
     @Override

@@ -72,16 +72,17 @@ public final class PlanFlow {
     }
 
     /**
-     * Adds the global store {@value #PUBLICATIONS_STORE}, read from the valid copy that {@link #build} writes. Added
+     * Adds the global store {@value #PUBLICATIONS_STORE}, read from the valid copy that {@link #build} writes, whose
+     * processor tells {@code readers} of every change. Added
      * after the request flow, so that the sub-topologies that existed before it keep their numbers (task ids, and
      * with them the local state directories, stay the same on upgrade).
      */
     public static void buildPublications(StreamsBuilder builder, Serdes serdes, BillingConfig config,
-                                         String applicationId) {
+                                         String applicationId, PublishedPlans readers) {
         builder.addGlobalStore(publications(config, serdes), Topics.plansValid(applicationId),
                 Consumed.with(serdes.internal(AccountPlanKey.class), serdes.internal(AccountPlan.class))
                         .withName(PUBLICATIONS_STORE),
-                PublicationFold::new);
+                () -> new PublicationFold(readers));
     }
 
     /**

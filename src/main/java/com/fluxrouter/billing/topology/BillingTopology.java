@@ -6,6 +6,7 @@ import com.fluxrouter.billing.intake.IntakeFlow;
 import com.fluxrouter.billing.metering.MeteringFlow;
 import com.fluxrouter.billing.metering.OutputSink;
 import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.plans.PublishedPlans;
 import com.fluxrouter.billing.schema.AccountMonthKey;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.OverageUpdate;
@@ -51,9 +52,10 @@ public final class BillingTopology {
         CatalogFlow.Readers catalog = CatalogFlow.build(builder, serdes, config, StreamsSettings.applicationId(config));
         KTable<String, PlanHistory> plans = PlanFlow.build(builder, serdes, config, StreamsSettings.applicationId(config));
         KStream<String, RoutedRequest> requests = IntakeFlow.build(builder, serdes, config);
-        KStream<Object, SpecificRecord> outputs = MeteringFlow.build(requests, plans, catalog, serdes, config);
+        PublishedPlans published = new PublishedPlans();
+        KStream<Object, SpecificRecord> outputs = MeteringFlow.build(requests, plans, catalog, published, serdes, config);
         route(outputs, serdes);
-        PlanFlow.buildPublications(builder, serdes, config, StreamsSettings.applicationId(config));
+        PlanFlow.buildPublications(builder, serdes, config, StreamsSettings.applicationId(config), published);
         return builder.build();
     }
 
