@@ -86,7 +86,7 @@ final class AdmitRequest implements FixedKeyProcessor<String, RoutedRequest, Rou
                     + ", where its account's plans and months are kept: " + FIX
                     + " (or run the pipeline with flux.intake.misrouted=route)");
         }
-        // A copy of the headers: the record's own may be shared with other branches of the topology.
+        // A copy of the headers: the record's own are the input record's, which Kafka Streams' record context shares.
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.remove(Origin.HEADER);
         headers.add(Origin.HEADER, new Origin(source.topic(), source.partition(), source.offset()).headerValue());

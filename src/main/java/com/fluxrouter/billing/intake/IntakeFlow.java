@@ -24,7 +24,12 @@ public final class IntakeFlow {
     static final String ADMIT = "requests-admit";
     /** The node where requests on their account's partition and rerouted ones meet. */
     static final String HOME = "requests-rerouted-merge";
-    /** The first node of the {@value #MISROUTED} repartition: Kafka Streams names it after the repartition. */
+    /**
+     * The first node of the {@value #MISROUTED} repartition, by the name Kafka Streams gives it
+     * ({@code <topic>-filter}, not a public contract). Were a Kafka release to rename it,
+     * {@code TopologyDescriptionTest} shows the new name and {@code MisroutedRoutingTest} fails: every misrouted
+     * request would be rejected PROCESSING_ERROR ("Unknown downstream node").
+     */
     static final String REROUTE = MISROUTED + "-repartition-filter";
     /**
      * Application setting holding the partition count of {@code flux.requests.routed}; set by the live pipeline
