@@ -63,24 +63,27 @@ public final class BillingTopology {
     private static void route(KStream<Object, SpecificRecord> outputs, Serdes serdes) {
         Serde<AccountMonthKey> monthKey = serdes.avro(AccountMonthKey.class);
         for (OutputSink sink : OutputSink.values()) {
-            switch (sink) {
-                case PRICED -> sink(outputs, Topics.PRICED, sink, serdes.string(), serdes.avro(PricedRequest.class));
-                case OVERAGE -> sink(outputs, Topics.OVERAGE, sink, monthKey, serdes.avro(OverageUpdate.class));
-                case ALERTS -> sink(outputs, Topics.ALERTS, sink, monthKey, serdes.avro(SpendAlert.class));
-                case INVOICE_LINES -> sink(outputs, Topics.INVOICE_LINES, sink, monthKey,
-                        serdes.avro(InvoiceLine.class));
-                case SPEND_STATUS -> sink(outputs, Topics.SPEND_STATUS, sink, serdes.string(),
+            // A switch expression: a kind of output added without a topic does not compile.
+            Destination<?, ?> destination = switch (sink) {
+                case PRICED -> new Destination<>(Topics.PRICED, serdes.string(), serdes.avro(PricedRequest.class));
+                case OVERAGE -> new Destination<>(Topics.OVERAGE, monthKey, serdes.avro(OverageUpdate.class));
+                case ALERTS -> new Destination<>(Topics.ALERTS, monthKey, serdes.avro(SpendAlert.class));
+                case INVOICE_LINES -> new Destination<>(Topics.INVOICE_LINES, monthKey, serdes.avro(InvoiceLine.class));
+                case SPEND_STATUS -> new Destination<>(Topics.SPEND_STATUS, serdes.string(),
                         serdes.avro(SpendStatus.class));
-                default -> throw new IllegalStateException("no topic for " + sink);
-            }
+            };
+            sink(outputs, sink, destination);
         }
+    }
+
+    /** A kind of output's topic and serdes. */
+    private record Destination<K, V extends SpecificRecord>(String topic, Serde<K> keys, Serde<V> values) {
     }
 
     /** The meter forwards only values of the sink's class (with their keys) to it; Java cannot see that. */
     @SuppressWarnings("unchecked")
-    private static <K, V extends SpecificRecord> void sink(KStream<Object, SpecificRecord> outputs, String topic,
-                                                           OutputSink sink, Serde<K> keys, Serde<V> values) {
-        outputs.to(topic, Produced.with((Serde<Object>) (Serde<?>) keys, (Serde<SpecificRecord>) (Serde<?>) values)
-                .withName(sink.nodeName()));
+    private static void sink(KStream<Object, SpecificRecord> outputs, OutputSink sink, Destination<?, ?> destination) {
+        outputs.to(destination.topic(), Produced.with((Serde<Object>) destination.keys(),
+                (Serde<SpecificRecord>) destination.values()).withName(sink.nodeName()));
     }
 }
