@@ -91,9 +91,10 @@ public final class BillingConfig extends AbstractConfig {
                             + "What is billed and emitted is the same either way")
             .define(PLANS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "accounts per task whose published plan versions pricing holds as objects, the least recently "
-                            + "used going first, all forgotten when a plan version is published; the others are "
-                            + "decoded from the plan-publications global store when a request needs them (0: always). "
-                            + "What is billed and emitted is the same either way")
+                            + "used going first, all forgotten whenever a plan version of any account is published; "
+                            + "the others are decoded from the plan-publications global store when a request needs "
+                            + "them (0: none held, decoded for every request). What is billed and emitted is the same "
+                            + "either way")
             .define(IDLE_CLOSE_AFTER, Type.STRING, "PT5M", DurationValidator.atLeastZero(), Importance.MEDIUM,
                     "a partition without requests for this long lets its billing clock follow the wall clock")
             .define(CLOSE_CHECK_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,

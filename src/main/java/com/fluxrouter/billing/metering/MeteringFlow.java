@@ -80,6 +80,9 @@ public final class MeteringFlow {
      * an account's plan history, and the plan changes the meter reads, are on its requests' task. The requests need
      * none of the history's values ({@link PriceRequest} reads the plans as published), and joining the history
      * itself decoded it on every request (docs/performance.md). Its store holds nothing and has no changelog.
+     * Materialized, so that the join reads its empty store rather than the history through the filter. A filter of a
+     * materialized table makes Kafka Streams send {@code plans-fold}'s old values (one more read of an account's
+     * previous history per plan change, seldom); with them the filter finds nothing before or after and writes nothing.
      */
     private static KTable<String, PlanHistory> coPartitioned(KTable<String, PlanHistory> plans, Serdes serdes) {
         return plans.filter((account, history) -> false, Named.as(CO_PARTITION + "-filter"),

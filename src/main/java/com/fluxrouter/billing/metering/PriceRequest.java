@@ -13,9 +13,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * Prices a valid request on its account's partition ({@link CatalogPricing}, rules 1 and 2) and gives it the plan
  * history as it stood when the request was produced (rule 6, "Production order"): the versions published at or
  * before the request's record timestamp (its append time on {@code flux.requests.routed}, epoch ms), read from the
- * {@value PlanFlow#PUBLICATIONS_STORE} global store, not the history the join sees, which is the history as this task
- * has received it so far; so a re-run, which receives every plan first, bills each request under the plans of the
- * first run. Out: a {@link PlannedRequest}. A request the catalog cannot price throws
+ * {@value PlanFlow#PUBLICATIONS_STORE} global store ({@link PublishedPlans}), not the {@value PlanFlow#STORE} table,
+ * which is the history as this task has received it so far (the join before this processor only keeps that table
+ * co-partitioned and gives nothing); so a re-run, which receives every plan first, bills each request under the plans
+ * of the first run. Out: a {@link PlannedRequest}. A request the catalog cannot price throws
  * {@link com.fluxrouter.billing.errors.RejectedException} (UNKNOWN_MODEL, UNKNOWN_LANE, NO_RATE), which the processing
  * exception handler rejects.
  */

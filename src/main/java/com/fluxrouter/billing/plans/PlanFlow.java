@@ -31,8 +31,9 @@ import org.apache.kafka.streams.state.Stores;
  *   store up to the end of its topic before any task processes a record, so after a reset every plan published
  *   before a request is there before the request is metered;</li>
  *   <li>re-keyed by account and folded into one {@link PlanHistory} per account ({@value #STORE}), the current
- *   plans that the HTTP API and the readiness waits read. The request flow joins against this table, which keeps it
- *   co-partitioned with the requests, so an account's plans and months live in one task.</li>
+ *   plans that the HTTP API and the readiness waits read. The request flow joins an always-empty table filtered from
+ *   it ({@code plans-co-partition}), which keeps it co-partitioned with the requests, so an account's plans and months
+ *   live in one task.</li>
  * </ul>
  */
 public final class PlanFlow {
