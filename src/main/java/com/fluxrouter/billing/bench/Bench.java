@@ -79,7 +79,9 @@ public final class Bench {
             new Lever("ids forgotten by a walk of the id store", Map.of(BillingConfig.FORGET_IDS_BY_DEADLINE, "true"),
                     true),
             new Lever("task idling off", Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0"), false),
-            new Lever("last spend statuses held as objects", Map.of(BillingConfig.STATUS_CACHE_ENTRIES, "0"), false));
+            new Lever("last spend statuses held as objects", Map.of(BillingConfig.STATUS_CACHE_ENTRIES, "0"), false),
+            new Lever("published plans held as objects", Map.of(BillingConfig.PLANS_CACHE_ENTRIES, "0"), false),
+            new Lever("account-months held as objects", Map.of(BillingConfig.MONTH_CACHE_ENTRIES, "0"), false));
 
     private static final double MIB = 1 << 20;
 

@@ -346,6 +346,9 @@ public final class Report {
                     "MiB");
             row("5", level.name() + ": RSS of the bench JVM, growth over the run",
                     stat(measured, run -> run.rssBytes() / MIB), "MiB");
+            row("5", level.name() + ": CPU of this JVM per request", stat(measured,
+                    StreamsRuns.PipelineRun::cpuMicrosPerRecord), "µs");
+            scalingWritten(level, measured.get(measured.size() - 1).written());
         });
         Level fewest = runs.keySet().stream().min(Comparator.comparingInt(Level::accounts)).orElseThrow();
         int most = runs.keySet().stream().mapToInt(Level::accounts).max().orElseThrow();
@@ -361,6 +364,25 @@ public final class Report {
                         median(runs.get(level)) / median(runs.get(fewest))));
         target("throughput at " + count(most) + " accounts >= 80 % of that at " + count(fewest.accounts()) + ", "
                 + each, share >= 0.80, percent(share));
+    }
+
+    /**
+     * What one run of a level wrote per request: every topic with at least 0.05 records a request, and all topics.
+     * A new account-month and an account's first spend status are written once each, so the records per request
+     * grow with the share of requests that open them.
+     */
+    private void scalingWritten(Level level, Map<String, Long> written) {
+        long total = 0;
+        for (Map.Entry<String, Long> topic : written.entrySet()) {
+            total += topic.getValue();
+            double perRequest = (double) topic.getValue() / level.requests();
+            if (perRequest >= 0.05) {
+                row("5", level.name() + ": records written per request: "
+                        + topic.getKey().replaceFirst("^bench-pipeline-\\d+-", ""), Stats.of(perRequest), "records");
+            }
+        }
+        row("5", level.name() + ": records written per request, all topics (with transaction markers)",
+                Stats.of((double) total / level.requests()), "records");
     }
 
     private static double median(List<StreamsRuns.PipelineRun> runs) {

@@ -45,6 +45,8 @@ public final class BillingConfig extends AbstractConfig {
     public static final String EARLIEST_VALID_TIME = "flux.billing.earliest-valid-time";
     public static final String FORGET_IDS_BY_DEADLINE = "flux.billing.forget-ids-by-deadline";
     public static final String STATUS_CACHE_ENTRIES = "flux.billing.status-cache-entries";
+    public static final String PLANS_CACHE_ENTRIES = "flux.billing.plans-cache-entries";
+    public static final String MONTH_CACHE_ENTRIES = "flux.billing.month-cache-entries";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
     public static final String INTAKE_RATE_CACHE = "flux.intake.rate-cache";
     public static final String INTAKE_MODEL_CACHE = "flux.intake.model-cache";
@@ -82,6 +84,17 @@ public final class BillingConfig extends AbstractConfig {
                             + "used going first (about 1 KiB of heap each); the others are decoded from the "
                             + "spend-status store (behind Kafka Streams' record cache on RocksDB stores) when a request "
                             + "needs them (0: always). What is billed and emitted is the same either way")
+            .define(MONTH_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
+                    "account-months per task the meter holds as objects, the least recently used going first "
+                            + "(about 1 KiB of heap each); the others are decoded from the account-months store (behind "
+                            + "Kafka Streams' record cache on RocksDB stores) when a request needs them (0: always). "
+                            + "What is billed and emitted is the same either way")
+            .define(PLANS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
+                    "accounts per task whose published plan versions pricing holds as objects, the least recently "
+                            + "used going first, all forgotten whenever a plan version of any account is published; "
+                            + "the others are decoded from the plan-publications global store when a request needs "
+                            + "them (0: none held, decoded for every request). What is billed and emitted is the same "
+                            + "either way")
             .define(IDLE_CLOSE_AFTER, Type.STRING, "PT5M", DurationValidator.atLeastZero(), Importance.MEDIUM,
                     "a partition without requests for this long lets its billing clock follow the wall clock")
             .define(CLOSE_CHECK_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,
@@ -294,6 +307,16 @@ public final class BillingConfig extends AbstractConfig {
     /** How many accounts' last spend statuses each meter task holds as objects (0: none); never negative. */
     public int statusCacheEntries() {
         return getInt(STATUS_CACHE_ENTRIES);
+    }
+
+    /** How many account-months each meter task holds as objects (0: none); never negative. */
+    public int monthCacheEntries() {
+        return getInt(MONTH_CACHE_ENTRIES);
+    }
+
+    /** How many accounts' published plans each pricing task holds as objects (0: none); never negative. */
+    public int plansCacheEntries() {
+        return getInt(PLANS_CACHE_ENTRIES);
     }
 
     /** How often live operation checks the wall clock for months of quiet partitions; always positive. */

@@ -54,11 +54,11 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
     private ProcessorContext<Object, SpecificRecord> context;
     /** Accepted id (account + request_id) to the billing clock when it was accepted. */
     private KeyValueStore<String, Long> requestIds;
-    private KeyValueStore<String, MonthLedger> months;
+    private HeldValues<MonthLedger> months;
     private KeyValueStore<String, Long> clockStore;
     /** Account id to the last spend status emitted for it (rule 12); new at every init, so nothing held outlives a rollback. */
-    private LastStatuses statuses;
-    private PublishedPlans plans;
+    private HeldValues<SpendStatus> statuses;
+    private PublishedPlans.Reader plans;
     private DeadlineIndex deadlines;
     /** Forgets ids whose window has passed; null when each id has a FORGET_ID deadline instead. */
     private AcceptedIdSweep sweep;
@@ -87,10 +87,11 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
     public void init(ProcessorContext<Object, SpecificRecord> context) {
         this.context = context;
         this.requestIds = context.getStateStore(MeteringFlow.REQUEST_IDS_STORE);
-        this.months = context.getStateStore(MeteringFlow.MONTHS_STORE);
+        this.months = new HeldValues<>(context.getStateStore(MeteringFlow.MONTHS_STORE), config.monthCacheEntries());
         this.clockStore = context.getStateStore(MeteringFlow.CLOCK_STORE);
-        this.statuses = new LastStatuses(context.getStateStore(MeteringFlow.STATUS_STORE), config.statusCacheEntries());
-        this.plans = PublishedPlans.of(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
+        this.statuses = new HeldValues<>(context.getStateStore(MeteringFlow.STATUS_STORE), config.statusCacheEntries());
+        // Read on every call: the meter reads plans at closes, deadlines and plan changes, seldom in a request.
+        this.plans = PublishedPlans.everyRequest(context.getStateStore(PlanFlow.PUBLICATIONS_STORE));
         this.deadlines = new DeadlineIndex(context.getStateStore(MeteringFlow.DEADLINES_STORE));
         this.sweep = config.forgetIdsByDeadline() ? null : new AcceptedIdSweep(requestIds, config.dedupWindow().toMillis());
         String task = context.taskId().toString();
@@ -165,7 +166,8 @@ final class MeterProcessor implements Processor<String, MeterInput, Object, Spec
             writeState(step);
             for (MeterStep.Output output : step.outputs()) {
                 MeterTransition.faultPoint.reached(FaultPoint.Step.FORWARD);
-                context.forward(new Record<>(output.key(), output.value(), output.timestamp()));
+                context.forward(new Record<>(output.key(), output.value(), output.timestamp()),
+                        OutputSink.of(output.value()).nodeName());
             }
             record(step);
         });

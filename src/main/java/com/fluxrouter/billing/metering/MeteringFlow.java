@@ -1,7 +1,9 @@
 package com.fluxrouter.billing.metering;
 
 import com.fluxrouter.billing.config.BillingConfig;
-import com.fluxrouter.billing.intake.PricedCandidate;
+import com.fluxrouter.billing.plans.PublishedPlans;
+import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import com.fluxrouter.billing.schema.state.PlanHistory;
@@ -11,6 +13,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -36,27 +39,58 @@ public final class MeteringFlow {
     public static final String CLOCK_STORE = "billing-clock";
     /** Account id to the last SpendStatus emitted for it (rule 12). */
     public static final String STATUS_STORE = "spend-status";
+    /** The always-empty table the requests join, so that the plan history is co-partitioned with them. */
+    static final String CO_PARTITION = "plans-co-partition";
 
     private MeteringFlow() {
     }
 
     /**
      * Returns every output of the processor: priced requests, overage updates, alerts, invoice lines and spend
-     * statuses. The join with the current plan history keeps that table co-partitioned with the requests; the plans
-     * each request is metered under are those published by its record timestamp ({@link PlansAsPublished}, rule 6).
-     * The table's changes, each stamped with its publication, reach the meter as {@link PlanChange}s (rule 12).
+     * statuses, each to be forwarded to its {@link OutputSink} by name (the caller adds the five sinks). The join keeps
+     * the plan history co-partitioned with the requests ({@link #coPartitioned}); each request is then priced and
+     * metered under the plans published by its record timestamp ({@link PriceRequest}, rules 1, 2 and 6). The table's
+     * changes, each stamped with its publication, reach the meter as {@link PlanChange}s (rule 12).
+     *
+     * @param requests valid requests, each on its account's partition ({@code IntakeFlow})
+     * @param catalog   the catalog flow's readers of its global stores, for pricing
+     * @param published the topology's readers of the plan-publications global store, for pricing
      */
-    public static KStream<Object, SpecificRecord> build(KStream<String, PricedCandidate> priced,
+    public static KStream<Object, SpecificRecord> build(KStream<String, RoutedRequest> requests,
                                                         KTable<String, PlanHistory> plans,
+                                                        CatalogFlow.Readers catalog, PublishedPlans published,
                                                         Serdes serdes, BillingConfig config) {
-        KStream<String, MeterInput> requests = priced
-                .leftJoin(plans, PlannedRequest::new, Joined.as("requests-join-plans"))
-                .processValues(PlansAsPublished::new, Named.as("requests-plans-as-published"));
+        boolean rateCache = config.rateCache();
+        boolean modelCache = config.modelCache();
+        int plansCacheEntries = config.plansCacheEntries();
+        KStream<String, MeterInput> priced = requests
+                .leftJoin(coPartitioned(plans, serdes), (request, none) -> request, Joined.as("requests-join-plans"))
+                .processValues(() -> new PriceRequest(catalog, rateCache, modelCache, published, plansCacheEntries),
+                        Named.as("requests-price"));
         KStream<String, MeterInput> planChanges = plans.toStream(Named.as("plan-changes"))
                 .mapValues((account, history) -> (MeterInput) new PlanChange(account, history),
                         Named.as("plan-changes-to-meter"));
-        return requests.merge(planChanges, Named.as("meter-inputs"))
+        return priced.merge(planChanges, Named.as("meter-inputs"))
                 .process(new Supplier(config, serdes), Named.as("meter"));
+    }
+
+    /**
+     * A table derived from the plan history that is always empty: what the requests join. Kafka Streams co-partitions
+     * a stream with a table, giving the plans' repartition topic the requests' partition count, only for a join; so
+     * an account's plan history, and the plan changes the meter reads, are on its requests' task. The requests need
+     * none of the history's values ({@link PriceRequest} reads the plans as published), and joining the history
+     * itself decoded it on every request (docs/performance.md). Its store holds nothing and has no changelog.
+     * Materialized, so that the join reads its empty store rather than the history through the filter. A filter of a
+     * materialized table makes Kafka Streams send {@code plans-fold}'s old values (one more read of an account's
+     * previous history per plan change, seldom); with them the filter finds nothing before or after and writes nothing.
+     */
+    private static KTable<String, PlanHistory> coPartitioned(KTable<String, PlanHistory> plans, Serdes serdes) {
+        return plans.filter((account, history) -> false, Named.as(CO_PARTITION + "-filter"),
+                Materialized.<String, PlanHistory>as(Stores.inMemoryKeyValueStore(CO_PARTITION))
+                        .withKeySerde(serdes.string())
+                        .withValueSerde(serdes.internal(PlanHistory.class))
+                        .withCachingDisabled()
+                        .withLoggingDisabled());
     }
 
     /** Key of an account-month in the {@value #MONTHS_STORE} store. */

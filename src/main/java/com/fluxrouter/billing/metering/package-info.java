@@ -1,15 +1,16 @@
 /**
- * Metering: account-months against their plans, and each account's spend status. Consumed ({@code MeterInput}):
- * priced requests with the plan versions published by their record timestamp ({@code PlansAsPublished}, rule 6,
- * production order), and the changes of the {@code plan-history} table ({@code PlanChange}, stamped with their
- * publication; rule 12); a month closes under the versions published by the instant that closes it.
- * Produced: {@code flux.requests.priced}, {@code flux.usage.overage}, {@code flux.spend.alerts},
+ * Metering: account-months against their plans, and each account's spend status. Consumed: valid requests on their
+ * account's partition, which {@code PriceRequest} prices from the catalog (rules 1, 2) and gives the plan versions
+ * published by their record timestamp (rule 6, production order); as {@code MeterInput}s, those and the changes of
+ * the {@code plan-history} table ({@code PlanChange}, stamped with their publication; rule 12); a month closes under
+ * the versions published by the instant that closes it. Produced, each forwarded by name to its sink
+ * ({@code OutputSink}): {@code flux.requests.priced}, {@code flux.usage.overage}, {@code flux.spend.alerts},
  * {@code flux.invoice.lines} and {@code flux.accounts.spend-status} (key account_id, value SpendStatus, the last
- * one per account also in the {@code spend-status} store); rejections TOO_LATE and ACCOUNT_MONTH_LIMIT. Calendar and
- * plan arithmetic ({@code BillingCalendar}, {@code PlanTimeline}: control terms at an instant and billing terms of a
- * month, {@code Settlement}, {@code Ledgers}, {@code StatusFigures}) and the metering transition
- * ({@code MeterTransition}: {@code MeterState} in, {@code MeterStep} out) are plain Java without Kafka;
- * {@code MeterProcessor} holds the state and applies each step.
+ * one per account also in the {@code spend-status} store); rejections UNKNOWN_MODEL, UNKNOWN_LANE, NO_RATE, TOO_LATE
+ * and ACCOUNT_MONTH_LIMIT. Calendar and plan arithmetic ({@code BillingCalendar}, {@code PlanTimeline}: control
+ * terms at an instant and billing terms of a month, {@code Settlement}, {@code Ledgers}, {@code StatusFigures}) and
+ * the metering transition ({@code MeterTransition}: {@code MeterState} in, {@code MeterStep} out) are plain Java
+ * without Kafka; {@code MeterProcessor} holds the state and applies each step.
  *
  * <p>Compute, then write (docs/billing-rules.md section 4, "Failures"): a request's step, and an idle close's, is
  * computed completely before any state is written or any output forwarded. A failure while computing leaves nothing

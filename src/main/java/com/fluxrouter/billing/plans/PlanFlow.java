@@ -31,8 +31,9 @@ import org.apache.kafka.streams.state.Stores;
  *   store up to the end of its topic before any task processes a record, so after a reset every plan published
  *   before a request is there before the request is metered;</li>
  *   <li>re-keyed by account and folded into one {@link PlanHistory} per account ({@value #STORE}), the current
- *   plans that the HTTP API and the readiness waits read. The request flow joins against this table, which keeps it
- *   co-partitioned with the requests, so an account's plans and months live in one task.</li>
+ *   plans that the HTTP API and the readiness waits read. The request flow joins an always-empty table filtered from
+ *   it ({@code plans-co-partition}), which keeps it co-partitioned with the requests, so an account's plans and months
+ *   live in one task.</li>
  * </ul>
  */
 public final class PlanFlow {
@@ -72,16 +73,17 @@ public final class PlanFlow {
     }
 
     /**
-     * Adds the global store {@value #PUBLICATIONS_STORE}, read from the valid copy that {@link #build} writes. Added
+     * Adds the global store {@value #PUBLICATIONS_STORE}, read from the valid copy that {@link #build} writes, whose
+     * processor tells {@code readers} of every change. Added
      * after the request flow, so that the sub-topologies that existed before it keep their numbers (task ids, and
      * with them the local state directories, stay the same on upgrade).
      */
     public static void buildPublications(StreamsBuilder builder, Serdes serdes, BillingConfig config,
-                                         String applicationId) {
+                                         String applicationId, PublishedPlans readers) {
         builder.addGlobalStore(publications(config, serdes), Topics.plansValid(applicationId),
                 Consumed.with(serdes.internal(AccountPlanKey.class), serdes.internal(AccountPlan.class))
                         .withName(PUBLICATIONS_STORE),
-                PublicationFold::new);
+                () -> new PublicationFold(readers));
     }
 
     /**

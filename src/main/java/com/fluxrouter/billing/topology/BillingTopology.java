@@ -3,13 +3,15 @@ package com.fluxrouter.billing.topology;
 import com.fluxrouter.billing.catalog.CatalogFlow;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.intake.IntakeFlow;
-import com.fluxrouter.billing.intake.PricedCandidate;
 import com.fluxrouter.billing.metering.MeteringFlow;
+import com.fluxrouter.billing.metering.OutputSink;
 import com.fluxrouter.billing.plans.PlanFlow;
+import com.fluxrouter.billing.plans.PublishedPlans;
 import com.fluxrouter.billing.schema.AccountMonthKey;
 import com.fluxrouter.billing.schema.InvoiceLine;
 import com.fluxrouter.billing.schema.OverageUpdate;
 import com.fluxrouter.billing.schema.PricedRequest;
+import com.fluxrouter.billing.schema.RoutedRequest;
 import com.fluxrouter.billing.schema.SpendAlert;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.PlanHistory;
@@ -20,10 +22,8 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 import java.util.HashMap;
@@ -51,43 +51,39 @@ public final class BillingTopology {
 
         CatalogFlow.Readers catalog = CatalogFlow.build(builder, serdes, config, StreamsSettings.applicationId(config));
         KTable<String, PlanHistory> plans = PlanFlow.build(builder, serdes, config, StreamsSettings.applicationId(config));
-        KStream<String, PricedCandidate> priced = IntakeFlow.build(builder, serdes, config, catalog);
-        KStream<Object, SpecificRecord> outputs = MeteringFlow.build(priced, plans, serdes, config);
+        KStream<String, RoutedRequest> requests = IntakeFlow.build(builder, serdes, config);
+        PublishedPlans published = new PublishedPlans();
+        KStream<Object, SpecificRecord> outputs = MeteringFlow.build(requests, plans, catalog, published, serdes, config);
         route(outputs, serdes);
-        PlanFlow.buildPublications(builder, serdes, config, StreamsSettings.applicationId(config));
+        PlanFlow.buildPublications(builder, serdes, config, StreamsSettings.applicationId(config), published);
         return builder.build();
     }
 
-    /** Sends each kind of output record to its topic with its own serdes. */
+    /** Adds the meter's children: a sink per kind of output, which the meter forwards to by name. */
     private static void route(KStream<Object, SpecificRecord> outputs, Serdes serdes) {
         Serde<AccountMonthKey> monthKey = serdes.avro(AccountMonthKey.class);
-        outputs.split(Named.as("outputs-"))
-                .branch((key, value) -> value instanceof PricedRequest, Branched.withConsumer(
-                        stream -> narrow(stream, String.class, PricedRequest.class)
-                                .to(Topics.PRICED, Produced.with(serdes.string(), serdes.avro(PricedRequest.class))
-                                        .withName("priced-sink")), "priced"))
-                .branch((key, value) -> value instanceof OverageUpdate, Branched.withConsumer(
-                        stream -> narrow(stream, AccountMonthKey.class, OverageUpdate.class)
-                                .to(Topics.OVERAGE, Produced.with(monthKey, serdes.avro(OverageUpdate.class))
-                                        .withName("overage-sink")), "overage"))
-                .branch((key, value) -> value instanceof SpendAlert, Branched.withConsumer(
-                        stream -> narrow(stream, AccountMonthKey.class, SpendAlert.class)
-                                .to(Topics.ALERTS, Produced.with(monthKey, serdes.avro(SpendAlert.class))
-                                        .withName("alerts-sink")), "alerts"))
-                .branch((key, value) -> value instanceof InvoiceLine, Branched.withConsumer(
-                        stream -> narrow(stream, AccountMonthKey.class, InvoiceLine.class)
-                                .to(Topics.INVOICE_LINES, Produced.with(monthKey, serdes.avro(InvoiceLine.class))
-                                        .withName("invoice-lines-sink")), "invoice-lines"))
-                .branch((key, value) -> value instanceof SpendStatus, Branched.withConsumer(
-                        stream -> narrow(stream, String.class, SpendStatus.class)
-                                .to(Topics.SPEND_STATUS, Produced.with(serdes.string(), serdes.avro(SpendStatus.class))
-                                        .withName("spend-status-sink")), "spend-status"))
-                .noDefaultBranch();
+        for (OutputSink sink : OutputSink.values()) {
+            // A switch expression: a kind of output added without a topic does not compile.
+            Destination<?, ?> destination = switch (sink) {
+                case PRICED -> new Destination<>(Topics.PRICED, serdes.string(), serdes.avro(PricedRequest.class));
+                case OVERAGE -> new Destination<>(Topics.OVERAGE, monthKey, serdes.avro(OverageUpdate.class));
+                case ALERTS -> new Destination<>(Topics.ALERTS, monthKey, serdes.avro(SpendAlert.class));
+                case INVOICE_LINES -> new Destination<>(Topics.INVOICE_LINES, monthKey, serdes.avro(InvoiceLine.class));
+                case SPEND_STATUS -> new Destination<>(Topics.SPEND_STATUS, serdes.string(),
+                        serdes.avro(SpendStatus.class));
+            };
+            sink(outputs, sink, destination);
+        }
     }
 
-    /** The branch predicates guarantee the types; Java cannot see that through the split. */
+    /** A kind of output's topic and serdes. */
+    private record Destination<K, V extends SpecificRecord>(String topic, Serde<K> keys, Serde<V> values) {
+    }
+
+    /** The meter forwards only values of the sink's class (with their keys) to it; Java cannot see that. */
     @SuppressWarnings("unchecked")
-    private static <K, V> KStream<K, V> narrow(KStream<Object, SpecificRecord> stream, Class<K> key, Class<V> value) {
-        return (KStream<K, V>) (KStream<?, ?>) stream;
+    private static void sink(KStream<Object, SpecificRecord> outputs, OutputSink sink, Destination<?, ?> destination) {
+        outputs.to(destination.topic(), Produced.with((Serde<Object>) destination.keys(),
+                (Serde<SpecificRecord>) destination.values()).withName(sink.nodeName()));
     }
 }

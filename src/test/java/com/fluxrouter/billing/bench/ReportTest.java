@@ -96,6 +96,30 @@ class ReportTest {
     }
 
     @Test
+    void scalingRowsShowEachLevelsCpuAndWhatItWrotePerRequest() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        Map<String, Long> written = Map.of("bench-pipeline-3-account-months-changelog", 185_000L,
+                "flux.requests.priced", 200_000L, "bench-pipeline-3-billing-clock-changelog", 9_999L);
+        StreamsRuns.PipelineRun run = new StreamsRuns.PipelineRun(17_000, 61.5, new StreamsRuns.Memory(0, 0, 1L << 30),
+                new StreamsRuns.Memory(0, 0, 1L << 30), Map.of(), written);
+        Map<Report.Level, List<StreamsRuns.PipelineRun>> runs = new LinkedHashMap<>();
+        runs.put(new Report.Level(1_000, 200_000), List.of(pipeline(20_000, 0, 0, 0)));
+        runs.put(new Report.Level(1_000_000, 200_000), List.of(run));
+        report.scaling(runs);
+        report.finish(Duration.ZERO);
+
+        String level = "| 5 | pipeline at 1,000,000 accounts (200,000 requests, evenly spread): ";
+        assertThat(report.table()).contains(
+                level + "CPU of this JVM per request | 61.5 | 1 run | µs |",
+                level + "records written per request: account-months-changelog | 0.9 | 1 run | records |",
+                level + "records written per request: flux.requests.priced | 1.0 | 1 run | records |",
+                // (185,000 + 200,000 + 9,999) / 200,000 = 1.97: a topic under 0.05 a request counts in the total
+                // only (without it, 1.925 would show as 1.9).
+                level + "records written per request, all topics (with transaction markers) | 2.0 | 1 run | records |");
+        assertThat(report.table()).doesNotContain("billing-clock-changelog");
+    }
+
+    @Test
     void stateRowsDivideTheRunsRocksDbBytesHeapAndRssGrowthByWhatItHeld() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         // 500,000 account-months and 2,000,000 ids; heap grew 40 MiB, the resident set 100 MiB.

@@ -2,6 +2,7 @@ package com.fluxrouter.billing.intake;
 
 import com.fluxrouter.billing.PipelineTest;
 import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.pricing.Lane;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.RejectedRecord;
 import com.fluxrouter.billing.schema.RoutedRequest;
@@ -47,6 +48,15 @@ class MisroutedRejectionTest extends PipelineTest {
                     serdes.avro(RoutedRequest.class).serializer().serialize(Topics.ROUTED, misrouted)));
         });
         assertThat(overage()).extracting(u -> u.getAccountId()).containsOnly(HOME);
+    }
+
+    @Test
+    void aMisroutedRequestThatBreaksARuleIsRejectedForTheRuleNotForItsPartition() {
+        send(request(MISROUTED, Lane.EXPRESS, 10, 10, "2019-12-31T23:59:59Z"));
+        spend(HOME, "0.5", "2026-11-10T10:00:00Z"); // sentinel: processed after the invalid one
+
+        assertThat(rejected()).extracting(RejectedRecord::getReason).containsExactly("INVALID_TIMESTAMP");
+        assertThat(priced()).extracting(PricedRequest::getAccountId).containsExactly(HOME);
     }
 
     @Test

@@ -99,6 +99,24 @@ class MisroutedRoutingTest extends PipelineTest {
         assertThat(priced()).extracting(PricedRequest::getAccountId).containsExactly(HOME);
     }
 
+    @Test
+    void aMisroutedRequestThatBreaksARuleIsRejectedWhereItArrivedBeforeItsPartitionIsChecked() {
+        RoutedRequest invalid = request(MISROUTED, Lane.EXPRESS, -1, 10, "2026-11-10T10:00:00Z").build();
+        send(invalid); // offset 0
+        spend(HOME, "0.5", "2026-11-10T10:01:00Z"); // sentinel: processed after the invalid one
+
+        assertThat(rejected()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.getReason()).isEqualTo("INVALID_TOKENS");
+            assertThat(rejection.getSourceTopic()).isEqualTo(Topics.ROUTED);
+            assertThat(rejection.getSourcePartition()).isZero();
+            assertThat(rejection.getSourceOffset()).isZero();
+        });
+        assertThat(priced()).extracting(PricedRequest::getAccountId).containsExactly(HOME);
+        // Rule 4a checks a valid request: an invalid one is neither counted as misrouted nor sent on the detour.
+        assertThat(misroutedTotal()).isZero();
+        assertThat(driver.producedTopicNames()).doesNotContain(REPARTITION_TOPIC);
+    }
+
     /** The misrouted-total sensor of input partition 0, the only partition the driver has. */
     private double misroutedTotal() {
         for (Map.Entry<MetricName, ? extends Metric> entry : driver.metrics().entrySet()) {

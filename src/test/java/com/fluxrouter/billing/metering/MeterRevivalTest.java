@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Rule 12 across an aborted transaction: Kafka Streams revives a task by closing its processors, restoring its
  * stores to the last commit and calling {@code init} again on the same processor instances. The meter's last
- * statuses held as objects ({@link LastStatuses}) must not outlive that: the revived meter reads the restored store,
+ * statuses held as objects ({@link HeldValues}) must not outlive that: the revived meter reads the restored store,
  * so the status the aborted transaction emitted is emitted again when its request is processed again. (A meter still
  * holding the aborted status would find nothing changed and emit nothing: the fleet would never see it.)
  *

@@ -14,11 +14,12 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The last statuses held as objects in front of the spend-status store: what is held is what the store holds, the
- * least recently used beyond the capacity is decoded from the store again, and a capacity of 0 holds nothing.
- * ({@code RandomTrafficFewHeldStatusesPropertyTest} checks the statuses the pipeline emits with them.)
+ * Values held as objects in front of a meter store (here the spend-status store; the account-months store is held the
+ * same way): what is held is what the store holds, the least recently used beyond the capacity is decoded from the
+ * store again, and a capacity of 0 holds nothing. ({@code RandomTrafficFewHeldStatusesPropertyTest} and
+ * {@code RandomTrafficFewHeldMonthsPropertyTest} check what the pipeline emits with few held.)
  */
-class LastStatusesTest {
+class HeldValuesTest {
     private final KeyValueStore<String, SpendStatus> store = store();
 
     private static KeyValueStore<String, SpendStatus> store() {
@@ -40,7 +41,7 @@ class LastStatusesTest {
 
     @Test
     void aStatusPutIsWrittenToTheStoreAndReadBackWithoutDecoding() {
-        LastStatuses statuses = new LastStatuses(store, 2);
+        HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
         SpendStatus first = status("acct-1", "0.100000000");
         SpendStatus second = status("acct-1", "0.250000000");
 
@@ -55,7 +56,7 @@ class LastStatusesTest {
     void aStatusOnlyInTheStoreIsDecodedOnceThenHeld() {
         SpendStatus stored = status("acct-1", "1.000000000");
         store.put("acct-1", stored);
-        LastStatuses statuses = new LastStatuses(store, 2);
+        HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
 
         SpendStatus read = statuses.get("acct-1");
 
@@ -66,7 +67,7 @@ class LastStatusesTest {
 
     @Test
     void theLeastRecentlyUsedBeyondTheCapacityIsDecodedFromTheStoreAgain() {
-        LastStatuses statuses = new LastStatuses(store, 2);
+        HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
         SpendStatus a = status("acct-a", "0.100000000");
         SpendStatus b = status("acct-b", "0.200000000");
         SpendStatus c = status("acct-c", "0.300000000");
@@ -83,7 +84,7 @@ class LastStatusesTest {
 
     @Test
     void withNoCapacityEveryReadDecodesFromTheStore() {
-        LastStatuses statuses = new LastStatuses(store, 0);
+        HeldValues<SpendStatus> statuses = new HeldValues<>(store, 0);
         SpendStatus a = status("acct-a", "0.100000000");
 
         statuses.put("acct-a", a);
@@ -91,5 +92,16 @@ class LastStatusesTest {
         SpendStatus first = statuses.get("acct-a");
         assertThat(first).isEqualTo(a).isNotSameAs(a);
         assertThat(statuses.get("acct-a")).isEqualTo(a).isNotSameAs(first);
+    }
+
+    @Test
+    void aDeletedKeyIsGoneFromTheStoreAndFromWhatIsHeld() {
+        HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
+        statuses.put("acct-a", status("acct-a", "0.100000000"));
+
+        statuses.delete("acct-a");
+
+        assertThat(store.get("acct-a")).isNull();
+        assertThat(statuses.get("acct-a")).isNull();
     }
 }

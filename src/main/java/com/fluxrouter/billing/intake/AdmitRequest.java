@@ -14,34 +14,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rule 4a: whether a validated request arrived on the partition Kafka's default partitioner gives its account
- * ({@link AccountPartitioner}), where its plan history, request ids and account-months live. A request on its
- * partition goes on as it is. A misrouted one is counted ({@link MisroutedCount}), logged once per input partition
- * with its account as a sample, and then, by {@link MisroutedPolicy}, marked for the repartition topic with its
- * origin in the {@value Origin#HEADER} header, or rejected {@code WRONG_PARTITION}.
+ * Admits a routed request: validates it ({@link RequestRules}, rule 4, the record timestamp being the time the router
+ * produced it), then checks that it arrived on the partition Kafka's default partitioner gives its account
+ * ({@link AccountPartitioner}, rule 4a), where its plan history, request ids and account-months live. A request on
+ * its partition goes on as it is to {@value IntakeFlow#HOME}. A misrouted one is counted ({@link MisroutedCount}),
+ * logged once per input partition with its account as a sample, and then, by {@link MisroutedPolicy}, sent with its
+ * origin in the {@value Origin#HEADER} header to {@value IntakeFlow#REROUTE}, or rejected {@code WRONG_PARTITION}.
+ * A request that breaks a rule throws {@link RejectedException}, which the processing exception handler rejects.
+ *
+ * <p>One node does both checks and picks the next node by name, instead of a branch and its pass-through nodes: each
+ * node a request passes costs Kafka Streams' per-node work (docs/performance.md, "What was changed").
  *
  * <p>The input's partition count comes from {@value IntakeFlow#REQUEST_PARTITIONS} in the application's settings,
  * which the live pipeline sets from the topic's metadata at start; without it (TopologyTestDriver, one partition)
  * the topic counts as having one partition.
  */
-final class CheckPartition implements FixedKeyProcessor<String, RoutedRequest, Arrival> {
+final class AdmitRequest implements FixedKeyProcessor<String, RoutedRequest, RoutedRequest> {
     static final String FIX = "produce with Kafka's default partitioner, murmur2 of the key: the Java client's default; "
             + "librdkafka (confluent-kafka, node-rdkafka) partitioner=murmur2_random; kafka-go Murmur2Balancer; "
             + "sarama NewReferenceHashPartitioner";
-    private static final Logger LOG = LoggerFactory.getLogger(CheckPartition.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AdmitRequest.class);
 
+    private final long earliestMillis;
     private final MisroutedPolicy policy;
-    private FixedKeyProcessorContext<String, Arrival> context;
+    private FixedKeyProcessorContext<String, RoutedRequest> context;
     private int partitions;
     private MisroutedCount misrouted;
     private boolean logged;
 
-    CheckPartition(MisroutedPolicy policy) {
+    /**
+     * @param earliestMillis the earliest record timestamp accepted (epoch ms, {@code flux.billing.earliest-valid-time})
+     * @param policy         what to do with a request on another account's partition
+     */
+    AdmitRequest(long earliestMillis, MisroutedPolicy policy) {
+        this.earliestMillis = earliestMillis;
         this.policy = policy;
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Arrival> context) {
+    public void init(FixedKeyProcessorContext<String, RoutedRequest> context) {
         this.context = context;
         this.partitions = partitionsOf(context.appConfigs().get(IntakeFlow.REQUEST_PARTITIONS));
         this.misrouted = MisroutedCount.of(context);
@@ -60,10 +71,11 @@ final class CheckPartition implements FixedKeyProcessor<String, RoutedRequest, A
 
     @Override
     public void process(FixedKeyRecord<String, RoutedRequest> record) {
+        RequestRules.check(record.key(), record.value(), record.timestamp(), earliestMillis);
         RecordMetadata source = context.recordMetadata().orElseThrow();
         int expected = AccountPartitioner.partitionOf(record.key(), partitions);
         if (source.partition() == expected) {
-            context.forward(record.withValue(new Arrival(record.value(), true)));
+            context.forward(record, IntakeFlow.HOME);
             return;
         }
         misrouted.increment();
@@ -74,11 +86,11 @@ final class CheckPartition implements FixedKeyProcessor<String, RoutedRequest, A
                     + ", where its account's plans and months are kept: " + FIX
                     + " (or run the pipeline with flux.intake.misrouted=route)");
         }
-        // A copy of the headers: the record's own may be shared with other branches of the topology.
+        // A copy of the headers: the record's own are the input record's, which Kafka Streams' record context shares.
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.remove(Origin.HEADER);
         headers.add(Origin.HEADER, new Origin(source.topic(), source.partition(), source.offset()).headerValue());
-        context.forward(record.withValue(new Arrival(record.value(), false)).withHeaders(headers));
+        context.forward(record.withHeaders(headers), IntakeFlow.REROUTE);
     }
 
     /**

@@ -1,0 +1,126 @@
+package com.fluxrouter.billing.plans;
+
+import com.fluxrouter.billing.config.BillingConfig;
+import com.fluxrouter.billing.schema.AccountPlan;
+import com.fluxrouter.billing.schema.state.PlanHistory;
+import com.fluxrouter.billing.schema.state.PlanPublications;
+import com.fluxrouter.billing.serde.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The tasks' readers of the plan-publications store: a cached reader gives what the store held when it last read the
+ * account, until the global processor reports a change; the least recently used account beyond the capacity is read
+ * again; a capacity of 0 reads the store every time. ({@code ProductionOrderBehaviourTest} and the plan-change tests
+ * check what the pipeline bills with it.)
+ */
+class PublishedPlansTest {
+    private static final long T1 = Instant.parse("2026-09-01T00:00:00Z").toEpochMilli();
+    private static final long T2 = Instant.parse("2026-09-15T00:00:00Z").toEpochMilli();
+    private static final long LATER = Instant.parse("2026-09-20T00:00:00Z").toEpochMilli();
+
+    private final KeyValueStore<String, PlanPublications> store = store();
+    private final PublishedPlans published = new PublishedPlans();
+
+    private static KeyValueStore<String, PlanPublications> store() {
+        Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
+        KeyValueStore<String, PlanPublications> store = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("publications"), serdes.string(),
+                serdes.internal(PlanPublications.class)).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+
+    private static AccountPlan version(String account, String credit, String effectiveFrom) {
+        return new AccountPlan(account, "Team", new BigDecimal(credit), null, null, Instant.parse(effectiveFrom));
+    }
+
+    /** What the global processor does: the store changes, then the readers are told. */
+    private void publish(AccountPlan version, long publishedAt, boolean tell) {
+        store.put(version.getAccountId(), PlanPublishing.with(store.get(version.getAccountId()), version, publishedAt));
+        if (tell) {
+            published.changed();
+        }
+    }
+
+    private static List<String> credits(PlanHistory history) {
+        return history.getVersions().stream().map(plan -> plan.getIncludedCreditUsd().stripTrailingZeros().toPlainString()).toList();
+    }
+
+    @Test
+    void aHeldAccountIsReadAgainOnlyAfterThePublicationsChange() {
+        publish(version("acct-1", "5", "2026-09-01T00:00:00Z"), T1, true);
+        PublishedPlans.Reader reader = published.cached(store, 8);
+        assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5");
+
+        publish(version("acct-1", "7", "2026-09-10T00:00:00Z"), T2, false);
+        assertThat(credits(reader.asOf("acct-1", LATER))).as("held, no change reported").containsExactly("5");
+
+        published.changed();
+        assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5", "7");
+    }
+
+    @Test
+    void theHeldPublicationsAnswerEveryInstantAsTheStoreWould() {
+        publish(version("acct-1", "5", "2026-09-01T00:00:00Z"), T1, true);
+        publish(version("acct-1", "7", "2026-09-10T00:00:00Z"), T2, true);
+        PublishedPlans.Reader reader = published.cached(store, 8);
+
+        assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5", "7");
+        assertThat(credits(reader.asOf("acct-1", T2 - 1))).as("the second not published yet").containsExactly("5");
+        assertThat(reader.asOf("acct-1", T1 - 1)).as("nothing published yet").isNull();
+    }
+
+    @Test
+    void anAccountWithoutPlansIsHeldAsNoneUntilAPublication() {
+        PublishedPlans.Reader reader = published.cached(store, 8);
+        assertThat(reader.asOf("acct-2", LATER)).isNull();
+
+        publish(version("acct-2", "3", "2026-09-01T00:00:00Z"), T1, false);
+        assertThat(reader.asOf("acct-2", LATER)).as("held as none").isNull();
+
+        published.changed();
+        assertThat(credits(reader.asOf("acct-2", LATER))).containsExactly("3");
+    }
+
+    @Test
+    void theLeastRecentlyUsedAccountBeyondTheCapacityIsReadFromTheStoreAgain() {
+        publish(version("a", "1", "2026-09-01T00:00:00Z"), T1, true);
+        publish(version("b", "2", "2026-09-01T00:00:00Z"), T1, true);
+        publish(version("c", "3", "2026-09-01T00:00:00Z"), T1, true);
+        PublishedPlans.Reader reader = published.cached(store, 2);
+        reader.asOf("a", LATER);
+        reader.asOf("b", LATER);
+        reader.asOf("a", LATER);
+        reader.asOf("c", LATER); // b, the least recently used, goes
+
+        publish(version("a", "10", "2026-09-10T00:00:00Z"), T2, false);
+        publish(version("b", "20", "2026-09-10T00:00:00Z"), T2, false);
+        assertThat(credits(reader.asOf("a", LATER))).as("still held").containsExactly("1");
+        assertThat(credits(reader.asOf("b", LATER))).as("read again").containsExactly("2", "20");
+    }
+
+    @Test
+    void aCapacityOfZeroReadsTheStoreEveryTime() {
+        publish(version("acct-1", "5", "2026-09-01T00:00:00Z"), T1, true);
+        PublishedPlans.Reader reader = published.cached(store, 0);
+        reader.asOf("acct-1", LATER);
+
+        publish(version("acct-1", "7", "2026-09-10T00:00:00Z"), T2, false);
+        assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5", "7");
+    }
+
+    @Test
+    void aNegativeCapacityIsRefused() {
+        assertThatThrownBy(() -> published.cached(store, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
