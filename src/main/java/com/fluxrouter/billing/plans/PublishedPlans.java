@@ -1,11 +1,10 @@
 package com.fluxrouter.billing.plans;
 
+import com.fluxrouter.billing.caching.SecondTouchCache;
 import com.fluxrouter.billing.schema.state.PlanHistory;
 import com.fluxrouter.billing.schema.state.PlanPublications;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * makes to the store, and a {@link #cached} reader, one per task on the task's thread, holds the accounts'
  * publications it decoded and forgets them all when that count moved since, as the catalog's readers do
  * ({@code catalog.ModelLanes}). Plans change seldom and requests come often, so a request's plans are read from the
- * store about once per account and plan change instead of decoded on every request.
+ * store about twice per account and plan change instead of decoded on every request: an account's publications (or
+ * that it has none) are held from the second request that reads them ({@link SecondTouchCache}), so an account read
+ * once, as most are at a million accounts, is never held.
  */
 public final class PublishedPlans {
     private final AtomicLong changes = new AtomicLong();
@@ -34,8 +35,8 @@ public final class PublishedPlans {
 
     /**
      * @param store   the task's view of {@value PlanFlow#PUBLICATIONS_STORE}
-     * @param entries how many accounts' publications to hold, the least recently used going first; 0 reads the
-     *                store on every call ({@link #everyRequest})
+     * @param entries how many accounts' publications to hold, all of them let go when a new one finds it full; 0
+     *                reads the store on every call ({@link #everyRequest})
      * @return a reader for one processor; not thread-safe
      * @throws IllegalArgumentException when entries is negative
      */
@@ -69,17 +70,12 @@ public final class PublishedPlans {
 
     private final class Cached implements Reader {
         private final ReadOnlyKeyValueStore<String, PlanPublications> store;
-        private final Map<String, Optional<PlanPublications>> held;
+        private final SecondTouchCache<Optional<PlanPublications>> held;
         private long readAt = -1;
 
         Cached(ReadOnlyKeyValueStore<String, PlanPublications> store, int entries) {
             this.store = store;
-            this.held = new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Optional<PlanPublications>> eldest) {
-                    return size() > entries;
-                }
-            };
+            this.held = new SecondTouchCache<>(entries);
         }
 
         @Override
@@ -94,7 +90,9 @@ public final class PublishedPlans {
             Optional<PlanPublications> publications = held.get(account);
             if (publications == null) {
                 publications = Optional.ofNullable(store.get(account));
-                held.put(account, publications);
+                if (held.missed(account)) {
+                    held.hold(account, publications);
+                }
             }
             return PlanPublishing.asOf(publications.orElse(null), asOfMs);
         }

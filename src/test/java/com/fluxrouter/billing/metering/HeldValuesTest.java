@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Values held as objects in front of a meter store (here the spend-status store; the account-months store is held the
- * same way): what is held is what the store holds, the least recently used beyond the capacity is decoded from the
- * store again, and a capacity of 0 holds nothing. ({@code RandomTrafficFewHeldStatusesPropertyTest} and
+ * same way): what is held is what the store holds, a value is held from its second read on and a write only refreshes
+ * a held one, a new value finding the capacity full lets go of all others, and a capacity of 0 holds nothing. ({@code RandomTrafficFewHeldStatusesPropertyTest} and
  * {@code RandomTrafficFewHeldMonthsPropertyTest} check what the pipeline emits with few held.)
  */
 class HeldValuesTest {
@@ -40,46 +40,61 @@ class HeldValuesTest {
     }
 
     @Test
-    void aStatusPutIsWrittenToTheStoreAndReadBackWithoutDecoding() {
+    void aStatusReadOnceIsDecodedFromTheStoreAndNotHeld() {
         HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
         SpendStatus first = status("acct-1", "0.100000000");
-        SpendStatus second = status("acct-1", "0.250000000");
+        assertThat(statuses.get("acct-1")).isNull();
 
         statuses.put("acct-1", first);
-        statuses.put("acct-1", second);
 
-        assertThat(statuses.get("acct-1")).isSameAs(second);
-        assertThat(store.get("acct-1")).isEqualTo(second).isNotSameAs(second);
+        assertThat(store.get("acct-1")).isEqualTo(first).isNotSameAs(first);
+        assertThat(statuses.get("acct-1")).as("written, not held").isEqualTo(first).isNotSameAs(first);
     }
 
     @Test
-    void aStatusOnlyInTheStoreIsDecodedOnceThenHeld() {
+    void aStatusReadASecondTimeIsHeldAndAPutRefreshesIt() {
         SpendStatus stored = status("acct-1", "1.000000000");
         store.put("acct-1", stored);
         HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
 
-        SpendStatus read = statuses.get("acct-1");
+        SpendStatus once = statuses.get("acct-1");
+        SpendStatus twice = statuses.get("acct-1");
 
-        assertThat(read).isEqualTo(stored).isNotSameAs(stored);
-        assertThat(statuses.get("acct-1")).isSameAs(read);
+        assertThat(once).isEqualTo(stored).isNotSameAs(stored);
+        assertThat(twice).isEqualTo(stored).isNotSameAs(once);
+        assertThat(statuses.get("acct-1")).as("held since its second read").isSameAs(twice);
+        SpendStatus next = status("acct-1", "1.500000000");
+        statuses.put("acct-1", next);
+        assertThat(statuses.get("acct-1")).isSameAs(next);
+        assertThat(store.get("acct-1")).isEqualTo(next);
         assertThat(statuses.get("acct-unknown")).isNull();
+        assertThat(statuses.get("acct-unknown")).as("none held for a key the store lacks").isNull();
     }
 
     @Test
-    void theLeastRecentlyUsedBeyondTheCapacityIsDecodedFromTheStoreAgain() {
-        HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
+    void aNewKeyFindingTheCapacityFullLetsGoOfEveryHeldValue() {
         SpendStatus a = status("acct-a", "0.100000000");
         SpendStatus b = status("acct-b", "0.200000000");
         SpendStatus c = status("acct-c", "0.300000000");
-        statuses.put("acct-a", a);
-        statuses.put("acct-b", b);
-        statuses.get("acct-a");
+        store.put("acct-a", a);
+        store.put("acct-b", b);
+        store.put("acct-c", c);
+        HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
+        SpendStatus heldA = readTwice(statuses, "acct-a");
+        SpendStatus heldB = readTwice(statuses, "acct-b");
+        assertThat(statuses.get("acct-a")).isSameAs(heldA);
+        assertThat(statuses.get("acct-b")).isSameAs(heldB);
 
-        statuses.put("acct-c", c);
+        SpendStatus heldC = readTwice(statuses, "acct-c");
 
-        assertThat(statuses.get("acct-a")).isSameAs(a);
-        assertThat(statuses.get("acct-c")).isSameAs(c);
-        assertThat(statuses.get("acct-b")).isEqualTo(b).isNotSameAs(b);
+        assertThat(statuses.get("acct-c")).isSameAs(heldC);
+        assertThat(statuses.get("acct-a")).isEqualTo(a).isNotSameAs(heldA);
+        assertThat(statuses.get("acct-b")).isEqualTo(b).isNotSameAs(heldB);
+    }
+
+    private static SpendStatus readTwice(HeldValues<SpendStatus> statuses, String key) {
+        statuses.get(key);
+        return statuses.get(key);
     }
 
     @Test
@@ -91,13 +106,17 @@ class HeldValuesTest {
 
         SpendStatus first = statuses.get("acct-a");
         assertThat(first).isEqualTo(a).isNotSameAs(a);
-        assertThat(statuses.get("acct-a")).isEqualTo(a).isNotSameAs(first);
+        SpendStatus second = statuses.get("acct-a");
+        assertThat(second).isEqualTo(a).isNotSameAs(first);
+        assertThat(statuses.get("acct-a")).isEqualTo(a).isNotSameAs(second);
     }
 
     @Test
     void aDeletedKeyIsGoneFromTheStoreAndFromWhatIsHeld() {
+        store.put("acct-a", status("acct-a", "0.100000000"));
         HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
-        statuses.put("acct-a", status("acct-a", "0.100000000"));
+        SpendStatus held = readTwice(statuses, "acct-a");
+        assertThat(statuses.get("acct-a")).isSameAs(held);
 
         statuses.delete("acct-a");
 

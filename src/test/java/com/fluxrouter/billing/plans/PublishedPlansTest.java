@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The tasks' readers of the plan-publications store: a cached reader gives what the store held when it last read the
- * account, until the global processor reports a change; the least recently used account beyond the capacity is read
- * again; a capacity of 0 reads the store every time. ({@code ProductionOrderBehaviourTest} and the plan-change tests
+ * account for the second time, until the global processor reports a change; an account read once is not held; a new
+ * account finding the capacity full lets go of the others; a capacity of 0 reads the store every time. ({@code ProductionOrderBehaviourTest} and the plan-change tests
  * check what the pipeline bills with it.)
  */
 class PublishedPlansTest {
@@ -61,6 +61,7 @@ class PublishedPlansTest {
         publish(version("acct-1", "5", "2026-09-01T00:00:00Z"), T1, true);
         PublishedPlans.Reader reader = published.cached(store, 8);
         assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5");
+        assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5");
 
         publish(version("acct-1", "7", "2026-09-10T00:00:00Z"), T2, false);
         assertThat(credits(reader.asOf("acct-1", LATER))).as("held, no change reported").containsExactly("5");
@@ -81,8 +82,22 @@ class PublishedPlansTest {
     }
 
     @Test
+    void anAccountReadOnceIsNotHeld() {
+        publish(version("acct-1", "5", "2026-09-01T00:00:00Z"), T1, true);
+        PublishedPlans.Reader reader = published.cached(store, 8);
+        assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5");
+
+        publish(version("acct-1", "7", "2026-09-10T00:00:00Z"), T2, false);
+
+        assertThat(credits(reader.asOf("acct-1", LATER))).as("read from the store").containsExactly("5", "7");
+        publish(version("acct-1", "9", "2026-09-12T00:00:00Z"), T2 + 1, false);
+        assertThat(credits(reader.asOf("acct-1", LATER))).as("held since the second read").containsExactly("5", "7");
+    }
+
+    @Test
     void anAccountWithoutPlansIsHeldAsNoneUntilAPublication() {
         PublishedPlans.Reader reader = published.cached(store, 8);
+        assertThat(reader.asOf("acct-2", LATER)).isNull();
         assertThat(reader.asOf("acct-2", LATER)).isNull();
 
         publish(version("acct-2", "3", "2026-09-01T00:00:00Z"), T1, false);
@@ -93,20 +108,23 @@ class PublishedPlansTest {
     }
 
     @Test
-    void theLeastRecentlyUsedAccountBeyondTheCapacityIsReadFromTheStoreAgain() {
+    void aNewAccountFindingTheCapacityFullLetsGoOfTheOthers() {
         publish(version("a", "1", "2026-09-01T00:00:00Z"), T1, true);
         publish(version("b", "2", "2026-09-01T00:00:00Z"), T1, true);
         publish(version("c", "3", "2026-09-01T00:00:00Z"), T1, true);
         PublishedPlans.Reader reader = published.cached(store, 2);
-        reader.asOf("a", LATER);
-        reader.asOf("b", LATER);
-        reader.asOf("a", LATER);
-        reader.asOf("c", LATER); // b, the least recently used, goes
-
+        for (String account : List.of("a", "a", "b", "b")) {
+            reader.asOf(account, LATER);
+        }
         publish(version("a", "10", "2026-09-10T00:00:00Z"), T2, false);
-        publish(version("b", "20", "2026-09-10T00:00:00Z"), T2, false);
-        assertThat(credits(reader.asOf("a", LATER))).as("still held").containsExactly("1");
-        assertThat(credits(reader.asOf("b", LATER))).as("read again").containsExactly("2", "20");
+        assertThat(credits(reader.asOf("a", LATER))).as("held").containsExactly("1");
+
+        reader.asOf("c", LATER);
+        reader.asOf("c", LATER); // held: a and b go
+
+        publish(version("c", "30", "2026-09-10T00:00:00Z"), T2, false);
+        assertThat(credits(reader.asOf("c", LATER))).as("still held").containsExactly("3");
+        assertThat(credits(reader.asOf("a", LATER))).as("read again").containsExactly("1", "10");
     }
 
     @Test
