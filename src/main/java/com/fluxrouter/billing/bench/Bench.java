@@ -33,21 +33,22 @@ public final class Bench {
      * @param trace a trace CSV to take token counts from, or null for the built-in distributions
      * @param doc   the document the run is appended to, or null to print only
      * @param settings pipeline settings over the defaults (Streams or flux.*), to measure a change before and after
+     * @param quietLimit the longest wait for a quiet JVM before each timed Streams run ({@code QuietJvm}); zero: none
      */
     public record Options(int repeat, int ceilingRecords, int streamsRecords, Duration latency, Duration warmup,
                           int latencyRate, int replayRequests, int scaleRequests, List<Integer> scaleAccounts,
                           int partitions, long seed, Path trace, Path doc, Path workDir, String command,
-                          Map<String, String> settings) {
+                          Map<String, String> settings, Duration quietLimit) {
         public static Options defaults() {
             return new Options(3, 500_000, 200_000, Duration.ofSeconds(20), Duration.ofSeconds(5), 5_000, 1_000_000,
                     200_000, List.of(1_000, 100_000, 1_000_000), 4, 1, null, Path.of("docs/performance.md"),
-                    null, "bench", Map.of());
+                    null, "bench", Map.of(), Duration.ofSeconds(10));
         }
 
         public static Options quick() {
             return new Options(1, 50_000, 20_000, Duration.ofSeconds(8), Duration.ofSeconds(2), 5_000, 50_000, 20_000,
                     List.of(1_000, 10_000, 100_000), 4, 1, null, Path.of("docs/performance.md"), null,
-                    "bench --quick", Map.of());
+                    "bench --quick", Map.of(), Duration.ofSeconds(10));
         }
     }
 
@@ -105,10 +106,11 @@ public final class Bench {
         try {
             measureReplay(report, work.resolve("replay"));
             try (BenchCluster cluster = new BenchCluster(work.resolve("broker"), options.partitions())) {
-                StreamsRuns streams = new StreamsRuns(cluster, work.resolve("state"));
+                StreamsRuns streams = new StreamsRuns(cluster, work.resolve("state"), options.quietLimit());
                 measureThroughput(report, cluster, streams);
                 measureLatency(report, streams);
                 measureScaling(report, streams);
+                progress("%s", QuietJvm.summary(streams.quietWaits(), options.quietLimit()));
             }
         } finally {
             deleteRecursively(work);

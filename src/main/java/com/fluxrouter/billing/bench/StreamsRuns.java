@@ -54,10 +54,12 @@ final class StreamsRuns {
     private final BenchCluster cluster;
     private final Path stateRoot;
     private int runs;
+    private final QuietJvm quiet;
 
-    StreamsRuns(BenchCluster cluster, Path stateRoot) {
+    StreamsRuns(BenchCluster cluster, Path stateRoot, Duration quietLimit) {
         this.cluster = cluster;
         this.stateRoot = stateRoot;
+        this.quiet = new QuietJvm(quietLimit);
     }
 
     /**
@@ -263,7 +265,8 @@ final class StreamsRuns {
     }
 
     /**
-     * Pauses the running application, produces the records as a backlog, then resumes it and follows the group's
+     * Pauses the running application, produces the records as a backlog, waits for this JVM to be quiet
+     * ({@link QuietJvm}: what earlier runs left running is not timed with this one), then resumes it and follows the group's
      * committed offsets until all are committed: the application has the CPU to itself, as the copy loop has, and its
      * start (rebalance, store restore) is not timed. The sustained rate is taken over the records committed after the
      * first tenth, so the ramp (first fetches, caches filling) weighs alike in short and long runs; a run too short to
@@ -276,6 +279,7 @@ final class StreamsRuns {
                 producer.send(new ProducerRecord<>(Topics.ROUTED, records.keys()[i], records.values()[i]));
             }
         }
+        quiet.await();
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         streams.resume();
@@ -306,6 +310,11 @@ final class StreamsRuns {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** The waits for a quiet JVM before each timed run so far ({@link QuietJvm}), in order. */
+    List<QuietJvm.Wait> quietWaits() {
+        return quiet.waits();
     }
 
     private static void awaitRunning(KafkaStreams streams) throws InterruptedException {

@@ -66,6 +66,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-append", description = "Print the table only.")
     boolean noAppend;
 
+    @Option(names = "--quiet-limit",
+            description = "Longest wait for a quiet JVM before each timed Streams run (ISO-8601, default PT10S; PT0S: no wait).")
+    Duration quietLimit;
+
     @Option(names = "--work-dir", description = "Where the broker log, state and replay files go while it runs (default: a temp dir; deleted after).")
     Path workDir;
 
@@ -78,7 +82,8 @@ final class BenchCommand implements Callable<Integer> {
                 or(replayRequests, base.replayRequests()),
                 or(scaleRequests, base.scaleRequests()), or(accounts, base.scaleAccounts()),
                 or(partitions, base.partitions()), or(seed, base.seed()), trace,
-                noAppend ? null : or(doc, base.doc()), workDir, commandLine(), or(settings, Map.of()));
+                noAppend ? null : or(doc, base.doc()), workDir, commandLine(), or(settings, Map.of()),
+                or(quietLimit, base.quietLimit()));
         new Bench(options, System.out).run();
         return 0;
     }
@@ -95,6 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                 + (partitions != null ? " --partitions " + partitions : "")
                 + (seed != null ? " --seed " + seed : "")
                 + (trace != null ? " --trace " + trace.getFileName() : "")
+                + (quietLimit != null ? " --quiet-limit " + quietLimit : "")
                 + (settings != null ? settings.entrySet().stream().map(e -> " --set " + e.getKey() + "=" + e.getValue())
                         .reduce("", String::concat) : "");
     }

@@ -59,7 +59,7 @@ class BenchIT {
         // Statuses at most once a second per account for usage alone, so that runs of a few seconds emit some.
         Bench.Options options = new Bench.Options(1, 5_000, STREAMS_RECORDS, Duration.ofSeconds(4), Duration.ofSeconds(1),
                 FIXED_RATE, REPLAY_REQUESTS, SCALE_REQUESTS, List.of(100, 3_000), 2, 7, null, doc, dir.resolve("work"),
-                "bench (BenchIT)", Map.of(BillingConfig.STATUS_INTERVAL, "PT1S"));
+                "bench (BenchIT)", Map.of(BillingConfig.STATUS_INTERVAL, "PT1S"), Duration.ZERO);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         Report report = new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
