@@ -51,23 +51,25 @@ class ProductionOrderBehaviourTest extends PipelineTest {
     }
 
     /**
-     * The first request makes its task hold the account's publications ({@code flux.billing.plans-cache-entries});
-     * the version published after it must reach the next request all the same.
+     * The first two requests make their task hold the account's publications (from the second read on,
+     * {@code flux.billing.plans-cache-entries}); the version published after them must reach the next request all
+     * the same.
      */
     @Test
-    void aVersionPublishedBetweenTwoRequestsAppliesToTheSecond() {
+    void aVersionPublishedBetweenTwoRequestsAppliesToTheNext() {
         publishPlan(plan(ACCOUNT, "Starter", "5", null, null, LONG_AGO));
         spend(ACCOUNT, "1", "2026-10-05T00:00:00Z");
-        assertThat(overage()).as("$1 within the $5 credit").isEmpty();
+        spend(ACCOUNT, "1", "2026-10-06T00:00:00Z");
+        assertThat(overage()).as("$2 within the $5 credit").isEmpty();
         publishPlan(plan(ACCOUNT, "Team", "20", null, null, "2026-10-01T00:00:00Z"), Instant.parse("2026-10-10T00:00:00Z"));
         overage();
 
         spend(ACCOUNT, "20", "2026-10-12T00:00:00Z");
-        // Rule 7 under the $20 credit published by then: $1 + $20 used, $20 included.
+        // Rule 7 under the $20 credit published by then: $1 + $1 + $20 used, $20 included.
         assertThat(overage()).singleElement().satisfies(update -> {
             assertThat(update.getIncludedCreditUsd()).isEqualByComparingTo("20");
-            assertThat(update.getOverageUsd()).isEqualByComparingTo(new BigDecimal("1").add(new BigDecimal("20"))
-                    .subtract(new BigDecimal("20")));
+            assertThat(update.getOverageUsd()).isEqualByComparingTo(new BigDecimal("1").add(new BigDecimal("1"))
+                    .add(new BigDecimal("20")).subtract(new BigDecimal("20")));
         });
     }
 
