@@ -6,22 +6,26 @@ import com.fluxrouter.billing.schema.state.PlanHistory;
 import com.fluxrouter.billing.schema.state.PlanPublications;
 import com.fluxrouter.billing.serde.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The tasks' readers of the plan-publications store: a cached reader gives what the store held when it last read the
- * account for the second time, until the global processor reports a change; an account read once is not held; a new
- * account finding the capacity full lets go of the others; a capacity of 0 reads the store every time. ({@code ProductionOrderBehaviourTest} and the plan-change tests
- * check what the pipeline bills with it.)
+ * account for the second time, until the global processor reports a change (also one landing while it reads); an
+ * account read once is not held; a new account finding the capacity full lets go of the others; a capacity of 0
+ * reads the store every time. ({@code ProductionOrderBehaviourTest} and the plan-change tests check what the pipeline
+ * bills with it.)
  */
 class PublishedPlansTest {
     private static final long T1 = Instant.parse("2026-09-01T00:00:00Z").toEpochMilli();
@@ -68,6 +72,49 @@ class PublishedPlansTest {
 
         published.changed();
         assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5", "7");
+    }
+
+    /**
+     * The global thread may publish while a task reads the store: the reader must not hold what it read as current
+     * once the count has moved past it, or the account keeps its old plans until the next publication of any account.
+     */
+    @Test
+    void aPublicationLandingWhileTheStoreIsReadIsReadOnTheNextCall() {
+        publish(version("acct-1", "5", "2026-09-01T00:00:00Z"), T1, true);
+        AtomicBoolean publishDuringGet = new AtomicBoolean();
+        ReadOnlyKeyValueStore<String, PlanPublications> racing = new ReadOnlyKeyValueStore<>() {
+            @Override
+            public PlanPublications get(String key) {
+                PlanPublications read = store.get(key);
+                if (publishDuringGet.getAndSet(false)) {
+                    publish(version("acct-1", "7", "2026-09-10T00:00:00Z"), T2, true);
+                }
+                return read;
+            }
+
+            @Override
+            public KeyValueIterator<String, PlanPublications> range(String from, String to) {
+                return store.range(from, to);
+            }
+
+            @Override
+            public KeyValueIterator<String, PlanPublications> all() {
+                return store.all();
+            }
+
+            @Override
+            public long approximateNumEntries() {
+                return store.approximateNumEntries();
+            }
+        };
+        PublishedPlans.Reader reader = published.cached(racing, 8);
+        assertThat(credits(reader.asOf("acct-1", LATER))).containsExactly("5");
+
+        publishDuringGet.set(true);
+        assertThat(credits(reader.asOf("acct-1", LATER))).as("read before the publication landed").containsExactly("5");
+
+        assertThat(credits(reader.asOf("acct-1", LATER))).as("the count moved while it was read")
+                .containsExactly("5", "7");
     }
 
     @Test
