@@ -3,6 +3,9 @@ package com.fluxrouter.billing.metering;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.serde.Serdes;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -12,22 +15,39 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Values held as objects in front of a meter store (here the spend-status store; the account-months store is held the
  * same way): what is held is what the store holds, a value is held from its second read on and a write only refreshes
- * a held one, a new value finding the capacity full lets go of all others, and a capacity of 0 holds nothing. ({@code RandomTrafficFewHeldStatusesPropertyTest} and
- * {@code RandomTrafficFewHeldMonthsPropertyTest} check what the pipeline emits with few held.)
+ * a held one (a write the store refuses leaves the held value as the store has it), a new value finding the capacity
+ * full lets go of all others, and a capacity of 0 holds nothing. ({@code RandomTrafficFewHeldStatusesPropertyTest}
+ * and {@code RandomTrafficFewHeldMonthsPropertyTest} check what the pipeline emits with few held.)
  */
 class HeldValuesTest {
-    private final KeyValueStore<String, SpendStatus> store = store();
+    private static final Serdes SERDES = new Serdes(BillingConfig.defaults().wireFormat());
+    /** The usage of a status the refusing store cannot write. */
+    private static final BigDecimal REFUSED_USAGE = new BigDecimal("9.990000000");
 
-    private static KeyValueStore<String, SpendStatus> store() {
-        Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
+    private final KeyValueStore<String, SpendStatus> store = store(SERDES.internal(SpendStatus.class));
+
+    private static KeyValueStore<String, SpendStatus> store(Serde<SpendStatus> values) {
         KeyValueStore<String, SpendStatus> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("statuses"),
-                serdes.string(), serdes.internal(SpendStatus.class)).withLoggingDisabled().build();
+                SERDES.string(), values).withLoggingDisabled().build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         return store;
+    }
+
+    /** A store whose writes of a status with {@link #REFUSED_USAGE} fail, as a serializer or the store can. */
+    private static KeyValueStore<String, SpendStatus> refusingStore() {
+        Serde<SpendStatus> statuses = SERDES.internal(SpendStatus.class);
+        Serializer<SpendStatus> refusing = (topic, status) -> {
+            if (status.getUsageUsd().compareTo(REFUSED_USAGE) == 0) {
+                throw new SerializationException("refused by the test's store");
+            }
+            return statuses.serializer().serialize(topic, status);
+        };
+        return store(org.apache.kafka.common.serialization.Serdes.serdeFrom(refusing, statuses.deserializer()));
     }
 
     private static SpendStatus status(String account, String usage) {
@@ -95,6 +115,22 @@ class HeldValuesTest {
     private static SpendStatus readTwice(HeldValues<SpendStatus> statuses, String key) {
         statuses.get(key);
         return statuses.get(key);
+    }
+
+    @Test
+    void aPutTheStoreRefusesLeavesTheHeldValueThatOfTheStore() {
+        KeyValueStore<String, SpendStatus> refusing = refusingStore();
+        SpendStatus stored = status("acct-1", "1.000000000");
+        refusing.put("acct-1", stored);
+        HeldValues<SpendStatus> statuses = new HeldValues<>(refusing, 2);
+        SpendStatus held = readTwice(statuses, "acct-1");
+        assertThat(statuses.get("acct-1")).isSameAs(held);
+
+        assertThatThrownBy(() -> statuses.put("acct-1", status("acct-1", REFUSED_USAGE.toPlainString())))
+                .hasStackTraceContaining("refused by the test's store");
+
+        assertThat(refusing.get("acct-1")).isEqualTo(stored);
+        assertThat(statuses.get("acct-1")).isSameAs(held);
     }
 
     @Test
