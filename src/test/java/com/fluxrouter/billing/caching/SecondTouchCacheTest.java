@@ -82,6 +82,30 @@ class SecondTouchCacheTest {
         assertThat(cache.missed("a")).isTrue();
     }
 
+    /** The doorkeeper's size is clamped both ways: 16 bits a value would be none at 1 and 4 GiB at the largest int. */
+    @Test
+    void theSmallestAndLargestCapacitiesAdmitOnTheSecondMiss() {
+        for (int capacity : new int[] {1, 1 << 27, Integer.MAX_VALUE}) {
+            SecondTouchCache<String> cache = new SecondTouchCache<>(capacity);
+
+            assertThat(cache.missed("acct-1")).as("first miss, capacity %d", capacity).isFalse();
+            assertThat(cache.missed("acct-1")).as("second miss, capacity %d", capacity).isTrue();
+        }
+    }
+
+    @Test
+    void aCapacityOfOneHoldsTheLastKeyHeld() {
+        SecondTouchCache<String> cache = new SecondTouchCache<>(1);
+        cache.hold("a", "1");
+        cache.hold("a", "1b");
+        assertThat(cache.get("a")).isEqualTo("1b");
+
+        cache.hold("b", "2");
+
+        assertThat(cache.get("a")).isNull();
+        assertThat(cache.get("b")).isEqualTo("2");
+    }
+
     @Test
     void aCapacityBelowOneIsRefused() {
         assertThatThrownBy(() -> new SecondTouchCache<>(0)).isInstanceOf(IllegalArgumentException.class);
