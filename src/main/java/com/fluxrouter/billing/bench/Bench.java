@@ -34,11 +34,18 @@ public final class Bench {
      * @param doc   the document the run is appended to, or null to print only
      * @param settings pipeline settings over the defaults (Streams or flux.*), to measure a change before and after
      * @param quietLimit the longest wait for a quiet JVM before each timed Streams run ({@code QuietJvm}); zero: none
+     * @throws IllegalArgumentException when quietLimit is negative (refused here, before the run's first minutes)
      */
     public record Options(int repeat, int ceilingRecords, int streamsRecords, Duration latency, Duration warmup,
                           int latencyRate, int replayRequests, int scaleRequests, List<Integer> scaleAccounts,
                           int partitions, long seed, Path trace, Path doc, Path workDir, String command,
                           Map<String, String> settings, Duration quietLimit) {
+        public Options {
+            if (quietLimit.isNegative()) {
+                throw new IllegalArgumentException("the quiet limit must not be negative: " + quietLimit);
+            }
+        }
+
         public static Options defaults() {
             return new Options(3, 500_000, 200_000, Duration.ofSeconds(20), Duration.ofSeconds(5), 5_000, 1_000_000,
                     200_000, List.of(1_000, 100_000, 1_000_000), 4, 1, null, Path.of("docs/performance.md"),

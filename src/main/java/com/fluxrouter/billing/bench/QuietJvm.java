@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Waits before each timed Streams run until this JVM is quiet: what the earlier runs left running in it (the in-JVM
@@ -17,11 +18,21 @@ final class QuietJvm {
     static final Duration WINDOW = Duration.ofMillis(500);
 
     private final Duration limit;
+    private final LongSupplier cpuNanos;
     private final List<Wait> waits = new ArrayList<>();
 
     /** @param limit the longest wait; zero waits not at all */
     QuietJvm(Duration limit) {
+        this(limit, StreamsRuns::processCpuNanos);
+    }
+
+    /**
+     * @param limit    the longest wait; zero waits not at all
+     * @param cpuNanos the process's CPU time so far, ns (a test's own clock)
+     */
+    QuietJvm(Duration limit, LongSupplier cpuNanos) {
         this.limit = limit;
+        this.cpuNanos = cpuNanos;
     }
 
     /**
@@ -49,10 +60,10 @@ final class QuietJvm {
         double cores;
         boolean atLimit;
         do {
-            long cpuBefore = StreamsRuns.processCpuNanos();
+            long cpuBefore = cpuNanos.getAsLong();
             long wallBefore = System.nanoTime();
             Thread.sleep(WINDOW.toMillis());
-            cores = (double) (StreamsRuns.processCpuNanos() - cpuBefore) / (System.nanoTime() - wallBefore);
+            cores = (double) (cpuNanos.getAsLong() - cpuBefore) / (System.nanoTime() - wallBefore);
             atLimit = System.nanoTime() - start >= limit.toNanos();
         } while (cores >= QUIET_CORES && !atLimit);
         Wait wait = new Wait(Duration.ofNanos(System.nanoTime() - start).toMillis(), cores, cores >= QUIET_CORES);

@@ -4,11 +4,14 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The wait for a quiet JVM before a timed run: bounded by its limit, skipped at zero, summed up in one line. */
+/**
+ * The wait for a quiet JVM before a timed run: ended by a quiet window or its limit, skipped at zero, refused when
+ * negative, summed up in one line. The process CPU time is the test's own clock, so a loaded machine does not decide.
+ */
 class QuietJvmTest {
 
     @Test
@@ -20,31 +23,41 @@ class QuietJvmTest {
     }
 
     @Test
+    void aNegativeLimitIsRefusedWithTheBenchOptions() {
+        Bench.Options quick = Bench.Options.quick();
+
+        assertThatThrownBy(() -> new Bench.Options(quick.repeat(), quick.ceilingRecords(), quick.streamsRecords(),
+                quick.latency(), quick.warmup(), quick.latencyRate(), quick.replayRequests(), quick.scaleRequests(),
+                quick.scaleAccounts(), quick.partitions(), quick.seed(), quick.trace(), quick.doc(), quick.workDir(),
+                quick.command(), quick.settings(), Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
+    }
+
+    /** A process busy on one core all the time: its CPU time runs with the wall clock. */
+    @Test
     void aBusyJvmIsWaitedForUntilTheLimitAndTheWaitSaysSo() throws InterruptedException {
-        AtomicBoolean spin = new AtomicBoolean(true);
-        Thread busy = new Thread(() -> {
-            long sink = 0;
-            while (spin.get()) {
-                sink += System.nanoTime() % 7;
-            }
-            if (sink == 42) {
-                System.out.print("");
-            }
-        }, "quiet-jvm-test-busy");
-        busy.start();
-        try {
-            QuietJvm quiet = new QuietJvm(Duration.ofSeconds(1));
+        QuietJvm quiet = new QuietJvm(Duration.ofSeconds(1), System::nanoTime);
 
-            QuietJvm.Wait wait = quiet.await();
+        QuietJvm.Wait wait = quiet.await();
 
-            assertThat(wait.atLimit()).isTrue();
-            assertThat(wait.cores()).isGreaterThanOrEqualTo(QuietJvm.QUIET_CORES);
-            assertThat(wait.millis()).isGreaterThanOrEqualTo(1_000);
-            assertThat(quiet.waits()).containsExactly(wait);
-        } finally {
-            spin.set(false);
-            busy.join();
-        }
+        assertThat(wait.atLimit()).isTrue();
+        assertThat(wait.cores()).isGreaterThanOrEqualTo(QuietJvm.QUIET_CORES);
+        assertThat(wait.millis()).isGreaterThanOrEqualTo(1_000);
+        assertThat(quiet.waits()).containsExactly(wait);
+    }
+
+    /** Busy on one core for its first 1.2 s, then using no CPU: the first whole window after that ends the wait. */
+    @Test
+    void aJvmTurningQuietEndsTheWaitBeforeTheLimit() throws InterruptedException {
+        long quietFrom = System.nanoTime() + Duration.ofMillis(1_200).toNanos();
+        QuietJvm quiet = new QuietJvm(Duration.ofSeconds(10), () -> Math.min(System.nanoTime(), quietFrom));
+
+        QuietJvm.Wait wait = quiet.await();
+
+        assertThat(wait.atLimit()).isFalse();
+        assertThat(wait.cores()).isLessThan(QuietJvm.QUIET_CORES);
+        assertThat(wait.millis()).isGreaterThanOrEqualTo(1_200).isLessThan(10_000);
+        assertThat(quiet.waits()).containsExactly(wait);
     }
 
     @Test
