@@ -266,8 +266,8 @@ final class StreamsRuns {
 
     /**
      * Pauses the running application, produces the records as a backlog, waits for this JVM to be quiet
-     * ({@link QuietJvm}: what earlier runs left running is not timed with this one), then resumes it and follows the group's
-     * committed offsets until all are committed: the application has the CPU to itself, as the copy loop has, and its
+     * ({@link QuietJvm}: what earlier runs left running is not timed with this one), then resumes it and follows the
+     * group's committed offsets until all are committed: the application has the CPU to itself, as the copy loop has, and its
      * start (rebalance, store restore) is not timed. The sustained rate is taken over the records committed after the
      * first tenth, so the ramp (first fetches, caches filling) weighs alike in short and long runs; a run too short to
      * commit in several steps falls back to all its records from the resume.
