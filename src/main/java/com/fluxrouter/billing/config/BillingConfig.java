@@ -81,19 +81,19 @@ public final class BillingConfig extends AbstractConfig {
                             + "and stay until the walk runs again). What is billed is the same either way")
             .define(STATUS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "accounts per task whose last spend status the meter holds as an object, from the second "
-                            + "request that reads it, all let go when a new one finds them full (about 1 KiB of heap "
+                            + "request that reads it, the least recently used let go first (about 1 KiB of heap "
                             + "each); the others are decoded from the spend-status store (behind Kafka Streams' "
                             + "record cache on RocksDB stores) when a request needs them (0: always). What is billed "
                             + "and emitted is the same either way")
             .define(MONTH_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "account-months per task the meter holds as objects, from the second request that reads "
-                            + "one, all let go when a new one finds them full (about 1 KiB of heap each); the others "
+                            + "one, the least recently used let go first (about 1 KiB of heap each); the others "
                             + "are decoded from the account-months store (behind Kafka Streams' record cache on "
                             + "RocksDB stores) when a request needs them (0: always). What is billed and emitted is the "
                             + "same either way")
             .define(PLANS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "accounts per task whose published plan versions pricing holds as objects, from the second "
-                            + "request that reads them, all let go when a new one finds them full and whenever a plan "
+                            + "request that reads them, the least recently used let go first, all of them whenever a plan "
                             + "version of any account is published; the others are decoded from the plan-publications "
                             + "global store when a request needs them (0: none held, decoded for every request). What "
                             + "is billed and emitted is the same either way")

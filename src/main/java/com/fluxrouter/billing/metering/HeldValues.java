@@ -28,7 +28,7 @@ final class HeldValues<V> {
 
     /**
      * @param store    the task's store
-     * @param capacity how many values to hold as objects, all of them let go when a new one finds it full; 0 holds
+     * @param capacity how many values to hold as objects, the least recently used let go first; 0 holds
      *                 none (every read decodes from the store)
      */
     HeldValues(KeyValueStore<String, V> store, int capacity) {

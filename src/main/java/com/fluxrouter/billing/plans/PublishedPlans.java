@@ -35,7 +35,7 @@ public final class PublishedPlans {
 
     /**
      * @param store   the task's view of {@value PlanFlow#PUBLICATIONS_STORE}
-     * @param entries how many accounts' publications to hold, all of them let go when a new one finds it full; 0
+     * @param entries how many accounts' publications to hold, the least recently used let go first; 0
      *                reads the store on every call ({@link #everyRequest})
      * @return a reader for one processor; not thread-safe
      * @throws IllegalArgumentException when entries is negative

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Values held as objects in front of a meter store (here the spend-status store; the account-months store is held the
  * same way): what is held is what the store holds, a value is held from its second read on and a write only refreshes
  * a held one (a write the store refuses leaves the held value as the store has it), a new value finding the capacity
- * full lets go of all others, and a capacity of 0 holds nothing. ({@code RandomTrafficFewHeldStatusesPropertyTest}
+ * full lets go of the least recently used, and a capacity of 0 holds nothing. ({@code RandomTrafficFewHeldStatusesPropertyTest}
  * and {@code RandomTrafficFewHeldMonthsPropertyTest} check what the pipeline emits with few held.)
  */
 class HeldValuesTest {
@@ -92,7 +92,7 @@ class HeldValuesTest {
     }
 
     @Test
-    void aNewKeyFindingTheCapacityFullLetsGoOfEveryHeldValue() {
+    void aNewKeyFindingTheCapacityFullLetsGoOfTheLeastRecentlyUsed() {
         SpendStatus a = status("acct-a", "0.100000000");
         SpendStatus b = status("acct-b", "0.200000000");
         SpendStatus c = status("acct-c", "0.300000000");
@@ -102,14 +102,14 @@ class HeldValuesTest {
         HeldValues<SpendStatus> statuses = new HeldValues<>(store, 2);
         SpendStatus heldA = readTwice(statuses, "acct-a");
         SpendStatus heldB = readTwice(statuses, "acct-b");
-        assertThat(statuses.get("acct-a")).isSameAs(heldA);
         assertThat(statuses.get("acct-b")).isSameAs(heldB);
+        assertThat(statuses.get("acct-a")).isSameAs(heldA);
 
         SpendStatus heldC = readTwice(statuses, "acct-c");
 
         assertThat(statuses.get("acct-c")).isSameAs(heldC);
-        assertThat(statuses.get("acct-a")).isEqualTo(a).isNotSameAs(heldA);
-        assertThat(statuses.get("acct-b")).isEqualTo(b).isNotSameAs(heldB);
+        assertThat(statuses.get("acct-a")).as("read after b").isSameAs(heldA);
+        assertThat(statuses.get("acct-b")).as("the least recently used").isEqualTo(b).isNotSameAs(heldB);
     }
 
     private static SpendStatus readTwice(HeldValues<SpendStatus> statuses, String key) {

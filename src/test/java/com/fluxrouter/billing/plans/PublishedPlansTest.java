@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The tasks' readers of the plan-publications store: a cached reader gives what the store held when it last read the
  * account for the second time, until the global processor reports a change (also one landing while it reads); an
- * account read once is not held; a new account finding the capacity full lets go of the others; a capacity of 0
+ * account read once is not held; a new account finding the capacity full lets go of the least recently used; a capacity of 0
  * reads the store every time. ({@code ProductionOrderBehaviourTest} and the plan-change tests check what the pipeline
  * bills with it.)
  */
@@ -155,7 +155,7 @@ class PublishedPlansTest {
     }
 
     @Test
-    void aNewAccountFindingTheCapacityFullLetsGoOfTheOthers() {
+    void aNewAccountFindingTheCapacityFullLetsGoOfTheLeastRecentlyUsed() {
         publish(version("a", "1", "2026-09-01T00:00:00Z"), T1, true);
         publish(version("b", "2", "2026-09-01T00:00:00Z"), T1, true);
         publish(version("c", "3", "2026-09-01T00:00:00Z"), T1, true);
@@ -164,14 +164,16 @@ class PublishedPlansTest {
             reader.asOf(account, LATER);
         }
         publish(version("a", "10", "2026-09-10T00:00:00Z"), T2, false);
-        assertThat(credits(reader.asOf("a", LATER))).as("held").containsExactly("1");
+        publish(version("b", "20", "2026-09-10T00:00:00Z"), T2, false);
+        assertThat(credits(reader.asOf("a", LATER))).as("held, and now used after b").containsExactly("1");
 
         reader.asOf("c", LATER);
-        reader.asOf("c", LATER); // held: a and b go
+        reader.asOf("c", LATER); // held: b, the least recently used, goes
 
         publish(version("c", "30", "2026-09-10T00:00:00Z"), T2, false);
         assertThat(credits(reader.asOf("c", LATER))).as("still held").containsExactly("3");
-        assertThat(credits(reader.asOf("a", LATER))).as("read again").containsExactly("1", "10");
+        assertThat(credits(reader.asOf("a", LATER))).as("still held").containsExactly("1");
+        assertThat(credits(reader.asOf("b", LATER))).as("read again").containsExactly("2", "20");
     }
 
     @Test
