@@ -10,10 +10,10 @@ import java.util.Arrays;
  * Kafka's {@code Bytes} and of RocksDB's bytewise comparator) in short sorted arrays, "chunks", themselves in order: a
  * two-level B-tree. A {@code TreeMap} of a million keys walks twenty levels of scattered nodes per lookup, loading an
  * entry, its key object and the key's bytes at each, and compares bytes at every level (a quarter of replay's thread,
- * docs/performance.md). Here a lookup searches the chunks' first keys, then one chunk, and compares mostly
- * {@code long}s held in primitive arrays: each key's eight bytes after the prefix that all keys of its chunk share (the
- * chunk's first eight bytes for the chunks' own order), so that keys with a long common prefix (an account id and a
- * separator) still differ in the {@code long}; only when two {@code long}s are equal are the keys' bytes compared.
+ * docs/performance.md). Here a lookup compares {@code long}s held in primitive arrays, and a key's bytes only where
+ * those are equal: first each chunk's first key's leading {@value #FIRST_LONGS} times eight bytes (an account id, the
+ * separator and the start of a request id), then, in the one chunk, each key's sixteen bytes after the prefix that all
+ * keys of the chunk share, so that keys with a long common prefix still differ in their {@code long}s.
  *
  * <p>Positions ({@link #first}, {@link #next}, {@link #key}, {@link #value}) are valid until the next write; the caller
  * (MemoryStore's iterators) refuses to read on after one. Not thread-safe.
@@ -23,14 +23,17 @@ final class SortedChunks {
     static final int DEFAULT_CAPACITY = 128;
     /** The end of the entries: a position after the last. */
     static final long END = Long.MAX_VALUE;
+    /** What {@link #locate} answers for a key before every key, or when none is held. */
+    private static final long BEFORE_ALL = -1;
+    private static final int FIRST_LONGS = 3;
 
     private static final VarHandle LONG_BIG_ENDIAN =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final int capacity;
     private Chunk[] chunks = new Chunk[16];
-    /** The first eight bytes of each chunk's first key, as {@link #prefix} gives them, for the search of chunks. */
-    private long[] firsts = new long[16];
+    /** The {@link #prefix}es of each chunk's first key from bytes 0, 8 and 16, chunk after chunk. */
+    private long[] firsts = new long[16 * FIRST_LONGS];
     private int chunkCount;
     private int size;
 
@@ -53,13 +56,8 @@ final class SortedChunks {
 
     /** The value held for the key, or null. */
     byte[] get(byte[] key) {
-        int c = chunkOf(key);
-        if (c < 0) {
-            return null;
-        }
-        Chunk chunk = chunks[c];
-        int i = chunk.find(key);
-        return i >= 0 ? chunk.values[i] : null;
+        long at = locate(key);
+        return at == BEFORE_ALL || (int) at < 0 ? null : chunks[chunkOf(at)].values[(int) at];
     }
 
     /**
@@ -70,32 +68,36 @@ final class SortedChunks {
     byte[] put(byte[] key, byte[] value) {
         if (chunkCount == 0) {
             Chunk chunk = new Chunk(capacity);
-            chunk.insert(0, key, value);
+            chunk.insert(0, key, value, false);
             insertChunk(0, chunk);
             size++;
             return null;
         }
-        int c = Math.max(0, chunkOf(key));
+        long at = locate(key);
+        int c = at == BEFORE_ALL ? 0 : chunkOf(at);
+        int i = at == BEFORE_ALL ? -1 : (int) at;
         Chunk chunk = chunks[c];
-        int i = chunk.find(key);
         if (i >= 0) {
             byte[] old = chunk.values[i];
             chunk.values[i] = value;
             return old;
         }
         i = -i - 1;
+        // Found in the chunk's order: then the key shares the chunk's prefix (locate checked it).
+        boolean shares = at != BEFORE_ALL && i < chunk.size;
         if (chunk.size == capacity) {
             Chunk right = chunk.split();
             insertChunk(c + 1, right);
+            shares = false;
             if (i > chunk.size) {
                 i -= chunk.size;
                 c++;
                 chunk = right;
             }
         }
-        chunk.insert(i, key, value);
+        chunk.insert(i, key, value, shares);
         if (i == 0) {
-            firsts[c] = prefix(key, 0);
+            first(c);
         }
         size++;
         return null;
@@ -107,15 +109,13 @@ final class SortedChunks {
      * @return the value it held, or null when it held none
      */
     byte[] remove(byte[] key) {
-        int c = chunkOf(key);
-        if (c < 0) {
+        long at = locate(key);
+        if (at == BEFORE_ALL || (int) at < 0) {
             return null;
         }
+        int c = chunkOf(at);
+        int i = (int) at;
         Chunk chunk = chunks[c];
-        int i = chunk.find(key);
-        if (i < 0) {
-            return null;
-        }
         byte[] old = chunk.values[i];
         chunk.remove(i);
         size--;
@@ -124,7 +124,7 @@ final class SortedChunks {
             return old;
         }
         if (i == 0) {
-            firsts[c] = prefix(chunk.keys[0], 0);
+            first(c);
         }
         // Chunks emptied by deletes would make the search of chunks longer: a small one joins its right neighbour.
         if (chunk.size < capacity / 4 && c + 1 < chunkCount && chunk.size + chunks[c + 1].size <= capacity / 2) {
@@ -139,28 +139,25 @@ final class SortedChunks {
         if (chunkCount == 0) {
             return END;
         }
-        if (from == null) {
+        long at = from == null ? BEFORE_ALL : locate(from);
+        if (at == BEFORE_ALL) {
             return position(0, 0);
         }
-        int c = chunkOf(from);
-        if (c < 0) {
-            return position(0, 0);
-        }
-        int i = chunks[c].find(from);
-        return normalized(c, i >= 0 ? i : -i - 1);
+        int i = (int) at;
+        return normalized(chunkOf(at), i >= 0 ? i : -i - 1);
     }
 
     /** The position after {@code position}, or {@link #END}. */
     long next(long position) {
-        return normalized((int) (position >>> 32), (int) position + 1);
+        return normalized(chunkOf(position), (int) position + 1);
     }
 
     byte[] key(long position) {
-        return chunks[(int) (position >>> 32)].keys[(int) position];
+        return chunks[chunkOf(position)].keys[(int) position];
     }
 
     byte[] value(long position) {
-        return chunks[(int) (position >>> 32)].values[(int) position];
+        return chunks[chunkOf(position)].values[(int) position];
     }
 
     /** Chunks held, for tests of the layout. */
@@ -175,47 +172,99 @@ final class SortedChunks {
         return c + 1 < chunkCount ? position(c + 1, 0) : END;
     }
 
+    /** A chunk and an index in it (negative: -(insertion point) - 1), in one long. */
     private static long position(int c, int i) {
-        return ((long) c << 32) | i;
+        return ((long) c << 32) | (i & 0xFFFFFFFFL);
     }
 
-    /** The last chunk whose first key is at or before the key; -1 when the key is before every key (or none held). */
-    private int chunkOf(byte[] key) {
-        long p = prefix(key, 0);
+    private static int chunkOf(long position) {
+        return (int) (position >>> 32);
+    }
+
+    /**
+     * Where the key is: its chunk and index ({@link #position}), or its chunk and insertion point as -(index) - 1, or
+     * {@link #BEFORE_ALL}. The chunk is the last whose first key is at or before the key.
+     */
+    private long locate(byte[] key) {
+        long p0 = prefix(key, 0);
+        long p1 = prefix(key, Long.BYTES);
+        long p2 = prefix(key, 2 * Long.BYTES);
         int low = 0;
         int high = chunkCount - 1;
         while (low <= high) {
             int middle = (low + high) >>> 1;
-            int order = Long.compareUnsigned(firsts[middle], p);
+            int at = middle * FIRST_LONGS;
+            int order = Long.compareUnsigned(firsts[at], p0);
             if (order == 0) {
-                order = Arrays.compareUnsigned(chunks[middle].keys[0], key);
+                order = Long.compareUnsigned(firsts[at + 1], p1);
+                if (order == 0) {
+                    order = Long.compareUnsigned(firsts[at + 2], p2);
+                    if (order == 0) {
+                        order = Arrays.compareUnsigned(chunks[middle].keys[0], key);
+                    }
+                }
             }
             if (order < 0) {
                 low = middle + 1;
             } else if (order > 0) {
                 high = middle - 1;
             } else {
-                return middle;
+                return position(middle, 0);
             }
         }
-        return low - 1;
+        int c = low - 1;
+        if (c < 0) {
+            return BEFORE_ALL;
+        }
+        Chunk chunk = chunks[c];
+        // The key is after the chunk's first key; if it leaves the prefix all the chunk's keys share, it is after all.
+        return position(c, sharesPrefix(c, key, p0, p1, p2) ? chunk.find(key) : -chunk.size - 1);
+    }
+
+    /** Whether the key, at or after chunk c's first key, has the chunk's shared prefix, read mostly from the longs. */
+    private boolean sharesPrefix(int c, byte[] key, long p0, long p1, long p2) {
+        int shared = chunks[c].shared;
+        int at = c * FIRST_LONGS;
+        if (key.length < shared || !sameLeadingBytes(firsts[at], p0, shared)
+                || !sameLeadingBytes(firsts[at + 1], p1, shared - Long.BYTES)
+                || !sameLeadingBytes(firsts[at + 2], p2, shared - 2 * Long.BYTES)) {
+            return false;
+        }
+        int longBytes = FIRST_LONGS * Long.BYTES;
+        return shared <= longBytes || Arrays.equals(key, longBytes, shared, chunks[c].keys[0], longBytes, shared);
+    }
+
+    /** Whether two {@link #prefix}es agree in their first {@code count} bytes (all eight when more, none when less than 1). */
+    private static boolean sameLeadingBytes(long a, long b, int count) {
+        if (count <= 0) {
+            return true;
+        }
+        return count >= Long.BYTES ? a == b : (a ^ b) >>> (Long.SIZE - Byte.SIZE * count) == 0;
+    }
+
+    /** Sets chunk c's entry in {@link #firsts} to its first key. */
+    private void first(int c) {
+        byte[] key = chunks[c].keys[0];
+        for (int i = 0; i < FIRST_LONGS; i++) {
+            firsts[c * FIRST_LONGS + i] = prefix(key, i * Long.BYTES);
+        }
     }
 
     private void insertChunk(int c, Chunk chunk) {
         if (chunkCount == chunks.length) {
             chunks = Arrays.copyOf(chunks, chunkCount * 2);
-            firsts = Arrays.copyOf(firsts, chunkCount * 2);
+            firsts = Arrays.copyOf(firsts, chunkCount * 2 * FIRST_LONGS);
         }
         System.arraycopy(chunks, c, chunks, c + 1, chunkCount - c);
-        System.arraycopy(firsts, c, firsts, c + 1, chunkCount - c);
+        System.arraycopy(firsts, c * FIRST_LONGS, firsts, (c + 1) * FIRST_LONGS, (chunkCount - c) * FIRST_LONGS);
         chunks[c] = chunk;
-        firsts[c] = prefix(chunk.keys[0], 0);
         chunkCount++;
+        first(c);
     }
 
     private void removeChunk(int c) {
         System.arraycopy(chunks, c + 1, chunks, c, chunkCount - c - 1);
-        System.arraycopy(firsts, c + 1, firsts, c, chunkCount - c - 1);
+        System.arraycopy(firsts, (c + 1) * FIRST_LONGS, firsts, c * FIRST_LONGS, (chunkCount - c - 1) * FIRST_LONGS);
         chunkCount--;
         chunks[chunkCount] = null;
     }
@@ -240,7 +289,11 @@ final class SortedChunks {
     private static final class Chunk {
         final byte[][] keys;
         final byte[][] values;
-        /** Each key's eight bytes from {@link #shared}, as {@link #prefix} gives them. */
+        /**
+         * Each key's sixteen bytes from {@link #shared}, as two {@link #prefix}es side by side (key i at 2i and 2i + 1,
+         * on one cache line): the second tells apart keys the first does not, such as ids of one account in a chunk
+         * that holds two accounts.
+         */
         final long[] prefixes;
         int size;
         /** How many leading bytes every key of the chunk has in common (at most; possibly fewer). */
@@ -249,29 +302,23 @@ final class SortedChunks {
         Chunk(int capacity) {
             keys = new byte[capacity][];
             values = new byte[capacity][];
-            prefixes = new long[capacity];
+            prefixes = new long[2 * capacity];
         }
 
-        /** The key's index, or -(insertion point) - 1. */
+        /** The index of a key that has the chunk's shared prefix, or -(insertion point) - 1. */
         int find(byte[] key) {
-            byte[] first = keys[0];
-            int common = Arrays.mismatch(first, key);
-            if (common < 0) {
-                return 0;
-            }
-            if (common < shared) {
-                // The key leaves the chunk's common prefix there: it is before or after all of the chunk's keys.
-                boolean before = common == key.length || (key[common] & 0xFF) < (first[common] & 0xFF);
-                return before ? -1 : -size - 1;
-            }
             long p = prefix(key, shared);
+            long q = prefix(key, shared + Long.BYTES);
             int low = 0;
             int high = size - 1;
             while (low <= high) {
                 int middle = (low + high) >>> 1;
-                int order = Long.compareUnsigned(prefixes[middle], p);
+                int order = Long.compareUnsigned(prefixes[2 * middle], p);
                 if (order == 0) {
-                    order = Arrays.compareUnsigned(keys[middle], key);
+                    order = Long.compareUnsigned(prefixes[2 * middle + 1], q);
+                    if (order == 0) {
+                        order = Arrays.compareUnsigned(keys[middle], key);
+                    }
                 }
                 if (order < 0) {
                     low = middle + 1;
@@ -284,11 +331,15 @@ final class SortedChunks {
             return -low - 1;
         }
 
-        /** Inserts at index i (the key's insertion point); the chunk has room. */
-        void insert(int i, byte[] key, byte[] value) {
+        /**
+         * Inserts at index i (the key's insertion point); the chunk has room.
+         *
+         * @param shares whether the key is known to have the chunk's shared prefix; if not, it is checked
+         */
+        void insert(int i, byte[] key, byte[] value, boolean shares) {
             if (size == 0) {
                 shared = key.length;
-            } else {
+            } else if (!shares) {
                 int common = Arrays.mismatch(keys[0], key);
                 if (common < shared) {
                     shared = common;
@@ -297,35 +348,47 @@ final class SortedChunks {
             }
             System.arraycopy(keys, i, keys, i + 1, size - i);
             System.arraycopy(values, i, values, i + 1, size - i);
-            System.arraycopy(prefixes, i, prefixes, i + 1, size - i);
+            System.arraycopy(prefixes, 2 * i, prefixes, 2 * i + 2, 2 * (size - i));
             keys[i] = key;
             values[i] = value;
-            prefixes[i] = prefix(key, shared);
+            setPrefixes(i);
             size++;
         }
 
         void remove(int i) {
             System.arraycopy(keys, i + 1, keys, i, size - i - 1);
             System.arraycopy(values, i + 1, values, i, size - i - 1);
-            System.arraycopy(prefixes, i + 1, prefixes, i, size - i - 1);
+            System.arraycopy(prefixes, 2 * i + 2, prefixes, 2 * i, 2 * (size - i - 1));
             size--;
             keys[size] = null;
             values[size] = null;
         }
 
-        /** Moves the upper half of the keys into a new chunk, which it returns; both keep their keys' common prefix. */
+        /**
+         * Moves the upper half of the keys into a new chunk, which it returns. Both keep the shared prefix and the
+         * prefixes, unless their own keys share eight bytes more: computing them again reads every key's bytes.
+         */
         Chunk split() {
             Chunk right = new Chunk(keys.length);
             int half = size / 2;
             right.size = size - half;
+            right.shared = shared;
             System.arraycopy(keys, half, right.keys, 0, right.size);
             System.arraycopy(values, half, right.values, 0, right.size);
+            System.arraycopy(prefixes, 2 * half, right.prefixes, 0, 2 * right.size);
             Arrays.fill(keys, half, size, null);
             Arrays.fill(values, half, size, null);
             size = half;
-            narrow();
-            right.narrow();
+            narrowByALong();
+            right.narrowByALong();
             return right;
+        }
+
+        private void narrowByALong() {
+            int common = Arrays.mismatch(keys[0], keys[size - 1]);
+            if ((common < 0 ? keys[0].length : common) >= shared + Long.BYTES) {
+                narrow();
+            }
         }
 
         /** Appends every key of the next chunk (all after this chunk's keys); it has room. */
@@ -345,8 +408,13 @@ final class SortedChunks {
 
         private void reprefix() {
             for (int i = 0; i < size; i++) {
-                prefixes[i] = prefix(keys[i], shared);
+                setPrefixes(i);
             }
+        }
+
+        private void setPrefixes(int i) {
+            prefixes[2 * i] = prefix(keys[i], shared);
+            prefixes[2 * i + 1] = prefix(keys[i], shared + Long.BYTES);
         }
     }
 }
