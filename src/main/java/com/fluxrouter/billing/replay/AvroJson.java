@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -188,8 +189,7 @@ public final class AvroJson {
             if (node == null || node.isNull()) {
                 return null;
             }
-            return fromJson(node, schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL)
-                    .findFirst().orElseThrow());
+            return fromJson(node, firstNotNull(schema.getTypes()));
         }
         if (node == null || node.isNull()) {
             throw new IllegalArgumentException("is missing");
@@ -214,6 +214,16 @@ public final class AvroJson {
             case BYTES -> ByteBuffer.wrap(Base64.getDecoder().decode(text(node)));
             default -> throw new IllegalArgumentException("has unsupported type " + schema.getType());
         };
+    }
+
+    /** The first branch of a union that is not null; a loop, as this runs for every optional field of every line. */
+    private static Schema firstNotNull(List<Schema> branches) {
+        for (Schema branch : branches) {
+            if (branch.getType() != Schema.Type.NULL) {
+                return branch;
+            }
+        }
+        throw new NoSuchElementException("No value present");
     }
 
     private static String text(JsonNode node) {
