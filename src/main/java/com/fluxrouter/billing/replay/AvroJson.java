@@ -1,6 +1,7 @@
 package com.fluxrouter.billing.replay;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.LogicalTypes;
@@ -17,6 +18,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JSON form of the contract records: the Avro field names, timestamps as ISO-8601 UTC strings, money as decimal
@@ -24,7 +28,11 @@ import java.util.List;
  * schemas without a mapping to maintain.
  */
 public final class AvroJson {
+    /** Digits of every long below 10^18, which {@link #writeDecimal} writes without BigDecimal's text. */
+    private static final int MAX_LONG_DIGITS = 18;
+
     private final ObjectMapper mapper = new ObjectMapper();
+    private final Map<Schema, SerializedString[]> fieldNames = new ConcurrentHashMap<>();
 
     /** A record as one line of JSON. */
     public String write(SpecificRecord record) {
@@ -44,12 +52,19 @@ public final class AvroJson {
      * @throws IOException when the generator's target fails
      */
     public void write(SpecificRecord record, JsonGenerator out) throws IOException {
+        Schema schema = record.getSchema();
+        SerializedString[] names = fieldNames.computeIfAbsent(schema, AvroJson::fieldNames);
         out.writeStartObject();
-        for (Schema.Field field : record.getSchema().getFields()) {
-            out.writeFieldName(field.name());
-            writeValue(record.get(field.pos()), out);
+        for (int i = 0; i < names.length; i++) {
+            out.writeFieldName(names[i]);
+            writeValue(record.get(i), out);
         }
         out.writeEndObject();
+    }
+
+    /** The schema's field names in field order, quoted once rather than for every record written. */
+    private static SerializedString[] fieldNames(Schema schema) {
+        return schema.getFields().stream().map(field -> new SerializedString(field.name())).toArray(SerializedString[]::new);
     }
 
     /**
@@ -95,9 +110,25 @@ public final class AvroJson {
         return record;
     }
 
+    /**
+     * Writes one field's value. Final classes are tested first: a test against an interface (SpecificRecord, List)
+     * scans the class's interfaces when its one-entry cache holds another, and every string was tested against both.
+     */
     private void writeValue(Object value, JsonGenerator out) throws IOException {
         if (value == null) {
             out.writeNull();
+        } else if (value instanceof String text) {
+            out.writeString(text);
+        } else if (value instanceof BigDecimal decimal) {
+            writeDecimal(decimal, out);
+        } else if (value instanceof Instant instant) {
+            out.writeString(IsoInstants.format(instant));
+        } else if (value instanceof Long number) {
+            out.writeNumber(number);
+        } else if (value instanceof Integer number) {
+            out.writeNumber(number);
+        } else if (value instanceof Boolean flag) {
+            out.writeBoolean(flag);
         } else if (value instanceof SpecificRecord nested) {
             write(nested, out);
         } else if (value instanceof List<?> list) {
@@ -106,24 +137,51 @@ public final class AvroJson {
                 writeValue(item, out);
             }
             out.writeEndArray();
-        } else if (value instanceof BigDecimal decimal) {
-            out.writeString(decimal.stripTrailingZeros().toPlainString());
-        } else if (value instanceof Instant instant) {
-            out.writeString(IsoInstants.format(instant));
         } else if (value instanceof ByteBuffer bytes) {
             ByteBuffer copy = bytes.duplicate();
             byte[] raw = new byte[copy.remaining()];
             copy.get(raw);
             out.writeString(Base64.getEncoder().encodeToString(raw));
-        } else if (value instanceof Long number) {
-            out.writeNumber(number);
-        } else if (value instanceof Integer number) {
-            out.writeNumber(number);
-        } else if (value instanceof Boolean flag) {
-            out.writeBoolean(flag);
         } else {
             out.writeString(value.toString());
         }
+    }
+
+    /**
+     * Writes {@code decimal.stripTrailingZeros().toPlainString()} ("1.500" as "1.5", "0.00" as "0", 1E+2 as "100"):
+     * a decimal of up to 18 digits and a scale of 0 to 18 (every amount the records carry) from its unscaled long,
+     * digit by digit, without the division that stripping does or the strings that both make; any other as that text.
+     */
+    private static void writeDecimal(BigDecimal decimal, JsonGenerator out) throws IOException {
+        int scale = decimal.scale();
+        if (scale < 0 || scale > MAX_LONG_DIGITS || decimal.precision() > MAX_LONG_DIGITS) {
+            out.writeString(decimal.stripTrailingZeros().toPlainString());
+            return;
+        }
+        long unscaled = decimal.scaleByPowerOfTen(scale).longValue();
+        while (scale > 0 && unscaled % 10 == 0) {
+            unscaled /= 10;
+            scale--;
+        }
+        // Digits, a point, a leading zero and a sign at most.
+        char[] text = new char[MAX_LONG_DIGITS + 3];
+        int start = text.length;
+        long rest = Math.abs(unscaled);
+        for (int i = 0; i < scale; i++) {
+            text[--start] = (char) ('0' + rest % 10);
+            rest /= 10;
+        }
+        if (scale > 0) {
+            text[--start] = '.';
+        }
+        do {
+            text[--start] = (char) ('0' + rest % 10);
+            rest /= 10;
+        } while (rest != 0);
+        if (unscaled < 0) {
+            text[--start] = '-';
+        }
+        out.writeString(text, start, text.length - start);
     }
 
     private Object fromJson(JsonNode node, Schema schema) {
@@ -131,8 +189,7 @@ public final class AvroJson {
             if (node == null || node.isNull()) {
                 return null;
             }
-            return fromJson(node, schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL)
-                    .findFirst().orElseThrow());
+            return fromJson(node, firstNotNull(schema.getTypes()));
         }
         if (node == null || node.isNull()) {
             throw new IllegalArgumentException("is missing");
@@ -157,6 +214,16 @@ public final class AvroJson {
             case BYTES -> ByteBuffer.wrap(Base64.getDecoder().decode(text(node)));
             default -> throw new IllegalArgumentException("has unsupported type " + schema.getType());
         };
+    }
+
+    /** The first branch of a union that is not null; a loop, as this runs for every optional field of every line. */
+    private static Schema firstNotNull(List<Schema> branches) {
+        for (Schema branch : branches) {
+            if (branch.getType() != Schema.Type.NULL) {
+                return branch;
+            }
+        }
+        throw new NoSuchElementException("No value present");
     }
 
     private static String text(JsonNode node) {

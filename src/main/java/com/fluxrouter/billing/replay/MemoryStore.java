@@ -9,20 +9,18 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A key-value store for replay, which lives as long as the run: keys and values serialized with the store's serdes,
- * as every Kafka Streams store keeps them, in a hash map, or, for a store read by range, in a map sorted by key
- * bytes. Kafka Streams' in-memory store keeps a TreeMap of bytes for every store: at a million accepted request ids
- * each lookup walks twenty levels of scattered nodes, a quarter of replay's CPU time in its profile
+ * as every Kafka Streams store keeps them, in a hash map, or, for a store read by range, sorted by key bytes in
+ * {@link SortedChunks}. Kafka Streams' in-memory store keeps a TreeMap of bytes for every store: at a million accepted
+ * request ids each lookup walks twenty levels of scattered nodes, a quarter of replay's CPU time in its profile
  * (docs/performance.md).
  *
  * <p>What the metering code sees is what a Kafka Streams store gives it: every put serializes (a value that cannot be
@@ -41,7 +39,10 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
     private final String name;
     private final Serde<K> keys;
     private final Serde<V> values;
-    private final Map<Bytes, byte[]> entries;
+    /** A hash-kept store's entries; null for a sorted store. */
+    private final Map<Bytes, byte[]> hashed;
+    /** A sorted store's entries; null for a hash-kept store. */
+    private final SortedChunks sorted;
     /** Counts writes, so that a sorted store's open iterators can tell they were made before one. */
     private long writes;
     private boolean open;
@@ -57,7 +58,8 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
         this.name = name;
         this.keys = keys;
         this.values = values;
-        this.entries = sorted ? new TreeMap<>() : new HashMap<>();
+        this.hashed = sorted ? null : new HashMap<>();
+        this.sorted = sorted ? new SortedChunks() : null;
     }
 
     @Override
@@ -87,18 +89,21 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
 
     @Override
     public V get(K key) {
-        return value(entries.get(keyBytes(key)));
+        byte[] bytes = keyBytes(key);
+        return value(sorted != null ? sorted.get(bytes) : hashed.get(Bytes.wrap(bytes)));
     }
 
     @Override
     public void put(K key, V value) {
-        Bytes bytes = keyBytes(key);
+        byte[] bytes = keyBytes(key);
         byte[] serialized = values.serializer().serialize(name, value);
         writes++;
         if (serialized == null) {
-            entries.remove(bytes);
+            remove(bytes);
+        } else if (sorted != null) {
+            sorted.put(bytes, serialized);
         } else {
-            entries.put(bytes, serialized);
+            hashed.put(Bytes.wrap(bytes), serialized);
         }
     }
 
@@ -119,35 +124,30 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
     @Override
     public V delete(K key) {
         writes++;
-        return value(entries.remove(keyBytes(key)));
+        return value(remove(keyBytes(key)));
+    }
+
+    private byte[] remove(byte[] key) {
+        return sorted != null ? sorted.remove(key) : hashed.remove(Bytes.wrap(key));
     }
 
     @Override
     public KeyValueIterator<K, V> range(K from, K to) {
-        Bytes low = from == null ? null : keyBytes(from);
-        Bytes high = to == null ? null : keyBytes(to);
-        if (low != null && high != null && low.compareTo(high) > 0) {
+        byte[] low = from == null ? null : keyBytes(from);
+        byte[] high = to == null ? null : keyBytes(to);
+        if (low != null && high != null && Arrays.compareUnsigned(low, high) > 0) {
             return new Snapshot(List.of());
         }
-        if (entries instanceof NavigableMap<Bytes, byte[]> sorted) {
-            NavigableMap<Bytes, byte[]> view = sorted;
-            if (low != null) {
-                view = view.tailMap(low, true);
-            }
-            if (high != null) {
-                view = view.headMap(high, true);
-            }
-            return new Live(view.entrySet().iterator());
+        if (sorted != null) {
+            return new Live(low, high);
         }
-        List<Map.Entry<Bytes, byte[]>> matching = copy(entries.entrySet(), low, high);
+        List<Map.Entry<Bytes, byte[]>> matching = copy(hashed.entrySet(), low == null ? null : Bytes.wrap(low),
+                high == null ? null : Bytes.wrap(high));
         matching.sort(Map.Entry.comparingByKey());
         return new Snapshot(matching);
     }
 
-    /**
-     * The entries within the bounds (null: none), copied: a map's own entries change under a later write (a TreeMap
-     * moves a successor's key and value into the node of a deleted entry).
-     */
+    /** The entries within the bounds (null: none), copied, so that later writes do not reach them. */
     private static List<Map.Entry<Bytes, byte[]>> copy(Iterable<Map.Entry<Bytes, byte[]>> from, Bytes low, Bytes high) {
         List<Map.Entry<Bytes, byte[]>> copied = new ArrayList<>();
         for (Map.Entry<Bytes, byte[]> entry : from) {
@@ -165,12 +165,12 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
 
     @Override
     public long approximateNumEntries() {
-        return entries.size();
+        return sorted != null ? sorted.size() : hashed.size();
     }
 
-    private Bytes keyBytes(K key) {
+    private byte[] keyBytes(K key) {
         Objects.requireNonNull(key, "key cannot be null");
-        return Bytes.wrap(keys.serializer().serialize(name, key));
+        return keys.serializer().serialize(name, key);
     }
 
     private V value(byte[] bytes) {
@@ -179,45 +179,49 @@ final class MemoryStore<K, V> implements KeyValueStore<K, V> {
 
     /** A sorted store's entries read as the iterator goes; any write to the store after it was made fails it. */
     private final class Live implements KeyValueIterator<K, V> {
-        private final Iterator<Map.Entry<Bytes, byte[]>> view;
+        private final byte[] high;
         private final long writesAtStart = writes;
-        private Map.Entry<Bytes, byte[]> peeked;
+        /** The next entry's position in {@link #sorted}, or {@link SortedChunks#END} past the last within bounds. */
+        private long position;
 
-        Live(Iterator<Map.Entry<Bytes, byte[]>> view) {
-            this.view = view;
+        /** @param low the least key, null for none; @param high the greatest key, null for none */
+        Live(byte[] low, byte[] high) {
+            this.high = high;
+            this.position = bounded(sorted.first(low));
         }
 
         @Override
         public boolean hasNext() {
             unchanged();
-            return peeked != null || view.hasNext();
+            return position != SortedChunks.END;
         }
 
         @Override
         public KeyValue<K, V> next() {
-            Map.Entry<Bytes, byte[]> entry = take();
-            return KeyValue.pair(keys.deserializer().deserialize(name, entry.getKey().get()), value(entry.getValue()));
+            long at = take();
+            return KeyValue.pair(keys.deserializer().deserialize(name, sorted.key(at)), value(sorted.value(at)));
         }
 
         @Override
         public K peekNextKey() {
-            if (peeked == null) {
-                peeked = take();
-            }
-            return keys.deserializer().deserialize(name, peeked.getKey().get());
-        }
-
-        private Map.Entry<Bytes, byte[]> take() {
-            unchanged();
-            if (peeked != null) {
-                Map.Entry<Bytes, byte[]> entry = peeked;
-                peeked = null;
-                return entry;
-            }
-            if (!view.hasNext()) {
+            if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return view.next();
+            return keys.deserializer().deserialize(name, sorted.key(position));
+        }
+
+        private long take() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            long at = position;
+            position = bounded(sorted.next(at));
+            return at;
+        }
+
+        private long bounded(long at) {
+            return at == SortedChunks.END || (high != null && Arrays.compareUnsigned(sorted.key(at), high) > 0)
+                    ? SortedChunks.END : at;
         }
 
         private void unchanged() {

@@ -28,13 +28,29 @@ class MemoryStoreTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void answersAsKafkaStreamsInMemoryStore(boolean sorted) {
+        answersAsKafkaStreamsInMemoryStore(sorted, KEYS, 5_000, new Random(sorted ? 1 : 2));
+    }
+
+    /** Enough keys that a sorted store's chunks split, drain and merge (SortedChunks), as the accepted ids' do. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void answersAsKafkaStreamsInMemoryStoreOverThousandsOfKeys(boolean sorted) {
+        Random random = new Random(sorted ? 3 : 4);
+        String[] keys = new String[2_000];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = random.nextInt(10) == 0 ? KEYS[random.nextInt(KEYS.length)] + i
+                    : "acct-" + random.nextInt(20) + "\u001Freplay-" + random.nextInt(1_000_000);
+        }
+        answersAsKafkaStreamsInMemoryStore(sorted, keys, 20_000, random);
+    }
+
+    private static void answersAsKafkaStreamsInMemoryStore(boolean sorted, String[] keys, int operations, Random random) {
         KeyValueStore<String, Long> kafka = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("s"),
                 Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
         kafka.init(new MockProcessorContext<>().getStateStoreContext(), kafka);
         MemoryStore<String, Long> replay = store(sorted);
-        Random random = new Random(sorted ? 1 : 2);
-        for (int i = 0; i < 5_000; i++) {
-            String key = KEYS[random.nextInt(KEYS.length)];
+        for (int i = 0; i < operations; i++) {
+            String key = keys[random.nextInt(keys.length)];
             switch (random.nextInt(6)) {
                 case 0, 1 -> {
                     long value = random.nextInt(1_000);
@@ -48,8 +64,8 @@ class MemoryStoreTest {
                 case 3 -> assertThat(replay.delete(key)).isEqualTo(kafka.delete(key));
                 case 4 -> assertThat(replay.get(key)).isEqualTo(kafka.get(key));
                 default -> {
-                    String from = random.nextInt(4) == 0 ? null : KEYS[random.nextInt(KEYS.length)];
-                    String to = random.nextInt(4) == 0 ? null : KEYS[random.nextInt(KEYS.length)];
+                    String from = random.nextInt(4) == 0 ? null : keys[random.nextInt(keys.length)];
+                    String to = random.nextInt(4) == 0 ? null : keys[random.nextInt(keys.length)];
                     assertThat(list(replay.range(from, to))).as(from + ".." + to).isEqualTo(list(kafka.range(from, to)));
                 }
             }
