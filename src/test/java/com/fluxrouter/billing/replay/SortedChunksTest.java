@@ -81,6 +81,50 @@ class SortedChunksTest {
         }
     }
 
+    /**
+     * Keys whose chunk shares more than the 24 bytes held as longs (an account, the separator and a long request id):
+     * the chunks' first keys then agree in all three longs, and whether a key has its chunk's prefix is read from its
+     * bytes past them. Keys cut short inside the common stem and tails of 0x00, 0x01 and 0xFF end where others go on.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 5, 8, 16})
+    void keysSharingMoreThanTheTwentyFourBytesHeldAsLongsKeepTheirOrder(int capacity) {
+        for (int seed = 0; seed < 40; seed++) {
+            Random random = new Random(seed * 31L + capacity);
+            byte[] stem = bytes(random, 40, new int[] {0, 1, 0x7F, 0x80, 0xFF});
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int kept = random.nextInt(4) == 0 ? random.nextInt(stem.length + 1) : stem.length;
+                byte[] tail = bytes(random, random.nextBoolean() ? 3 : 20, new int[] {0, 1, 0xFF});
+                byte[] key = java.util.Arrays.copyOf(stem, kept + tail.length);
+                System.arraycopy(tail, 0, key, kept, tail.length);
+                keys.add(key);
+            }
+            SortedChunks chunks = new SortedChunks(capacity);
+            TreeMap<Bytes, byte[]> expected = new TreeMap<>();
+            for (int i = 0; i < 8_000; i++) {
+                byte[] key = keys.get(random.nextInt(keys.size()));
+                boolean growing = (i / 1_000) % 2 == 0;
+                int operation = random.nextInt(10);
+                if (operation < (growing ? 6 : 2)) {
+                    byte[] value = {(byte) i};
+                    assertThat(chunks.put(key, value)).isEqualTo(expected.put(Bytes.wrap(key), value));
+                } else if (operation < 7) {
+                    assertThat(chunks.remove(key)).isEqualTo(expected.remove(Bytes.wrap(key)));
+                } else if (operation < 9) {
+                    assertThat(chunks.get(key)).isEqualTo(expected.get(Bytes.wrap(key)));
+                } else {
+                    assertThat(read(chunks, key, 20)).isEqualTo(read(expected, key, 20));
+                }
+            }
+            assertThat(read(chunks, null, Integer.MAX_VALUE)).isEqualTo(read(expected, null, Integer.MAX_VALUE));
+            for (byte[] key : keys) {
+                assertThat(chunks.get(key)).isEqualTo(expected.get(Bytes.wrap(key)));
+                assertThat(read(chunks, key, 3)).isEqualTo(read(expected, key, 3));
+            }
+        }
+    }
+
     @Test
     void aChunkHoldsAtLeastFourKeys() {
         assertThatThrownBy(() -> new SortedChunks(3)).isInstanceOf(IllegalArgumentException.class);
@@ -107,6 +151,15 @@ class SortedChunksTest {
             keys.add(key);
         }
         return keys;
+    }
+
+    /** Up to {@code maxLength} bytes (at least none), each one of {@code values}. */
+    private static byte[] bytes(Random random, int maxLength, int[] values) {
+        byte[] bytes = new byte[random.nextInt(maxLength)];
+        for (int j = 0; j < bytes.length; j++) {
+            bytes[j] = (byte) values[random.nextInt(values.length)];
+        }
+        return bytes;
     }
 
     /** Up to {@code limit} entries from the least key at or after {@code from}, as key and value. */
