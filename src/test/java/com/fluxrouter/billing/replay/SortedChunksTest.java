@@ -33,15 +33,8 @@ class SortedChunksTest {
             byte[] key = keys.get(random.nextInt(keys.size()));
             // Phases that grow and shrink the map, so chunks split, drain, merge and disappear.
             boolean growing = (i / 10_000) % 2 == 0;
-            int operation = random.nextInt(10);
-            if (operation < (growing ? 5 : 2)) {
-                byte[] value = {(byte) random.nextInt(), (byte) i};
-                assertThat(chunks.put(key, value)).isEqualTo(expected.put(Bytes.wrap(key), value));
-            } else if (operation < 7) {
-                assertThat(chunks.remove(key)).isEqualTo(expected.remove(Bytes.wrap(key)));
-            } else if (operation < 9) {
-                assertThat(chunks.get(key)).isEqualTo(expected.get(Bytes.wrap(key)));
-            } else {
+            if (!writeOrGet(chunks, expected, key, random.nextInt(10), growing ? 5 : 2,
+                    new byte[] {(byte) random.nextInt(), (byte) i})) {
                 byte[] from = random.nextInt(8) == 0 ? null : random.nextBoolean() ? key : keys.get(random.nextInt(keys.size()));
                 assertThat(read(chunks, from, 50)).isEqualTo(read(expected, from, 50));
             }
@@ -105,15 +98,7 @@ class SortedChunksTest {
             for (int i = 0; i < 8_000; i++) {
                 byte[] key = keys.get(random.nextInt(keys.size()));
                 boolean growing = (i / 1_000) % 2 == 0;
-                int operation = random.nextInt(10);
-                if (operation < (growing ? 6 : 2)) {
-                    byte[] value = {(byte) i};
-                    assertThat(chunks.put(key, value)).isEqualTo(expected.put(Bytes.wrap(key), value));
-                } else if (operation < 7) {
-                    assertThat(chunks.remove(key)).isEqualTo(expected.remove(Bytes.wrap(key)));
-                } else if (operation < 9) {
-                    assertThat(chunks.get(key)).isEqualTo(expected.get(Bytes.wrap(key)));
-                } else {
+                if (!writeOrGet(chunks, expected, key, random.nextInt(10), growing ? 6 : 2, new byte[] {(byte) i})) {
                     assertThat(read(chunks, key, 20)).isEqualTo(read(expected, key, 20));
                 }
             }
@@ -123,6 +108,26 @@ class SortedChunksTest {
                 assertThat(read(chunks, key, 3)).isEqualTo(read(expected, key, 3));
             }
         }
+    }
+
+    /**
+     * One operation on both maps, by a draw of 0-9: below {@code putBelow} a put of {@code value}, then up to 6 a
+     * remove, 7 and 8 a get, each answer compared.
+     *
+     * @return false for 9, a read the caller makes
+     */
+    private static boolean writeOrGet(SortedChunks chunks, TreeMap<Bytes, byte[]> expected, byte[] key, int operation,
+                                      int putBelow, byte[] value) {
+        if (operation < putBelow) {
+            assertThat(chunks.put(key, value)).isEqualTo(expected.put(Bytes.wrap(key), value));
+        } else if (operation < 7) {
+            assertThat(chunks.remove(key)).isEqualTo(expected.remove(Bytes.wrap(key)));
+        } else if (operation < 9) {
+            assertThat(chunks.get(key)).isEqualTo(expected.get(Bytes.wrap(key)));
+        } else {
+            return false;
+        }
+        return true;
     }
 
     @Test
