@@ -28,8 +28,11 @@ public final class PublishedPlans {
     public PublishedPlans() {
     }
 
-    /** Called by the global processor after each change to the store, and when it starts on a (re)built store. */
-    void changed() {
+    /**
+     * Called by whatever changes the store, after each change: the global processor (and when it starts on a
+     * (re)built store), and replay's engine, which folds plans into its own copy of the store.
+     */
+    public void changed() {
         changes.incrementAndGet();
     }
 

@@ -15,6 +15,7 @@ import com.fluxrouter.billing.metering.PlannedRequest;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.plans.PlanHistories;
 import com.fluxrouter.billing.plans.PlanPublishing;
+import com.fluxrouter.billing.plans.PublishedPlans;
 import com.fluxrouter.billing.plans.PlanRules;
 import com.fluxrouter.billing.pricing.Rate;
 import com.fluxrouter.billing.schema.AccountPlan;
@@ -50,7 +51,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -81,12 +81,13 @@ final class ReplayEngine {
     private final Properties properties = new Properties();
     private final File stateDir;
     private final KeyValueStore<String, PlanPublications> plans;
+    /** Told of every plan folded into {@link #plans}, so that {@link #publishedPlans} forgets what it holds. */
+    private final PublishedPlans published = new PublishedPlans();
     /**
-     * The accounts' publications as decoded from {@link #plans} (empty: none stored), all forgotten when a plan version
-     * is published, as the pipeline's tasks hold them ({@code plans.PublishedPlans}): plans change seldom, and decoding
-     * an account's publications on every request was 4 % of replay's thread.
+     * The accounts' publications read from {@link #plans} as the pipeline's pricing reads them (held from an account's
+     * second request until a plan version is published): decoding them on every request was 4 % of replay's thread.
      */
-    private final Map<String, Optional<PlanPublications>> publishedPlans = new HashMap<>();
+    private final PublishedPlans.Reader publishedPlans;
     /** The plan-history table: each account's versions, and the timestamp of its latest change (the fold's). */
     private final Map<String, PlanHistory> histories = new HashMap<>();
     private final Map<String, Long> historyChangedAt = new HashMap<>();
@@ -210,6 +211,7 @@ final class ReplayEngine {
             tasks.add(new Task(partition, planStore));
         }
         this.plans = planStore;
+        this.publishedPlans = published.cached(planStore, config.plansCacheEntries());
     }
 
     /**
@@ -290,9 +292,7 @@ final class ReplayEngine {
         RoutedRequest request = decode(serdes.avro(RoutedRequest.class).deserializer(), Topics.ROUTED, value);
         RequestRules.check(account, request, timestamp, earliest);
         PricedCandidate priced = RequestPricing.price(request, models.get(request.getServedModel()), rateVersions);
-        PlanHistory history = PlanPublishing.asOf(
-                publishedPlans.computeIfAbsent(account, unread -> Optional.ofNullable(plans.get(unread))).orElse(null),
-                timestamp);
+        PlanHistory history = publishedPlans.asOf(account, timestamp);
         task.meter.process(new Record<>(account, new PlannedRequest(priced, history), timestamp));
     }
 
@@ -334,7 +334,7 @@ final class ReplayEngine {
         // The topology copies the version to the plans' valid topic and folds it into the global store.
         String account = plan.getAccountId();
         plans.put(account, PlanPublishing.with(plans.get(account), plan, publishedAt));
-        publishedPlans.clear();
+        published.changed();
         // ... and folds it into the plan-history table, whose change (stamped with the latest timestamp the fold has
         // seen, as Kafka Streams' aggregation does) reaches the meter of the account's partition.
         PlanHistory history = PlanHistories.with(histories.getOrDefault(account, PlanHistories.empty()), plan);

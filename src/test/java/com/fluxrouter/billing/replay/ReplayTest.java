@@ -151,25 +151,48 @@ class ReplayTest {
      */
     @Test
     void plansWithProducedAtReachTheMeterBetweenTheRequestsProducedBeforeAndAfterThem() throws IOException {
-        Path in = tmp.resolve("interleaved");
+        assertThat(statusesCappedMidOctober("interleaved",
+                request("r1", "c", "2026-10-10T00:00:00Z", ",\"produced_at\":\"2026-10-10T00:00:01Z\""),
+                request("r2", "c", "2026-10-16T00:00:00Z", ",\"produced_at\":\"2026-10-16T00:00:01Z\""))).containsExactly(
+                "ACTIVE 0 PLAN_CHANGE 2026-10-01T00:00:00Z",
+                "ACTIVE 1 USAGE 2026-10-10T00:00:00Z",
+                // $1 >= the $0.01 cap in force from Oct 15: capped at its publication, no request needed
+                "CAPPED 1 PLAN_CHANGE 2026-10-15T00:00:00Z",
+                "CAPPED 2 USAGE 2026-10-16T00:00:00Z");
+    }
+
+    /**
+     * Replays account c's requests under a pay-as-you-go plan published Oct 1 and a $0.01 cap effective and published
+     * Oct 15, both with produced_at.
+     *
+     * @return the spend statuses written, summarised
+     */
+    private List<String> statusesCappedMidOctober(String name, String... requests) throws IOException {
+        Path in = tmp.resolve(name);
         Files.createDirectories(in);
         Files.write(in.resolve("plans.jsonl"), List.of(
                 "{\"account_id\":\"c\",\"plan_name\":\"Pay as you go\",\"included_credit_usd\":\"0\",\"spend_ceiling_usd\":null,"
                         + "\"effective_from\":\"2026-01-01T00:00:00Z\",\"produced_at\":\"2026-10-01T00:00:00Z\"}",
                 "{\"account_id\":\"c\",\"plan_name\":\"Capped\",\"included_credit_usd\":\"0\",\"spend_ceiling_usd\":\"0.01\","
                         + "\"effective_from\":\"2026-10-15T00:00:00Z\",\"produced_at\":\"2026-10-15T00:00:00Z\"}"));
-        Files.write(in.resolve("requests.jsonl"), List.of(
-                request("r1", "c", "2026-10-10T00:00:00Z", ",\"produced_at\":\"2026-10-10T00:00:01Z\""),
-                request("r2", "c", "2026-10-16T00:00:00Z", ",\"produced_at\":\"2026-10-16T00:00:01Z\"")));
-        Path out = tmp.resolve("interleaved-out");
+        Files.write(in.resolve("requests.jsonl"), List.of(requests));
+        Path out = tmp.resolve(name + "-out");
         new Replay(BillingConfig.defaults(), NOW).run(in, out, false);
+        return lines(out, "spend-status.jsonl").stream().map(ReplayTest::statusSummary).toList();
+    }
 
-        assertThat(lines(out, "spend-status.jsonl")).extracting(ReplayTest::statusSummary).containsExactly(
+    /** The account's plans are held from its second request on, and a publication after them must still reach the third. */
+    @Test
+    void aPlanPublishedAfterAnAccountsPlansAreHeldReachesItsNextRequest() throws IOException {
+        assertThat(statusesCappedMidOctober("held-plans",
+                request("r0", "c", "2026-10-09T00:00:00Z", ",\"produced_at\":\"2026-10-09T00:00:01Z\""),
+                request("r1", "c", "2026-10-10T00:00:00Z", ",\"produced_at\":\"2026-10-10T00:00:01Z\""),
+                request("r2", "c", "2026-10-16T00:00:00Z", ",\"produced_at\":\"2026-10-16T00:00:01Z\""))).containsExactly(
                 "ACTIVE 0 PLAN_CHANGE 2026-10-01T00:00:00Z",
-                "ACTIVE 1 USAGE 2026-10-10T00:00:00Z",
-                // $1 >= the $0.01 cap in force from Oct 15: capped at its publication, no request needed
-                "CAPPED 1 PLAN_CHANGE 2026-10-15T00:00:00Z",
-                "CAPPED 2 USAGE 2026-10-16T00:00:00Z");
+                "ACTIVE 1 USAGE 2026-10-09T00:00:00Z",
+                "ACTIVE 2 USAGE 2026-10-10T00:00:00Z",
+                "CAPPED 2 PLAN_CHANGE 2026-10-15T00:00:00Z",
+                "CAPPED 3 USAGE 2026-10-16T00:00:00Z");
     }
 
     private static String statusSummary(String json) {
