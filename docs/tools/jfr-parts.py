@@ -10,8 +10,9 @@ Each argument after the file is a regular expression of application ids (the ben
 `bench-<kind>-<n>`, one counter over all kinds, in the order it starts them); each makes one column. Every sample of a
 stream thread (`<application id>-<uuid>-StreamThread-<n>`; not its producer's network thread) goes to the first frame,
 from the top of its stack, that belongs to a part; frames of no part (the JDK's collections, for one) count for the
-part below them. Printed: the table in Markdown, then per column the leading frames of each part ("frame <- leaf"
-when the part's frame is not the top one) and, for Avro, the send, store or source it encoded or decoded for.
+part below them. Printed: the table in Markdown, then per column the leading frames of each part, first by the part's
+frame alone (what "no frame above x %" is read from), then split by leaf ("frame <- leaf" when the part's frame is not
+the top one), and, for Avro, the send, store or source it encoded or decoded for.
 """
 import collections
 import re
@@ -88,6 +89,7 @@ def main(path, patterns):
     totals = [0] * len(groups)
     counts = [collections.Counter() for _ in groups]
     leading = [collections.defaultdict(collections.Counter) for _ in groups]
+    by_frame = [collections.defaultdict(collections.Counter) for _ in groups]
     avro_for = [collections.Counter() for _ in groups]
     for thread, frames in samples(path):
         app = STREAM_THREAD.match(thread)
@@ -103,6 +105,7 @@ def main(path, patterns):
             if where is not None:
                 label = short(*frames[where]) + (' <- ' + short(*frames[0]) if where > 0 else '')
                 leading[g][name][label] += 1
+                by_frame[g][name][short(*frames[where])] += 1
             if name == 'Avro':
                 context = next((short(c, m) for c, m in frames[where + 1:]
                                 if AVRO_CONTEXT.search(c.split('.')[-1])), 'elsewhere')
@@ -119,7 +122,8 @@ def main(path, patterns):
         for p in parts:
             top = leading[g][p].most_common(6)
             if top:
-                print(f'  {p}: ' + '; '.join(f'{k} {share(v, totals[g])}' for k, v in top))
+                print(f'  {p}: ' + '; '.join(f'{k} {share(v, totals[g])}' for k, v in by_frame[g][p].most_common(6)))
+                print(f'    by leaf: ' + '; '.join(f'{k} {share(v, totals[g])}' for k, v in top))
         if avro_for[g]:
             print('  Avro, for: ' + '; '.join(f'{k} {share(v, totals[g])}' for k, v in avro_for[g].most_common(8)))
 
