@@ -7,6 +7,7 @@ import com.fluxrouter.billing.local.DemoPlans;
 import com.fluxrouter.billing.local.Pipeline;
 import com.fluxrouter.billing.local.Seed;
 import com.fluxrouter.billing.local.Service;
+import com.fluxrouter.billing.metering.MeteringFlow;
 import com.fluxrouter.billing.plans.PlanFlow;
 import com.fluxrouter.billing.schema.AccountPlan;
 import com.fluxrouter.billing.schema.RoutedRequest;
@@ -234,6 +235,13 @@ final class StreamsRuns {
             pipeline.awaitEntries(CatalogFlow.MODELS_STORE, PublishedPriceList.models().size(), READY);
             pipeline.awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), READY);
             pipeline.awaitEntries(PlanFlow.PUBLICATIONS_STORE, plans.size(), READY);
+            // And the plan changes reached the meter (each gives its account its first spend status, the meter's
+            // state being fresh) before any request is produced: with task idling off the meter takes whichever
+            // input it has buffered, so plan changes still on their way would reach it between the requests, at a
+            // different place in each run, and change what the requests after them write (a status computed at the
+            // change's later publication holds their usage back and schedules a STATUS deadline). Runs compared
+            // with each other (a lever's before and after) then differed by more than the lever.
+            pipeline.awaitEntries(MeteringFlow.STATUS_STORE, plans.size(), READY);
         } catch (RuntimeException | InterruptedException notReady) {
             running.close();
             throw notReady;
