@@ -118,7 +118,11 @@ public final class MeteringFlow {
                 org.apache.kafka.common.serialization.Serdes.ByteArray()));
         stores.add(cached(config, keyValue(config, CLOCK_STORE, serdes.string(),
                 org.apache.kafka.common.serialization.Serdes.Long())));
-        stores.add(cached(config, keyValue(config, STATUS_STORE, serdes.string(), serdes.internal(SpendStatus.class))));
+        // No cache by default: a status is written only when emitted (a few times per hundred requests at a thousand
+        // accounts, once per request where every account is new), and the meter reads through the statuses it holds.
+        StoreBuilder<KeyValueStore<String, SpendStatus>> statuses = keyValue(config, STATUS_STORE, serdes.string(),
+                serdes.internal(SpendStatus.class));
+        stores.add(config.statusStoreRecordCache() ? cached(config, statuses) : statuses);
         return stores;
     }
 
