@@ -96,8 +96,8 @@ public final class Bench {
             new Lever("last spend statuses held as objects", Map.of(BillingConfig.STATUS_CACHE_ENTRIES, "0"), false),
             new Lever("published plans held as objects", Map.of(BillingConfig.PLANS_CACHE_ENTRIES, "0"), false),
             new Lever("account-months held as objects", Map.of(BillingConfig.MONTH_CACHE_ENTRIES, "0"), false),
-            new Lever("no record cache on the spend-status store",
-                    Map.of(BillingConfig.STATUS_STORE_RECORD_CACHE, "true"), false, true));
+            new Lever("a record cache on the spend-status store",
+                    Map.of(BillingConfig.STATUS_STORE_RECORD_CACHE, "false"), false, true));
 
     private static final double MIB = 1 << 20;
 

@@ -15,25 +15,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which of the meter's RocksDB stores have Kafka Streams' record cache in front of them: the account-months and the
- * billing clock do (the cache coalesces their writes within a commit), the spend-status store only when
- * {@code flux.billing.status-store-record-cache} says so (docs/performance.md). Read from the layers the store
+ * billing clock always (the cache coalesces their writes within a commit), the spend-status store unless
+ * {@code flux.billing.status-store-record-cache} is false (docs/performance.md). Read from the layers the store
  * builders build, outermost first.
  */
 class StoreRecordCacheTest {
     private static final String CACHE = "CachingKeyValueStore";
 
     @Test
-    void theSpendStatusStoreHasNoRecordCacheByDefaultWhileTheMonthsAndTheClockKeepTheirs() {
+    void everyCachedStoreHasTheRecordCacheByDefault() {
         BillingConfig config = BillingConfig.defaults();
-        assertThat(layers(config, MeteringFlow.STATUS_STORE)).doesNotContain(CACHE).contains("ChangeLoggingKeyValueBytesStore");
+        assertThat(layers(config, MeteringFlow.STATUS_STORE)).contains(CACHE, "ChangeLoggingKeyValueBytesStore");
         assertThat(layers(config, MeteringFlow.MONTHS_STORE)).contains(CACHE);
         assertThat(layers(config, MeteringFlow.CLOCK_STORE)).contains(CACHE);
     }
 
     @Test
-    void theSettingPutsTheRecordCacheBackInFrontOfTheSpendStatusStore() {
-        BillingConfig config = BillingConfig.of(Map.of(BillingConfig.STATUS_STORE_RECORD_CACHE, "true"));
-        assertThat(layers(config, MeteringFlow.STATUS_STORE)).contains(CACHE, "ChangeLoggingKeyValueBytesStore");
+    void theSettingTakesTheRecordCacheFromTheSpendStatusStoreAloneKeepingItsChangelog() {
+        BillingConfig config = BillingConfig.of(Map.of(BillingConfig.STATUS_STORE_RECORD_CACHE, "false"));
+        assertThat(layers(config, MeteringFlow.STATUS_STORE)).doesNotContain(CACHE)
+                .contains("ChangeLoggingKeyValueBytesStore");
+        assertThat(layers(config, MeteringFlow.MONTHS_STORE)).contains(CACHE);
+        assertThat(layers(config, MeteringFlow.CLOCK_STORE)).contains(CACHE);
     }
 
     /** The simple class names of the store's layers, outermost first, down to the bytes store. */
