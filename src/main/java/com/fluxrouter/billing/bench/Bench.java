@@ -67,8 +67,14 @@ public final class Bench {
      * @param steady whether it is also measured at steady state: each repeat then runs the steady-state requests with
      *               {@code before} too, against row 3's steady-state runs (a lever on forgetting ids does its work
      *               there, where ids are forgotten)
+     * @param scaling whether it is also measured at the scaling target's level (the most accounts, with the fewest
+     *               accounts' request count): each repeat there also runs the pipeline with {@code before}, alternating
+     *               which goes first (a lever on what a new account costs does its work there)
      */
-    record Lever(String name, Map<String, String> before, boolean steady) {
+    record Lever(String name, Map<String, String> before, boolean steady, boolean scaling) {
+        Lever(String name, Map<String, String> before, boolean steady) {
+            this(name, before, steady, false);
+        }
     }
 
     /**
@@ -89,7 +95,9 @@ public final class Bench {
             new Lever("task idling off", Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0"), false),
             new Lever("last spend statuses held as objects", Map.of(BillingConfig.STATUS_CACHE_ENTRIES, "0"), false),
             new Lever("published plans held as objects", Map.of(BillingConfig.PLANS_CACHE_ENTRIES, "0"), false),
-            new Lever("account-months held as objects", Map.of(BillingConfig.MONTH_CACHE_ENTRIES, "0"), false));
+            new Lever("account-months held as objects", Map.of(BillingConfig.MONTH_CACHE_ENTRIES, "0"), false),
+            new Lever("a record cache on the spend-status store",
+                    Map.of(BillingConfig.STATUS_STORE_RECORD_CACHE, "false"), false, true));
 
     private static final double MIB = 1 << 20;
 
@@ -283,6 +291,21 @@ public final class Bench {
         before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
     }
 
+    /** One run of the scaling level per scaling lever with the lever turned off, added to {@code before}. */
+    private void measureScalingLevers(StreamsRuns streams, Workload.Encoded requests, Report.Level level, int run,
+                                      Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
+        for (Lever lever : LEVERS) {
+            if (!lever.scaling()) {
+                continue;
+            }
+            StreamsRuns.PipelineRun without = streams.pipeline(requests, without(options.settings(), lever));
+            progress("scaling lever run %d, %,d accounts (%,d requests), without %s: %,.0f requests/s (%.1f µs CPU "
+                    + "each)", run, level.accounts(), level.requests(), lever.name(), without.perSecond(),
+                    without.cpuMicrosPerRecord());
+            before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
+        }
+    }
+
     /** {@code settings} (the run's, or the steady-state runs') with {@code lever} turned off. */
     private static Map<String, String> without(Map<String, String> settings, Lever lever) {
         Map<String, String> off = new LinkedHashMap<>(settings);
@@ -371,6 +394,7 @@ public final class Bench {
             levels.add(new Report.Level(accounts, requests));
         }
         Map<Report.Level, List<StreamsRuns.PipelineRun>> measured = new LinkedHashMap<>();
+        Map<Lever, List<StreamsRuns.PipelineRun>> before = new LinkedHashMap<>();
         Report.Level largest = levels.get(0);
         Workload.Encoded largestRequests = null;
         for (Report.Level level : levels) {
@@ -378,12 +402,20 @@ public final class Bench {
                     Workload.Spread.EVEN, "scale-" + level.accounts() + "-" + level.requests(), serdes)
                     .encode(level.requests(), Instant.now());
             List<StreamsRuns.PipelineRun> runs = new ArrayList<>();
+            boolean target = level.accounts() == most && level.requests() == fewestRequests;
             for (int run = 1; run <= options.repeat(); run++) {
+                // At the target's level the scaling levers' "before" runs alternate with it: first in even repeats.
+                if (target && run % 2 == 0) {
+                    measureScalingLevers(streams, requests, level, run, before);
+                }
                 StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
                 progress("scaling run %d, %,d accounts (%,d requests, %,d accounts billed): %,.0f requests/s, heap "
                                 + "growth %.1f MiB, RSS growth %.1f MiB", run, level.accounts(), requests.size(),
                         requests.accounts(), billed.perSecond(), billed.heapBytes() / MIB, billed.rssBytes() / MIB);
                 runs.add(billed);
+                if (target && run % 2 == 1) {
+                    measureScalingLevers(streams, requests, level, run, before);
+                }
             }
             measured.put(level, runs);
             if (level.accounts() > largest.accounts()
@@ -393,6 +425,8 @@ public final class Bench {
             }
         }
         report.scaling(measured);
+        Report.Level target = new Report.Level(most, fewestRequests);
+        before.forEach((lever, without) -> report.scalingLever(lever.name(), target, measured.get(target), without));
         List<StreamsRuns.PipelineRun> largestRuns = new ArrayList<>(measured.get(largest));
         largestRuns.sort(Comparator.comparingDouble(StreamsRuns.PipelineRun::perSecond));
         report.state(largestRuns.get(largestRuns.size() / 2), largestRequests.accounts(), largestRequests.size());

@@ -367,6 +367,26 @@ public final class Report {
     }
 
     /**
+     * A lever's before/after pair at a scaling level, from the same run: the level's pipeline without it against the
+     * level's own runs ({@link #scaling}), by throughput and by CPU per request.
+     *
+     * @param with    the level's runs, the lever on
+     * @param without the level's runs with the lever turned off, over the same requests
+     */
+    void scalingLever(String name, Level level, List<StreamsRuns.PipelineRun> with,
+                      List<StreamsRuns.PipelineRun> without) {
+        String lever = "lever \"" + name + "\" at " + count(level.accounts()) + " accounts (" + count(level.requests())
+                + " requests)";
+        Stats withCpu = stat(with, StreamsRuns.PipelineRun::cpuMicrosPerRecord);
+        Stats withoutCpu = stat(without, StreamsRuns.PipelineRun::cpuMicrosPerRecord);
+        row("6", lever + ": pipeline without it (before)", stat(without, StreamsRuns.PipelineRun::perSecond),
+                "requests/s");
+        row("6", lever + ": CPU of this JVM per request without it (before)", withoutCpu, "µs");
+        ratio("6", lever + ": pipeline with it / without it", median(with) / median(without));
+        ratio("6", lever + ": with it / without it, by CPU per request", withoutCpu.median() / withCpu.median());
+    }
+
+    /**
      * What one run of a level wrote per request: every topic with at least 0.05 records a request, and all topics.
      * A new account-month and an account's first spend status are written once each, so the records per request
      * grow with the share of requests that open them.

@@ -47,6 +47,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String STATUS_CACHE_ENTRIES = "flux.billing.status-cache-entries";
     public static final String PLANS_CACHE_ENTRIES = "flux.billing.plans-cache-entries";
     public static final String MONTH_CACHE_ENTRIES = "flux.billing.month-cache-entries";
+    public static final String STATUS_STORE_RECORD_CACHE = "flux.billing.status-store-record-cache";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
     public static final String INTAKE_RATE_CACHE = "flux.intake.rate-cache";
     public static final String INTAKE_MODEL_CACHE = "flux.intake.model-cache";
@@ -83,14 +84,20 @@ public final class BillingConfig extends AbstractConfig {
                     "accounts per task whose last spend status the meter holds as an object, from the second "
                             + "request that reads it, the least recently used let go first (about 1 KiB of heap "
                             + "each); the others are decoded from the spend-status store (behind Kafka Streams' "
-                            + "record cache on RocksDB stores) when a request needs them (0: always). What is billed "
-                            + "and emitted is the same either way")
+                            + "record cache unless flux.billing.status-store-record-cache is false) when a request needs "
+                            + "them (0: always). What is billed and emitted is the same either way")
             .define(MONTH_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "account-months per task the meter holds as objects, from the second request that reads "
                             + "one, the least recently used let go first (about 1 KiB of heap each); the others "
                             + "are decoded from the account-months store (behind Kafka Streams' record cache on "
                             + "RocksDB stores) when a request needs them (0: always). What is billed and emitted is the "
                             + "same either way")
+            .define(STATUS_STORE_RECORD_CACHE, Type.BOOLEAN, true, Importance.LOW,
+                    "whether the spend-status store (RocksDB) has Kafka Streams' record cache in front of it. "
+                            + "false saves the cache's bookkeeping where most requests open a new account (8-9 % of "
+                            + "the CPU per request at a million accounts with one request each in the bench) and "
+                            + "costs where accounts come back (5-6 % at a thousand accounts; docs/performance.md). The "
+                            + "same state and changelog records either way: it can be changed at any restart")
             .define(PLANS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "accounts per task whose published plan versions pricing holds as objects, from the second "
                             + "request that reads them, the least recently used let go first, all of them whenever a plan "
@@ -314,6 +321,11 @@ public final class BillingConfig extends AbstractConfig {
     /** How many account-months each meter task holds as objects (0: none); never negative. */
     public int monthCacheEntries() {
         return getInt(MONTH_CACHE_ENTRIES);
+    }
+
+    /** Whether the spend-status store has Kafka Streams' record cache in front of it (RocksDB stores only). */
+    public boolean statusStoreRecordCache() {
+        return getBoolean(STATUS_STORE_RECORD_CACHE);
     }
 
     /** How many accounts' published plans each pricing task holds as objects (0: none); never negative. */

@@ -199,6 +199,30 @@ class ReportTest {
     }
 
     @Test
+    void aScalingLeverIsReportedAgainstItsLevelsOwnRunsByThroughputAndByCpu() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        Report.Level level = new Report.Level(1_000_000, 200_000);
+        // With the lever: 9,000, 10,000 and 12,000/s at 150, 120, 100 µs (medians 10,000/s, 120 µs); without it:
+        // 8,000 and 7,500/s at 160 and 170 µs (medians 7,750/s, 165 µs).
+        List<StreamsRuns.PipelineRun> with = List.of(run(9_000, 150), run(12_000, 100), run(10_000, 120));
+        List<StreamsRuns.PipelineRun> without = List.of(run(8_000, 160), run(7_500, 170));
+        report.scalingLever("status cache off", level, with, without);
+        report.finish(Duration.ZERO);
+
+        String lever = "lever \"status cache off\" at 1,000,000 accounts (200,000 requests)";
+        assertThat(report.table()).contains(
+                "| 6 | " + lever + ": pipeline without it (before) | 7,750 |",
+                "| 6 | " + lever + ": CPU of this JVM per request without it (before) | 165 |",
+                "| 6 | **" + lever + ": pipeline with it / without it** | **129 %** |",
+                "| 6 | **" + lever + ": with it / without it, by CPU per request** | **138 %** |");
+    }
+
+    private static StreamsRuns.PipelineRun run(double perSecond, double cpuMicros) {
+        StreamsRuns.Memory memory = new StreamsRuns.Memory(0, 0, 0);
+        return new StreamsRuns.PipelineRun(perSecond, cpuMicros, memory, memory, Map.of(), Map.of());
+    }
+
+    @Test
     void aSteadyStateLeverIsReportedAgainstTheSteadyStateRunsWithTheRecordsItWrote() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));

@@ -200,6 +200,17 @@ class BenchIT {
         double mostAll = number(scaling.get("pipeline at 3,000 accounts (3,000 requests, evenly spread)").group(2));
         assertRatio(rows, SCALING_TARGET_RATIO, mostAlike, fewest);
         assertRatio(rows, SCALING_OTHER_RATIO, mostAll, fewest);
+        // A scaling lever's "before" runs at the target's level (one repeat: after the level's run); its rows are the
+        // figures it printed, its ratios against that level's own run.
+        String name = "a record cache on the spend-status store";
+        Matcher without = find(progress, "scaling lever run 1, 3,000 accounts \\(2,000 requests\\), without "
+                + Pattern.quote(name) + ": " + NUMBER + " requests/s \\(" + NUMBER + " µs CPU each\\)");
+        String scalingLever = "lever \"" + name + "\" at 3,000 accounts (2,000 requests): ";
+        assertThat(number(rows.get(scalingLever + "pipeline without it (before)"))).isCloseTo(number(without.group(1)),
+                within(0.5));
+        assertThat(number(rows.get(scalingLever + "CPU of this JVM per request without it (before)")))
+                .isCloseTo(number(without.group(2)), within(0.55)); // printed to 0.1 µs, the row to 1 µs from 100
+        assertRatio(rows, scalingLever + "pipeline with it / without it", mostAlike, number(without.group(1)));
         assertTarget(targets, SCALING_TARGET, percent(rows.get("**" + SCALING_TARGET_RATIO + "**")), 80);
 
         // State and memory of the largest run (3,000 accounts, 3,000 requests): its heap and RSS growth per 1M of
