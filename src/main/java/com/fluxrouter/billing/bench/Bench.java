@@ -275,7 +275,7 @@ public final class Bench {
             if (!lever.steady()) {
                 continue;
             }
-            StreamsRuns.PipelineRun without = streams.pipeline(steadyRequests, without(steadySettings, lever));
+            StreamsRuns.PipelineRun without = pipelineWithout(streams, steadyRequests, steadySettings, lever);
             progress("steady-state lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
                     without.perSecond(), without.cpuMicrosPerRecord());
             before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
@@ -285,7 +285,7 @@ public final class Bench {
     /** One pipeline run with {@code lever} turned off, added to {@code before}. */
     private void measureLever(StreamsRuns streams, Workload.Encoded requests, int run, Lever lever,
                               Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
-        StreamsRuns.PipelineRun without = streams.pipeline(requests, without(options.settings(), lever));
+        StreamsRuns.PipelineRun without = pipelineWithout(streams, requests, options.settings(), lever);
         progress("lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
                 without.perSecond(), without.cpuMicrosPerRecord());
         before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
@@ -298,12 +298,21 @@ public final class Bench {
             if (!lever.scaling()) {
                 continue;
             }
-            StreamsRuns.PipelineRun without = streams.pipeline(requests, without(options.settings(), lever));
+            StreamsRuns.PipelineRun without = pipelineWithout(streams, requests, options.settings(), lever);
             progress("scaling lever run %d, %,d accounts (%,d requests), without %s: %,.0f requests/s (%.1f µs CPU "
                     + "each)", run, level.accounts(), level.requests(), lever.name(), without.perSecond(),
                     without.cpuMicrosPerRecord());
             before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
         }
+    }
+
+    /**
+     * One pipeline run with {@code lever} turned off: every lever's "before" (sustained, steady-state, scaling) runs
+     * through here, so BenchIT's check of the walk lever's steady-state "before" also holds the others to their settings.
+     */
+    private static StreamsRuns.PipelineRun pipelineWithout(StreamsRuns streams, Workload.Encoded requests,
+                                                          Map<String, String> settings, Lever lever) throws Exception {
+        return streams.pipeline(requests, without(settings, lever));
     }
 
     /** {@code settings} (the run's, or the steady-state runs') with {@code lever} turned off. */
@@ -326,7 +335,7 @@ public final class Bench {
         StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
         StreamsRuns.PipelineRun billed = streams.pipeline(requests, options.settings());
         for (Lever lever : LEVERS) {
-            streams.pipeline(requests, without(options.settings(), lever));
+            pipelineWithout(streams, requests, options.settings(), lever);
         }
         progress("warm-up (discarded), %,d records: pass-through %,.0f records/s, dedup floor %,.0f records/s, "
                 + "pipeline %,.0f requests/s", size, pass.perSecond(), dedup.throughput().perSecond(), billed.perSecond());

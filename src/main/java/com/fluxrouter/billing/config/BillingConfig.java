@@ -97,7 +97,8 @@ public final class BillingConfig extends AbstractConfig {
                             + "false saves the cache's bookkeeping where most requests open a new account (8-9 % of "
                             + "the CPU per request at a million accounts with one request each in the bench) and "
                             + "costs where accounts come back (5-6 % at a thousand accounts; docs/performance.md). The "
-                            + "same state and changelog records either way: it can be changed at any restart")
+                            + "same state and changelog format either way (with the cache, writes of one status within "
+                            + "a commit make one changelog record), so it can be changed at any restart")
             .define(PLANS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "accounts per task whose published plan versions pricing holds as objects, from the second "
                             + "request that reads them, the least recently used let go first, all of them whenever a plan "

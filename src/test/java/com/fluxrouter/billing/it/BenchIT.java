@@ -211,6 +211,9 @@ class BenchIT {
         assertThat(number(rows.get(scalingLever + "CPU of this JVM per request without it (before)")))
                 .isCloseTo(number(without.group(2)), within(0.55)); // printed to 0.1 µs, the row to 1 µs from 100
         assertRatio(rows, scalingLever + "pipeline with it / without it", mostAlike, number(without.group(1)));
+        assertRatio(rows, scalingLever + "with it / without it, by CPU per request",
+                number(rows.get(scalingLever + "CPU of this JVM per request without it (before)")),
+                number(rows.get("pipeline at 3,000 accounts (2,000 requests, evenly spread): CPU of this JVM per request")));
         assertTarget(targets, SCALING_TARGET, percent(rows.get("**" + SCALING_TARGET_RATIO + "**")), 80);
 
         // State and memory of the largest run (3,000 accounts, 3,000 requests): its heap and RSS growth per 1M of
