@@ -8,7 +8,6 @@ import com.fluxrouter.billing.pricing.Price;
 import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 
-import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +69,7 @@ public final class Ledgers {
         if (ledger.getLanes().isEmpty()) {
             return Long.MAX_VALUE;
         }
-        return BillingCalendar.start(YearMonth.parse(ledger.getBillingMonth()), ZoneId.of(ledger.getTimeZone()));
+        return BillingCalendar.start(BillingCalendar.parseMonth(ledger.getBillingMonth()), ZoneId.of(ledger.getTimeZone()));
     }
 
     /** Adds one accepted request to its lane, keeping lanes in lane order. */

@@ -323,7 +323,7 @@ final class MeterTransition {
 
     /** Rule 11: a month's state is kept until its end plus the deduplication window (and at least until it closes). */
     private long purgeAt(MonthLedger ledger) {
-        YearMonth month = YearMonth.parse(ledger.getBillingMonth());
+        YearMonth month = BillingCalendar.parseMonth(ledger.getBillingMonth());
         return Math.max(ledger.getCloseAt(), BillingCalendar.end(month, ZoneId.of(ledger.getTimeZone())) + dedupWindowMs);
     }
 
@@ -551,7 +551,7 @@ final class MeterTransition {
     private static StatusFigures applyToOpenMonth(MeterStep step, MonthLedger ledger, String ledgerKey,
                                                   PlanTimeline timeline, StatusFigures figures, String requestId) {
         Instant asOf = Instant.ofEpochMilli(figures.asOf());
-        PlanTerms billing = timeline.termsFor(YearMonth.parse(ledger.getBillingMonth()), ZoneId.of(ledger.getTimeZone()),
+        PlanTerms billing = timeline.termsFor(BillingCalendar.parseMonth(ledger.getBillingMonth()), ZoneId.of(ledger.getTimeZone()),
                 Ledgers.firstUsageAt(ledger));
         boolean changed = !billing.equals(Ledgers.terms(ledger));
         if (changed) {
@@ -628,7 +628,7 @@ final class MeterTransition {
     private void close(MeterState state, MeterStep step, MonthLedger ledger, String ledgerKey) {
         reach(FaultPoint.Step.CLOSE);
         ZoneId zone = ZoneId.of(ledger.getTimeZone());
-        YearMonth month = YearMonth.parse(ledger.getBillingMonth());
+        YearMonth month = BillingCalendar.parseMonth(ledger.getBillingMonth());
         Ledgers.setTerms(ledger, state.plans(ledger.getAccountId(), step.outputTimestamp())
                 .termsFor(month, zone, Ledgers.firstUsageAt(ledger)));
         Instant closedAt = Instant.ofEpochMilli(ledger.getCloseAt());
@@ -703,7 +703,7 @@ final class MeterTransition {
         if (ceilingNanos == PlanTerms.NO_CEILING || (ledger.getAlertsFired() & Alert.FORECAST_CEILING.bit()) != 0) {
             return;
         }
-        YearMonth month = YearMonth.parse(ledger.getBillingMonth());
+        YearMonth month = BillingCalendar.parseMonth(ledger.getBillingMonth());
         ZoneId zone = ZoneId.of(ledger.getTimeZone());
         long usage = Ledgers.usageNanos(ledger.getLanes());
         BigInteger projected = StatusFigures.projection(usage, BillingCalendar.start(month, zone),

@@ -37,7 +37,9 @@ import java.util.Collection;
  * reads, every store read): Avro's own decoder reads the header through a synchronised stream and a thread-local
  * buffer, which showed as a tenth of replay's CPU time. Anything else (another schema, a bad header, a body that
  * does not decode) goes to Avro's decoder, so failures and their messages stay Avro's. Encoding writes the same
- * bytes as Avro's {@code BinaryMessageEncoder} (the header, then Avro's datum writer) into a per-thread buffer.
+ * bytes as Avro's {@code BinaryMessageEncoder} (the header, then the body) into a per-thread buffer; the body of a
+ * class whose generated code encodes it ({@link GeneratedEncoder}) is written by that code, of any other by Avro's
+ * datum writer.
  */
 final class SingleObjectSerde<T extends IndexedRecord> implements Serde<T> {
     /** Marker bytes of the single-object encoding, then the 8-byte little-endian schema fingerprint. */
@@ -69,7 +71,9 @@ final class SingleObjectSerde<T extends IndexedRecord> implements Serde<T> {
     @SuppressWarnings("unchecked")
     SingleObjectSerde(GenericData model, Schema schema, Collection<Schema> writers) {
         this.typeName = schema.getName();
-        this.writer = (DatumWriter<T>) model.createDatumWriter(schema);
+        this.writer = GeneratedEncoder.declaredBy(model, schema)
+                .map(generated -> (DatumWriter<T>) (DatumWriter<?>) generated)
+                .orElseGet(() -> (DatumWriter<T>) model.createDatumWriter(schema));
         SchemaStore.Cache kept = new SchemaStore.Cache();
         writers.forEach(kept::addSchema);
         this.decoder = new BinaryMessageDecoder<>(model, schema, kept);

@@ -3,14 +3,17 @@ package com.fluxrouter.billing.metering;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Rule 5: the billing month is the calendar month of completed_at in the account's billing time zone. */
 class BillingCalendarTest {
@@ -129,5 +132,30 @@ class BillingCalendarTest {
                 .isEqualTo(BillingCalendar.start(YearMonth.of(2027, 1), zone));
         assertThat(instant(BillingCalendar.end(YearMonth.of(2026, 12), zone)))
                 .isEqualTo(Instant.parse("2026-12-31T15:00:00Z"));
+    }
+
+    @Test
+    void aBillingMonthIsReadAsYearMonthReadsItForEveryMonthOfEveryFourDigitYear() {
+        for (int year = 0; year <= 9999; year++) {
+            for (int month = 1; month <= 12; month++) {
+                String text = String.format("%04d-%02d", year, month);
+                assertThat(BillingCalendar.parseMonth(text)).as(text).isEqualTo(YearMonth.parse(text));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"+10000-01", "-0001-12", "+999999999-12"})
+    void aMonthBeyondFourDigitYearsIsReadAsYearMonthReadsIt(String text) {
+        assertThat(BillingCalendar.parseMonth(text)).isEqualTo(YearMonth.parse(text));
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"2026-00", "2026-13", "2026-1a", "2o26-01", "2026/01", "2026-1", "202601", "", "2026-011",
+            "\u0662\u0660\u0662\u0666-01"})
+    void textThatIsNoMonthFailsAsYearMonthParseFails(String text) {
+        assertThatThrownBy(() -> YearMonth.parse(text)).isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> BillingCalendar.parseMonth(text)).isInstanceOf(DateTimeParseException.class)
+                .hasMessageContaining(text);
     }
 }

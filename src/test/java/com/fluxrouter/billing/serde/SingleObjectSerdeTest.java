@@ -1,9 +1,13 @@
 package com.fluxrouter.billing.serde;
 
+import com.fluxrouter.billing.schema.AccountMonthKey;
+import com.fluxrouter.billing.schema.ModelLane;
 import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -34,6 +38,20 @@ class SingleObjectSerdeTest {
         assertSameAsAvro(SpendStatus.class, status(null));
         assertSameAsAvro(SpendStatus.class, status(new BigDecimal("12.500000000")));
         assertSameAsAvro(PricedRequest.class, priced("r-\u00e9\u4e2d".repeat(200)));
+        assertSameAsAvro(AccountMonthKey.class, new AccountMonthKey("acct-\u4e2d", "2026-09"));
+        assertSameAsAvro(ModelLane.class, new ModelLane("flux-express-small", "EXPRESS"));
+    }
+
+    @Test
+    void classesWithoutLogicalTypesAreWrittenByTheirGeneratedCodeAndTheOthersByAvrosWriter() {
+        assertThat(GeneratedEncoder.declaredBy(SpecificData.getForClass(MonthLedger.class), MonthLedger.getClassSchema()))
+                .isPresent();
+        assertThat(GeneratedEncoder.declaredBy(SpecificData.getForClass(AccountMonthKey.class),
+                AccountMonthKey.getClassSchema())).isPresent();
+        assertThat(GeneratedEncoder.declaredBy(SpecificData.getForClass(SpendStatus.class), SpendStatus.getClassSchema()))
+                .as("a class with logical types has no generated encoder").isEmpty();
+        assertThat(GeneratedEncoder.declaredBy(GenericData.get(), MonthLedger.getClassSchema()))
+                .as("generic records are not generated classes").isEmpty();
     }
 
     @Test
