@@ -7,6 +7,17 @@ import java.time.ZoneId;
 
 /** Calendar-month arithmetic in an account's billing time zone. */
 public final class BillingCalendar {
+    /** 2^4 slots per thread, each holding the bounds last computed for a month and zone that hash to it. */
+    private static final int HELD_SHIFT = Integer.SIZE - 4;
+
+    /**
+     * Per thread, so that threads never write to one another's slots (a shared array would answer right too, its
+     * records being immutable, but its cache lines would move between cores on every miss). The bounds of a month in
+     * a zone never change (the JVM's time-zone rules are loaded once), so what a slot holds is never stale.
+     */
+    private static final ThreadLocal<Bounds[]> BOUNDS = ThreadLocal.withInitial(
+            () -> new Bounds[1 << (Integer.SIZE - HELD_SHIFT)]);
+
     private BillingCalendar() {
     }
 
@@ -54,13 +65,47 @@ public final class BillingCalendar {
         return value;
     }
 
-    /** First instant of the month in the zone (inclusive). */
+    /**
+     * First instant of the month in the zone (inclusive), rule 5.
+     *
+     * @return epoch ms
+     */
     public static long start(YearMonth month, ZoneId zone) {
+        return bounds(month, zone).start();
+    }
+
+    /**
+     * First instant after the month in the zone (exclusive end), rule 5.
+     *
+     * @return epoch ms
+     */
+    public static long end(YearMonth month, ZoneId zone) {
+        return bounds(month, zone).end();
+    }
+
+    /**
+     * The month's bounds, from the calling thread's {@link #BOUNDS} when it computed them last for this month and zone:
+     * each request asks for its month's bounds a few times (the period of its status, the close, the forecast), and
+     * each computation builds a {@code ZonedDateTime} against the zone's rules, the largest frame of the metering step
+     * in the profile of 2026-11-30T17:23Z (docs/performance.md).
+     */
+    private static Bounds bounds(YearMonth month, ZoneId zone) {
+        Bounds[] held = BOUNDS.get();
+        int slot = ((month.getYear() * 12 + month.getMonthValue()) * 31 + zone.hashCode()) * 0x9E3779B9 >>> HELD_SHIFT;
+        Bounds bounds = held[slot];
+        if (bounds != null && bounds.month().equals(month) && bounds.zone().equals(zone)) {
+            return bounds;
+        }
+        bounds = new Bounds(month, zone, firstInstant(month, zone), firstInstant(month.plusMonths(1), zone));
+        held[slot] = bounds;
+        return bounds;
+    }
+
+    private static long firstInstant(YearMonth month, ZoneId zone) {
         return month.atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
-    /** First instant after the month in the zone (exclusive end). */
-    public static long end(YearMonth month, ZoneId zone) {
-        return start(month.plusMonths(1), zone);
+    /** A month's first instant and the first instant after it in a zone, epoch ms. */
+    private record Bounds(YearMonth month, ZoneId zone, long start, long end) {
     }
 }
