@@ -5,6 +5,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 
 import java.io.IOException;
@@ -25,9 +26,12 @@ import java.util.Optional;
  */
 final class GeneratedEncoder<T extends SpecificRecordBase> implements DatumWriter<T> {
     private final Schema schema;
+    /** Avro's own writer, run only on a record the generated code could not write, for its message. */
+    private final DatumWriter<T> diagnosis;
 
-    private GeneratedEncoder(Schema schema) {
+    private GeneratedEncoder(SpecificData model, Schema schema) {
         this.schema = schema;
+        this.diagnosis = new SpecificDatumWriter<>(schema, model);
     }
 
     /**
@@ -46,7 +50,7 @@ final class GeneratedEncoder<T extends SpecificRecordBase> implements DatumWrite
         }
         try {
             type.getDeclaredMethod("customEncode", Encoder.class);
-            return Optional.of(new GeneratedEncoder<>(schema));
+            return Optional.of(new GeneratedEncoder<>(specific, schema));
         } catch (NoSuchMethodException notGenerated) {
             return Optional.empty();
         }
@@ -59,9 +63,22 @@ final class GeneratedEncoder<T extends SpecificRecordBase> implements DatumWrite
         }
     }
 
-    /** Writes the record's body; a field its schema does not allow (a null in a non-null field) throws. */
+    /**
+     * Writes the record's body. A record its schema does not allow (a null in a non-null field) throws what Avro's own
+     * writer throws for it, which names the field: the generated code fails on it with a bare
+     * {@link NullPointerException}. What either wrote before failing is left in {@code out}, for the caller to drop.
+     *
+     * @throws RuntimeException for a record the schema does not allow
+     */
     @Override
     public void write(T datum, Encoder out) throws IOException {
-        Objects.requireNonNull(datum, "record").customEncode(out);
+        try {
+            Objects.requireNonNull(datum, "record").customEncode(out);
+        } catch (RuntimeException unwritable) {
+            diagnosis.write(datum, out);
+            // Avro's writer wrote what the generated code could not: the two disagree, which is a bug of ours.
+            throw new IllegalStateException("the generated encoder of " + schema.getFullName()
+                    + " failed where Avro's writer did not", unwritable);
+        }
     }
 }

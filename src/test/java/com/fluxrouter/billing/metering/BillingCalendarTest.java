@@ -11,6 +11,12 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -157,5 +163,53 @@ class BillingCalendarTest {
         assertThatThrownBy(() -> YearMonth.parse(text)).isInstanceOf(DateTimeParseException.class);
         assertThatThrownBy(() -> BillingCalendar.parseMonth(text)).isInstanceOf(DateTimeParseException.class)
                 .hasMessageContaining(text);
+    }
+
+    @Test
+    void monthBoundsAreTheZonesFirstInstantsWhateverWasAskedBefore() {
+        // Every zone of the JVM's tzdb and a fixed offset, months of 1900-2200 (DST changes, zones that moved their
+        // offset), asked in a random order with repeats, so that a month is asked again after others of the same
+        // and other zones; each answer computed here from java.time alone.
+        List<ZoneId> zones = new ArrayList<>();
+        ZoneId.getAvailableZoneIds().stream().sorted().map(ZoneId::of).forEach(zones::add);
+        zones.add(ZoneOffset.ofHoursMinutes(5, 45));
+        Random random = new Random(20261130L);
+        for (int i = 0; i < 200_000; i++) {
+            ZoneId zone = zones.get(random.nextInt(random.nextBoolean() ? 3 : zones.size()));
+            YearMonth month = YearMonth.of(1900 + random.nextInt(random.nextBoolean() ? 2 : 301), 1 + random.nextInt(12));
+            long start = month.atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            long end = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            long askedEnd = random.nextBoolean() ? BillingCalendar.end(month, zone) : Long.MIN_VALUE;
+            long askedStart = BillingCalendar.start(month, zone);
+            if (askedEnd == Long.MIN_VALUE) {
+                askedEnd = BillingCalendar.end(month, zone);
+            }
+            assertThat(new long[]{askedStart, askedEnd}).as("%s in %s", month, zone).containsExactly(start, end);
+        }
+    }
+
+    @Test
+    void threadsAskingForMonthBoundsAtOnceEachGetTheirZonesBounds() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (String id : List.of("Asia/Kathmandu", "America/New_York", "Pacific/Chatham", "Etc/GMT+12")) {
+                ZoneId zone = ZoneId.of(id);
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        YearMonth month = YearMonth.of(2020 + i % 10, 1 + i % 12);
+                        assertThat(BillingCalendar.start(month, zone))
+                                .isEqualTo(month.atDay(1).atStartOfDay(zone).toInstant().toEpochMilli());
+                        assertThat(BillingCalendar.end(month, zone))
+                                .isEqualTo(month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant().toEpochMilli());
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
     }
 }

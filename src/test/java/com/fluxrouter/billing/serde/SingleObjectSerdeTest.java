@@ -6,6 +6,7 @@ import com.fluxrouter.billing.schema.PricedRequest;
 import com.fluxrouter.billing.schema.SpendStatus;
 import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -35,6 +36,7 @@ class SingleObjectSerdeTest {
     void writesTheBytesOfAvrosOwnSingleObjectEncoder() {
         assertSameAsAvro(MonthLedger.class, ledger(3));
         assertSameAsAvro(MonthLedger.class, ledger(0));
+        assertSameAsAvro(MonthLedger.class, ledger(300));
         assertSameAsAvro(SpendStatus.class, status(null));
         assertSameAsAvro(SpendStatus.class, status(new BigDecimal("12.500000000")));
         assertSameAsAvro(PricedRequest.class, priced("r-\u00e9\u4e2d".repeat(200)));
@@ -52,6 +54,11 @@ class SingleObjectSerdeTest {
                 .as("a class with logical types has no generated encoder").isEmpty();
         assertThat(GeneratedEncoder.declaredBy(GenericData.get(), MonthLedger.getClassSchema()))
                 .as("generic records are not generated classes").isEmpty();
+        List<Schema> older = SchemaHistory.versions("MonthLedger").stream()
+                .filter(version -> !version.equals(MonthLedger.getClassSchema())).toList();
+        assertThat(older).as("kept versions of the month ledger").isNotEmpty();
+        older.forEach(version -> assertThat(GeneratedEncoder.declaredBy(SpecificData.getForClass(MonthLedger.class), version))
+                .as("the class was generated from the current schema only").isEmpty());
     }
 
     @Test
@@ -60,7 +67,12 @@ class SingleObjectSerdeTest {
         MonthLedger broken = ledger(2);
         broken.setTimeZone(null);
         assertThatThrownBy(() -> serde.serializer().serialize("t", broken))
-                .isInstanceOf(SerializationException.class).hasMessageStartingWith("cannot encode MonthLedger: ");
+                .isInstanceOf(SerializationException.class).hasMessageStartingWith("cannot encode MonthLedger: ")
+                .hasMessageContaining("MonthLedger.time_zone");
+        MonthLedger brokenLane = ledger(2);
+        brokenLane.getInvoicedLanes().set(1, new LaneUsage(null, 1L, 2L, 3L, 4L));
+        assertThatThrownBy(() -> serde.serializer().serialize("t", brokenLane))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("MonthLedger.invoiced_lanes[1].lane");
         assertSameAsAvro(MonthLedger.class, ledger(1));
     }
 
@@ -119,7 +131,7 @@ class SingleObjectSerdeTest {
                 .setTimeZone("America/New_York").setCloseAt(1_790_000_000_000L).setLanes(usage)
                 .setCreditNanos(5_000_000_000L).setCeilingNanos(lanes % 2 == 0 ? null : -1L).setOverageNanos(Long.MIN_VALUE)
                 .setAlertsFired(7).setClosed(lanes > 1).setInvoicedLanes(new ArrayList<>(usage)).setInvoiceSets(lanes)
-                .build();
+                .setFirstUsageAt(lanes == 0 ? null : 1_788_000_000_000L + lanes).build();
     }
 
     private static SpendStatus status(BigDecimal ceiling) {
