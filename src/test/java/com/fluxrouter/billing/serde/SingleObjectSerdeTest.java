@@ -8,6 +8,7 @@ import com.fluxrouter.billing.schema.state.LaneUsage;
 import com.fluxrouter.billing.schema.state.MonthLedger;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
@@ -73,6 +74,28 @@ class SingleObjectSerdeTest {
         brokenLane.getInvoicedLanes().set(1, new LaneUsage(null, 1L, 2L, 3L, 4L));
         assertThatThrownBy(() -> serde.serializer().serialize("t", brokenLane))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("MonthLedger.invoiced_lanes[1].lane");
+        assertSameAsAvro(MonthLedger.class, ledger(1));
+    }
+
+    @Test
+    void aRecordOnlyTheGeneratedCodeCannotWriteFailsAndNoBytesAreReturned() {
+        // The generated code fails (after writing part of the body) where Avro's own writer succeeds: the two
+        // disagree, so the encode must fail rather than return the part and Avro's body after it as the record.
+        Serde<MonthLedger> serde = serdes.internal(MonthLedger.class);
+        MonthLedger whole = ledger(2);
+        MonthLedger disagreeing = new MonthLedger() {
+            @Override
+            public void customEncode(Encoder out) throws IOException {
+                out.writeString("part of the body");
+                throw new IllegalArgumentException("the generated code failed");
+            }
+        };
+        for (int field = 0; field < whole.getSchema().getFields().size(); field++) {
+            disagreeing.put(field, whole.get(field));
+        }
+        assertThatThrownBy(() -> serde.serializer().serialize("t", disagreeing))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("failed where Avro's writer did not")
+                .hasRootCauseMessage("the generated code failed");
         assertSameAsAvro(MonthLedger.class, ledger(1));
     }
 
