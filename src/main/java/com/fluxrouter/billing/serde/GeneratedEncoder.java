@@ -75,7 +75,12 @@ final class GeneratedEncoder<T extends SpecificRecordBase> implements DatumWrite
         try {
             Objects.requireNonNull(datum, "record").customEncode(out);
         } catch (RuntimeException unwritable) {
-            diagnosis.write(datum, out);
+            try {
+                diagnosis.write(datum, out);
+            } catch (IOException | RuntimeException named) {
+                named.addSuppressed(unwritable);
+                throw named;
+            }
             // Avro's writer wrote what the generated code could not: the two disagree, which is a bug of ours.
             throw new IllegalStateException("the generated encoder of " + schema.getFullName()
                     + " failed where Avro's writer did not", unwritable);

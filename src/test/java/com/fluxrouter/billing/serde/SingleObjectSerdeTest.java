@@ -69,7 +69,9 @@ class SingleObjectSerdeTest {
         broken.setTimeZone(null);
         assertThatThrownBy(() -> serde.serializer().serialize("t", broken))
                 .isInstanceOf(SerializationException.class).hasMessageStartingWith("cannot encode MonthLedger: ")
-                .hasMessageContaining("MonthLedger.time_zone");
+                .hasMessageContaining("MonthLedger.time_zone")
+                .satisfies(failure -> assertThat(failure.getCause().getSuppressed()).as("the generated code's failure")
+                        .singleElement().isInstanceOf(NullPointerException.class));
         MonthLedger brokenLane = ledger(2);
         brokenLane.getInvoicedLanes().set(1, new LaneUsage(null, 1L, 2L, 3L, 4L));
         assertThatThrownBy(() -> serde.serializer().serialize("t", brokenLane))
