@@ -48,6 +48,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String PLANS_CACHE_ENTRIES = "flux.billing.plans-cache-entries";
     public static final String MONTH_CACHE_ENTRIES = "flux.billing.month-cache-entries";
     public static final String STATUS_STORE_RECORD_CACHE = "flux.billing.status-store-record-cache";
+    public static final String WRITE_BEHIND_ENTRIES = "flux.billing.write-behind-entries";
     public static final String INTAKE_MISROUTED = "flux.intake.misrouted";
     public static final String INTAKE_RATE_CACHE = "flux.intake.rate-cache";
     public static final String INTAKE_MODEL_CACHE = "flux.intake.model-cache";
@@ -83,17 +84,26 @@ public final class BillingConfig extends AbstractConfig {
             .define(STATUS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "accounts per task whose last spend status the meter holds as an object, from the second "
                             + "request that reads it, the least recently used let go first (about 1 KiB of heap "
-                            + "each); the others are decoded from the spend-status store (behind Kafka Streams' "
-                            + "record cache unless flux.billing.status-store-record-cache is false) when a request needs "
+                            + "each); the others are decoded from the spend-status store (the value "
+                            + "written in the current commit is read as an object) when a request needs "
                             + "them (0: always). What is billed and emitted is the same either way")
             .define(MONTH_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "account-months per task the meter holds as objects, from the second request that reads "
                             + "one, the least recently used let go first (about 1 KiB of heap each); the others "
-                            + "are decoded from the account-months store (behind Kafka Streams' record cache on "
-                            + "RocksDB stores) when a request needs them (0: always). What is billed and emitted is the "
+                            + "are decoded from the account-months store (the value written in the current commit is "
+                            + "read as an object) when a request needs them (0: always). What is billed and emitted is the "
                             + "same either way")
+            .define(WRITE_BEHIND_ENTRIES, Type.INT, 4096, Range.atLeast(0), Importance.LOW,
+                    "the account-months and spend statuses the meter writes are held as objects until the task "
+                            + "commits, which writes each changed key once to its store and changelog; at most this many "
+                            + "changed keys per task and store, more are written early (about 1 KiB of heap each). It "
+                            + "takes the place of Kafka Streams' record cache on those two stores, which encodes every "
+                            + "write and sorts its keys (docs/performance.md). 0: the record cache as before (and "
+                            + "flux.billing.status-store-record-cache applies). The same state and changelog format "
+                            + "either way, so it can be changed at any restart")
             .define(STATUS_STORE_RECORD_CACHE, Type.BOOLEAN, true, Importance.LOW,
-                    "whether the spend-status store (RocksDB) has Kafka Streams' record cache in front of it. "
+                    "with flux.billing.write-behind-entries 0 only: "
+                            + "whether the spend-status store (RocksDB) has Kafka Streams' record cache in front of it. "
                             + "false saves the cache's bookkeeping where most requests open a new account (8-9 % of "
                             + "the CPU per request at a million accounts with one request each in the bench) and "
                             + "costs where accounts come back (5-6 % at a thousand accounts; docs/performance.md). The "
@@ -324,7 +334,18 @@ public final class BillingConfig extends AbstractConfig {
         return getInt(MONTH_CACHE_ENTRIES);
     }
 
-    /** Whether the spend-status store has Kafka Streams' record cache in front of it (RocksDB stores only). */
+    /**
+     * How many changed account-months and statuses each meter task and store holds until its commit (0: none, Kafka
+     * Streams' record cache instead); never negative.
+     */
+    public int writeBehindEntries() {
+        return getInt(WRITE_BEHIND_ENTRIES);
+    }
+
+    /**
+     * Whether the spend-status store has Kafka Streams' record cache in front of it (RocksDB stores only), when
+     * {@link #writeBehindEntries()} is 0.
+     */
     public boolean statusStoreRecordCache() {
         return getBoolean(STATUS_STORE_RECORD_CACHE);
     }

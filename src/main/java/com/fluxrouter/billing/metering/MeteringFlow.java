@@ -1,5 +1,7 @@
 package com.fluxrouter.billing.metering;
 
+import com.fluxrouter.billing.caching.WriteBehindStore;
+import com.fluxrouter.billing.caching.WriteBehindStoreBuilder;
 import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.plans.PublishedPlans;
 import com.fluxrouter.billing.catalog.CatalogFlow;
@@ -112,19 +114,34 @@ public final class MeteringFlow {
         // hot entries out of the shared cache.
         stores.add(keyValue(config, REQUEST_IDS_STORE, serdes.string(),
                 org.apache.kafka.common.serialization.Serdes.Long()));
-        stores.add(cached(config, keyValue(config, MONTHS_STORE, serdes.string(), serdes.internal(MonthLedger.class))));
+        stores.add(heldUntilCommit(config, keyValue(config, MONTHS_STORE, serdes.string(),
+                serdes.internal(MonthLedger.class)), true));
         // No cache: range scans over a caching store copy the cache's keys on every scan.
         stores.add(keyValue(config, DEADLINES_STORE, org.apache.kafka.common.serialization.Serdes.Bytes(),
                 org.apache.kafka.common.serialization.Serdes.ByteArray()));
         stores.add(cached(config, keyValue(config, CLOCK_STORE, serdes.string(),
                 org.apache.kafka.common.serialization.Serdes.Long())));
-        // A status is written only when emitted (a few times per hundred requests at a thousand accounts, once per
-        // request where every account is new) and read through the statuses the meter holds, yet the bench measures the
-        // cache as a gain at a thousand accounts and a cost at a million (docs/performance.md): a setting.
+        // Without the held writes: a status is written only when emitted (a few times per hundred requests at a
+        // thousand accounts, once per request where every account is new) and read through the statuses the meter
+        // holds, yet the bench measured the record cache as a gain at a thousand accounts and a cost at a million
+        // (docs/performance.md): a setting.
         StoreBuilder<KeyValueStore<String, SpendStatus>> statuses = keyValue(config, STATUS_STORE, serdes.string(),
                 serdes.internal(SpendStatus.class));
-        stores.add(config.statusStoreRecordCache() ? cached(config, statuses) : statuses);
+        stores.add(heldUntilCommit(config, statuses, config.statusStoreRecordCache()));
         return stores;
+    }
+
+    /**
+     * The account-months' and statuses' writes held as objects until the commit ({@link WriteBehindStore}); with
+     * {@code flux.billing.write-behind-entries} 0, Kafka Streams' record cache instead where {@code recordCache}.
+     */
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> heldUntilCommit(BillingConfig config,
+                                                                          StoreBuilder<KeyValueStore<K, V>> builder,
+                                                                          boolean recordCache) {
+        if (config.writeBehindEntries() > 0) {
+            return new WriteBehindStoreBuilder<>(builder, config.writeBehindEntries());
+        }
+        return recordCache ? cached(config, builder) : builder;
     }
 
     /** The record cache saves RocksDB reads and changelog writes; in front of a memory store it only costs. */

@@ -202,7 +202,7 @@ class BenchIT {
         assertRatio(rows, SCALING_OTHER_RATIO, mostAll, fewest);
         // A scaling lever's "before" runs at the target's level (one repeat: after the level's run); its rows are the
         // figures it printed, its ratios against that level's own run.
-        String name = "a record cache on the spend-status store";
+        String name = "writes held until the commit, in place of the record cache";
         Matcher without = find(progress, "scaling lever run 1, 3,000 accounts \\(2,000 requests\\), without "
                 + Pattern.quote(name) + ": " + NUMBER + " requests/s \\(" + NUMBER + " µs CPU each\\)");
         String scalingLever = "lever \"" + name + "\" at 3,000 accounts (2,000 requests): ";

@@ -63,11 +63,15 @@ class MeterRevivalTest {
         return context;
     }
 
-    /** A new task whose stores hold what {@code committed}'s meter stores hold now: a restoration from the changelogs. */
+    /**
+     * A new task whose stores hold what {@code committed}'s meter stores hold once committed now: a restoration from
+     * the changelogs.
+     */
     private MockProcessorContext<Object, SpecificRecord> restoredFrom(MockProcessorContext<Object, SpecificRecord> committed) {
         MockProcessorContext<Object, SpecificRecord> restored = emptyTask();
         for (StoreBuilder<?> builder : MeteringFlow.stores(CONFIG, serdes)) {
             KeyValueStore<Object, Object> from = committed.getStateStore(builder.name());
+            from.commit(Map.of()); // what a commit writes of the writes held until it
             KeyValueStore<Object, Object> to = restored.getStateStore(builder.name());
             try (KeyValueIterator<Object, Object> all = from.all()) {
                 all.forEachRemaining(entry -> to.put(entry.key, entry.value));
@@ -101,6 +105,7 @@ class MeterRevivalTest {
     private static Map<String, SpendStatus> storedStatuses(MockProcessorContext<Object, SpecificRecord> context) {
         Map<String, SpendStatus> stored = new LinkedHashMap<>();
         KeyValueStore<String, SpendStatus> store = context.getStateStore(MeteringFlow.STATUS_STORE);
+        store.commit(Map.of());
         try (KeyValueIterator<String, SpendStatus> all = store.all()) {
             all.forEachRemaining((KeyValue<String, SpendStatus> entry) -> stored.put(entry.key, entry.value));
         }
