@@ -26,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The write happens where the record cache's does: Kafka Streams calls {@link #flushCache()} on every task store
  * that is a {@code CachedStateStore} before it commits the task's transaction (and before a task is suspended or
  * closed cleanly), so the changelog records of a commit's writes are in that commit's transaction. That interface is
- * Kafka Streams' internal one, as is {@link WrappedStateStore}; the upgrade and crash tests with a broker
- * (CrashRecoveryIT, WritePhaseFaultIT, UpgradeIT) would fail if a Kafka Streams version stopped calling it. The
+ * Kafka Streams' internal one, as is {@link WrappedStateStore}: WriteBehindChangelogTest (a task's commits and
+ * changelog) and CrashRecoveryIT (a pipeline killed mid-stream loses an account's usage) fail if a Kafka Streams
+ * version stops calling it. The
  * changelog records written then carry the timestamp of the last record the task processed (the record cache gives
  * each the timestamp of the record that wrote it); nothing reads the timestamps of these stores' changelogs.
  *
