@@ -117,6 +117,27 @@ class WriteBehindStoreTest {
     }
 
     @Test
+    void anInitDropsWhatIsHeldEvenWithoutAClose() {
+        store.put("a", 1L);
+
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        store.flushCache();
+
+        assertThat(below).isEmpty();
+        assertThat(store.get("a")).isNull();
+    }
+
+    @Test
+    void aCloseDropsWhatIsHeld() {
+        store.put("a", 1L);
+
+        store.close();
+
+        assertThat(store.get("a")).isNull();
+        assertThat(below).isEmpty();
+    }
+
+    @Test
     void clearingTheCacheDropsWhatIsHeld() {
         store.put("a", 1L);
 
