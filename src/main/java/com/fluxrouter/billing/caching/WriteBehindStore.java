@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Kafka Streams' internal one, as is {@link WrappedStateStore}: WriteBehindChangelogTest (a task's commits and
  * changelog) and CrashRecoveryIT (a pipeline killed mid-stream loses an account's usage) fail if a Kafka Streams
  * version stops calling it. The
- * changelog records written then carry the timestamp of the last record the task processed (the record cache gives
- * each the timestamp of the record that wrote it); nothing reads the timestamps of these stores' changelogs.
+ * changelog records written then carry the timestamp of the task's record context at that moment: the last record
+ * or punctuation the task processed (the record cache gives each the timestamp of the record that wrote it); nothing
+ * reads the timestamps of these stores' changelogs.
  *
  * <p>Writes held when the task is closed without a commit (a failure, an aborted transaction) are dropped at
  * {@link #close()}, at {@link #clearCache()} and at {@link #init}: they were never written, as with the record cache.
@@ -41,7 +42,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Reads ({@link #get}) see the held writes from any thread (interactive queries included); range reads,
  * {@link #approximateNumEntries()} and interactive queries of the query API (IQv2) see the store below only, which
  * lags the held writes until the commit: nothing in the pipeline reads these stores by range on the stream thread.
- * Writes only from the task's stream thread.
+ * Writes only from the task's stream thread. The value objects themselves are held, written at the commit and
+ * returned to readers: a value must not be changed once put (the record cache encoded it at the put).
  *
  * @param <K> the store's keys
  * @param <V> the store's values
@@ -138,6 +140,10 @@ public final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStor
     private void writeHeld() {
         for (K key : order) {
             Object value = held.get(key);
+            if (value == null) {
+                // Written by an earlier flush that failed after it (a key written again since is listed twice).
+                continue;
+            }
             if (value == DELETED) {
                 wrapped().delete(key);
             } else {

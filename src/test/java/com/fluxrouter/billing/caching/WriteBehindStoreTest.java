@@ -117,6 +117,27 @@ class WriteBehindStoreTest {
     }
 
     @Test
+    void anInitDropsWhatIsHeldEvenWithoutAClose() {
+        store.put("a", 1L);
+
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        store.flushCache();
+
+        assertThat(below).isEmpty();
+        assertThat(store.get("a")).isNull();
+    }
+
+    @Test
+    void aCloseDropsWhatIsHeld() {
+        store.put("a", 1L);
+
+        store.close();
+
+        assertThat(store.get("a")).isNull();
+        assertThat(below).isEmpty();
+    }
+
+    @Test
     void clearingTheCacheDropsWhatIsHeld() {
         store.put("a", 1L);
 
@@ -152,6 +173,21 @@ class WriteBehindStoreTest {
     }
 
     @Test
+    void aFlushRetriedAfterAFailurePartwayWritesTheRestAndDeletesNothingItWroteBefore() {
+        store.put("a", 1L);
+        store.put("b", 1L);
+        recording.failNextPutOf = "b";
+        assertThatThrownBy(store::flushCache).isInstanceOf(IllegalStateException.class);
+        store.put("a", 2L);
+
+        store.flushCache();
+
+        assertThat(below).containsExactly("put a=1", "put a=2", "put b=1");
+        assertThat(recording.get("a")).isEqualTo(2L);
+        assertThat(recording.get("b")).isEqualTo(1L);
+    }
+
+    @Test
     void anotherThreadReadsTheHeldValue() throws Exception {
         store.put("a", 7L);
 
@@ -182,6 +218,8 @@ class WriteBehindStoreTest {
     private static final class Recording extends WrappedStateStore<KeyValueStore<String, Long>, String, Long>
             implements KeyValueStore<String, Long> {
         private final List<String> log;
+        /** A key whose next put fails (once), as a store or changelog failure at the commit would. */
+        String failNextPutOf;
 
         Recording(KeyValueStore<String, Long> store, List<String> log) {
             super(store);
@@ -190,6 +228,10 @@ class WriteBehindStoreTest {
 
         @Override
         public void put(String key, Long value) {
+            if (key.equals(failNextPutOf)) {
+                failNextPutOf = null;
+                throw new IllegalStateException("put of " + key + " failed");
+            }
             log.add("put " + key + "=" + value);
             wrapped().put(key, value);
         }
