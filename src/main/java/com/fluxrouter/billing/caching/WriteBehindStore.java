@@ -5,6 +5,11 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -39,9 +44,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * More than {@code capacity} keys changed within one commit are written early, all at once (as the record cache
  * evicts when it is full).
  *
- * <p>Reads ({@link #get}) see the held writes from any thread (interactive queries included); range reads,
- * {@link #approximateNumEntries()} and interactive queries of the query API (IQv2) see the store below only, which
- * lags the held writes until the commit: nothing in the pipeline reads these stores by range on the stream thread.
+ * <p>Point reads ({@link #get}, and a {@link KeyQuery} of the query API) see the held writes from any thread
+ * (interactive queries included), as they saw the record cache's entries; range reads,
+ * {@link #approximateNumEntries()} and other queries see the store below only, which lags the held writes until the
+ * commit: nothing in the pipeline reads these stores by range on the stream thread.
  * Writes only from the task's stream thread. The value objects themselves are held, written at the commit and
  * returned to readers: a value must not be changed once put (the record cache encoded it at the put).
  *
@@ -178,6 +184,31 @@ public final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStor
     private void drop() {
         held.clear();
         order.clear();
+    }
+
+    /**
+     * A key query ({@link KeyQuery}, the query API's point read) answers with the held value of its key, if any, as
+     * {@link #get} does, with the store below's position: the record cache answered from its entries too. A key query
+     * that skips the cache, and any other query, goes to the store below and sees none of the held writes.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        QueryResult<R> below = super.query(query, positionBound, config);
+        if (!(query instanceof KeyQuery<?, ?> keyQuery) || keyQuery.isSkipCache() || !below.isSuccess()) {
+            return below;
+        }
+        Object value = held.get(keyQuery.getKey());
+        if (value == null) {
+            return below;
+        }
+        QueryResult<R> answer = QueryResult.forResult(value == DELETED ? null : (R) value);
+        answer.setPosition(below.getPosition());
+        if (config.isCollectExecutionInfo()) {
+            below.getExecutionInfo().forEach(answer::addExecutionInfo);
+            answer.addExecutionInfo("Answered from the writes " + getClass().getSimpleName() + " holds");
+        }
+        return answer;
     }
 
     /** The store below's entries: not the held writes. */

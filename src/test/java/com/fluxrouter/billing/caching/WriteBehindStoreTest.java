@@ -3,6 +3,10 @@ package com.fluxrouter.billing.caching;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -185,6 +189,30 @@ class WriteBehindStoreTest {
         assertThat(below).containsExactly("put a=1", "put a=2", "put b=1");
         assertThat(recording.get("a")).isEqualTo(2L);
         assertThat(recording.get("b")).isEqualTo(1L);
+    }
+
+    @Test
+    void aKeyQueryAnswersWithTheHeldValueUnlessItSkipsTheCache() {
+        store.put("a", 1L);
+        store.put("b", 1L);
+        store.flushCache();
+        store.put("a", 2L);
+        store.delete("b");
+
+        assertThat(keyQuery("a", false)).isEqualTo(2L);
+        assertThat(keyQuery("b", false)).isNull();
+        assertThat(keyQuery("a", true)).isEqualTo(1L);
+        assertThat(keyQuery("b", true)).isEqualTo(1L);
+        store.flushCache();
+        assertThat(keyQuery("a", true)).isEqualTo(2L);
+    }
+
+    private Long keyQuery(String key, boolean skipCache) {
+        KeyQuery<String, Long> query = KeyQuery.withKey(key);
+        QueryResult<Long> result = store.query(skipCache ? query.skipCache() : query, PositionBound.unbounded(),
+                new QueryConfig(false));
+        assertThat(result.isSuccess()).as(result.toString()).isTrue();
+        return result.getResult();
     }
 
     @Test
