@@ -84,14 +84,14 @@ public final class BillingConfig extends AbstractConfig {
             .define(STATUS_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "accounts per task whose last spend status the meter holds as an object, from the second "
                             + "request that reads it, the least recently used let go first (about 1 KiB of heap "
-                            + "each); the others are decoded from the spend-status store (the value "
-                            + "written in the current commit is read as an object) when a request needs "
-                            + "them (0: always). What is billed and emitted is the same either way")
+                            + "each); the others are decoded from the spend-status store (unless "
+                            + "written since the last commit and held, flux.billing.write-behind-entries) when a request "
+                            + "needs them (0: always). What is billed and emitted is the same either way")
             .define(MONTH_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(0), Importance.LOW,
                     "account-months per task the meter holds as objects, from the second request that reads "
                             + "one, the least recently used let go first (about 1 KiB of heap each); the others "
-                            + "are decoded from the account-months store (the value written in the current commit is "
-                            + "read as an object) when a request needs them (0: always). What is billed and emitted is the "
+                            + "are decoded from the account-months store (unless written since the last commit and held, "
+                            + "flux.billing.write-behind-entries) when a request needs them (0: always). What is billed and emitted is the "
                             + "same either way")
             .define(WRITE_BEHIND_ENTRIES, Type.INT, 4096, Range.atLeast(0), Importance.LOW,
                     "the account-months and spend statuses the meter writes are held as objects until the task "
