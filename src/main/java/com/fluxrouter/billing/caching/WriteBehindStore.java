@@ -188,18 +188,19 @@ public final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStor
 
     /**
      * A key query ({@link KeyQuery}, the query API's point read) answers with the held value of its key, if any, as
-     * {@link #get} does, with the store below's position: the record cache answered from its entries too. A key query
-     * that skips the cache, and any other query, goes to the store below and sees none of the held writes.
+     * {@link #get} does and as the record cache answered from its entries. The held value is looked up before the
+     * store below is asked, so a commit between the two cannot answer with the value before it. The answer carries the
+     * store below's position, which may lag the held writes (the record cache merged its own), and a position bound is
+     * checked against the store below only. A key query that skips the cache, and any other query, goes to the store
+     * below and sees none of the held writes; a failure of the store below is the answer.
      */
     @Override
     @SuppressWarnings("unchecked")
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        Object value = query instanceof KeyQuery<?, ?> keyQuery && !keyQuery.isSkipCache()
+                ? held.get(keyQuery.getKey()) : null;
         QueryResult<R> below = super.query(query, positionBound, config);
-        if (!(query instanceof KeyQuery<?, ?> keyQuery) || keyQuery.isSkipCache() || !below.isSuccess()) {
-            return below;
-        }
-        Object value = held.get(keyQuery.getKey());
-        if (value == null) {
+        if (value == null || !below.isSuccess()) {
             return below;
         }
         QueryResult<R> answer = QueryResult.forResult(value == DELETED ? null : (R) value);

@@ -5,6 +5,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -207,6 +208,17 @@ class WriteBehindStoreTest {
         assertThat(keyQuery("a", true)).isEqualTo(2L);
     }
 
+    @Test
+    void aKeyQueryRacingACommitNeverAnswersWithTheValueBeforeIt() {
+        store.put("a", 1L);
+        store.flushCache();
+        store.put("a", 2L);
+        recording.afterNextQuery = store::flushCache;
+
+        assertThat(keyQuery("a", false)).isEqualTo(2L);
+        assertThat(below).containsExactly("put a=1", "put a=2");
+    }
+
     private Long keyQuery(String key, boolean skipCache) {
         KeyQuery<String, Long> query = KeyQuery.withKey(key);
         QueryResult<Long> result = store.query(skipCache ? query.skipCache() : query, PositionBound.unbounded(),
@@ -248,6 +260,19 @@ class WriteBehindStoreTest {
         private final List<String> log;
         /** A key whose next put fails (once), as a store or changelog failure at the commit would. */
         String failNextPutOf;
+        /** Run once, after the next query has read this store and before it answers: a commit between two reads. */
+        Runnable afterNextQuery;
+
+        @Override
+        public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+            QueryResult<R> result = wrapped().query(query, positionBound, config);
+            Runnable after = afterNextQuery;
+            afterNextQuery = null;
+            if (after != null) {
+                after.run();
+            }
+            return result;
+        }
 
         Recording(KeyValueStore<String, Long> store, List<String> log) {
             super(store);
