@@ -33,13 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * closed cleanly), so the changelog records of a commit's writes are in that commit's transaction. That interface is
  * Kafka Streams' internal one, as is {@link WrappedStateStore}: WriteBehindChangelogTest (a task's commits and
  * changelog) and CrashRecoveryIT (a pipeline killed mid-stream loses an account's usage) fail if a Kafka Streams
- * version stops calling it. The
- * changelog records written then carry the timestamp of the task's record context at that moment: the last record
- * or punctuation the task processed (the record cache gives each the timestamp of the record that wrote it); nothing
- * reads the timestamps of these stores' changelogs.
+ * version stops calling it. The changelog records written then carry the timestamp of the task's record context at
+ * that moment: the last record or punctuation the task processed (the record cache gives each the timestamp of the
+ * record that wrote it); nothing reads the timestamps of these stores' changelogs.
  *
  * <p>Writes held when the task is closed without a commit (a failure, an aborted transaction) are dropped at
- * {@link #close()}, at {@link #clearCache()} and at {@link #init}: they were never written, as with the record cache.
+ * {@link #close()}, at {@link #clearCache()} and at {@link #init}, or written into the transaction that Kafka Streams
+ * then aborts (a dirty close flushes first, and wipes the state under exactly-once): as with the record cache.
  * A {@link #commit} of the store (Kafka Streams' checkpoint) writes what is held first, as the record cache's does.
  * More than {@code capacity} keys changed within one commit are written early, all at once (as the record cache
  * evicts when it is full).
