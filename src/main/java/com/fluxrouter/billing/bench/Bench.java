@@ -70,10 +70,13 @@ public final class Bench {
      * @param scaling whether it is also measured at the scaling target's level (the most accounts, with the fewest
      *               accounts' request count): each repeat there also runs the pipeline with {@code before}, alternating
      *               which goes first (a lever on what a new account costs does its work there)
+     * @param latency whether it is also measured in the latency runs: each repeat at each offered load also runs the
+     *                pipeline with {@code before}, alternating which goes first (a lever whose cost falls at the
+     *                commit, where outputs become visible, does its work there)
      */
-    record Lever(String name, Map<String, String> before, boolean steady, boolean scaling) {
+    record Lever(String name, Map<String, String> before, boolean steady, boolean scaling, boolean latency) {
         Lever(String name, Map<String, String> before, boolean steady) {
-            this(name, before, steady, false);
+            this(name, before, steady, false, false);
         }
     }
 
@@ -97,7 +100,7 @@ public final class Bench {
             new Lever("published plans held as objects", Map.of(BillingConfig.PLANS_CACHE_ENTRIES, "0"), false),
             new Lever("account-months held as objects", Map.of(BillingConfig.MONTH_CACHE_ENTRIES, "0"), false),
             new Lever("writes held until the commit, in place of the record cache",
-                    Map.of(BillingConfig.WRITE_BEHIND_ENTRIES, "0"), false, true));
+                    Map.of(BillingConfig.WRITE_BEHIND_ENTRIES, "0"), false, true, true));
 
     private static final double MIB = 1 << 20;
 
@@ -343,37 +346,61 @@ public final class Bench {
 
     /**
      * Latency at two offered loads (issue 14): half the sustained rate, and {@link Options#latencyRate} fixed. Each
-     * repeat runs both, alternating which goes first, so neither always runs on the warmer JVM.
+     * repeat runs both, alternating which goes first, so neither always runs on the warmer JVM. A lever measured in
+     * the latency runs ({@link Lever#latency}) runs beside each of them with its {@code before}, alternating which of
+     * the two goes first, at the same load and over the same requests.
      */
     private void measureLatency(Report report, StreamsRuns streams) throws Exception {
         List<Report.Load> loads = List.of(
                 new Report.Load(Math.max(1, report.pipelineRate() / 2), false),
                 new Report.Load(options.latencyRate(), true));
+        List<Lever> levers = LEVERS.stream().filter(Lever::latency).toList();
         Map<Report.Load, List<StreamsRuns.LatencyRun>> measured = new LinkedHashMap<>();
+        Map<Lever, Map<Report.Load, List<StreamsRuns.LatencyRun>>> before = new LinkedHashMap<>();
         for (int run = 1; run <= options.repeat(); run++) {
             List<Report.Load> order = new ArrayList<>(loads);
             if (run % 2 == 0) {
                 Collections.reverse(order);
             }
             for (Report.Load load : order) {
-                measured.computeIfAbsent(load, key -> new ArrayList<>()).add(latencyRun(streams, load, run));
+                for (Lever lever : levers) {
+                    if (run % 2 == 1) {
+                        before.computeIfAbsent(lever, key -> new LinkedHashMap<>())
+                                .computeIfAbsent(load, key -> new ArrayList<>())
+                                .add(latencyRun(streams, load, run, lever));
+                    }
+                }
+                measured.computeIfAbsent(load, key -> new ArrayList<>()).add(latencyRun(streams, load, run, null));
+                for (Lever lever : levers) {
+                    if (run % 2 == 0) {
+                        before.computeIfAbsent(lever, key -> new LinkedHashMap<>())
+                                .computeIfAbsent(load, key -> new ArrayList<>())
+                                .add(latencyRun(streams, load, run, lever));
+                    }
+                }
             }
         }
         measured.forEach(report::latency);
+        before.forEach((lever, runs) -> runs.forEach((load, without) ->
+                report.latencyLever(lever.name(), load, measured.get(load), without)));
     }
 
-    private StreamsRuns.LatencyRun latencyRun(StreamsRuns streams, Report.Load load, int run) throws Exception {
+    /** @param lever the lever whose {@code before} the run takes, or null for the pipeline as configured */
+    private StreamsRuns.LatencyRun latencyRun(StreamsRuns streams, Report.Load load, int run, Lever lever)
+            throws Exception {
         Workload workload = new Workload(options.seed() + run, options.trace(), StreamsRuns.PLANNED_ACCOUNTS,
                 Workload.Spread.SKEWED, "latency-" + (load.fixed() ? "fixed-" : "half-") + run,
                 new Serdes(BillingConfig.defaults().wireFormat()));
+        Map<String, String> settings = lever == null ? options.settings() : without(options.settings(), lever);
         StreamsRuns.LatencyRun measured = streams.latency(workload, load.rate(), options.latency(), options.warmup(),
-                options.settings(), options.seed() + run);
+                settings, options.seed() + run);
         LatencyProbe.Result result = measured.outputs();
         StatusProbe.Result status = measured.status();
-        progress("latency run %d at %,.0f requests/s (%s): overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
+        progress("latency run %d%s at %,.0f requests/s (%s): overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
                         + "p99 %.0f max %.0f ms (%,d); statuses p50 %.0f p99 %.0f max %.0f ms (%,d); CPU: bench JVM "
                         + "%.2f cores busy, machine %.2f of %d; status endpoint p50 %.1f p99 %.1f max %.1f ms (%,d "
-                        + "found, %,d not found, %,d unavailable, %,d failed)", run, load.rate(), load.name(),
+                        + "found, %,d not found, %,d unavailable, %,d failed)", run,
+                lever == null ? "" : " without \"" + lever.name() + "\"", load.rate(), load.name(),
                 result.overage().p50(), result.overage().p99(), result.overage().max(), result.overage().samples(),
                 result.alerts().p50(), result.alerts().p99(), result.alerts().max(), result.alerts().samples(),
                 result.statuses().p50(), result.statuses().p99(), result.statuses().max(),

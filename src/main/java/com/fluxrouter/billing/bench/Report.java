@@ -239,6 +239,30 @@ public final class Report {
         status(load, StreamsRuns.STATUS_RATE, runs.stream().map(StreamsRuns.LatencyRun::status).toList());
     }
 
+    /**
+     * A lever's before/after pair in the latency runs at one offered load, from the same run: the runs without it
+     * against those of {@link #latency} at that load, by the p99 of produce to SpendAlert and to SpendStatus (medians
+     * over the runs), and the bench JVM's CPU meanwhile. The ratios are without / with, so that above 100 % the lever
+     * helps, as in every other pair.
+     *
+     * @param with    the load's runs, the lever on
+     * @param without the load's runs with the lever turned off, the same requests at the same rate
+     */
+    void latencyLever(String name, Load load, List<StreamsRuns.LatencyRun> with, List<StreamsRuns.LatencyRun> without) {
+        String lever = "lever \"" + name + "\"" + load.atRate();
+        for (String output : List.of("SpendAlert", "SpendStatus")) {
+            Function<LatencyProbe.Result, LatencyProbe.Percentiles> of = output.equals("SpendAlert")
+                    ? LatencyProbe.Result::alerts : LatencyProbe.Result::statuses;
+            Stats withP99 = stat(with, run -> of.apply(run.outputs()).p99());
+            Stats withoutP99 = stat(without, run -> of.apply(run.outputs()).p99());
+            row("6", lever + ": produce -> " + output + " p99 without it (before)", withoutP99, "ms");
+            ratio("6", lever + ": p99 produce -> " + output + ", without it / with it",
+                    withoutP99.median() / withP99.median());
+        }
+        row("6", lever + ": CPU while offered without it (before), bench JVM, cores busy",
+                stat(without, run -> run.cpu().jvmCores()), "cores");
+    }
+
     private Latency outputRows(String output, String noun, Load load, List<LatencyProbe.Result> results,
                                Function<LatencyProbe.Result, LatencyProbe.Percentiles> of) {
         Stats p99 = stat(results, r -> of.apply(r).p99());
@@ -484,6 +508,9 @@ public final class Report {
     }
 
     private static String percent(double share) {
+        if (Double.isNaN(share)) {
+            return "not measured";
+        }
         return String.format(Locale.ROOT, "%.0f %%", share * 100);
     }
 

@@ -282,6 +282,32 @@ class ReportTest {
     }
 
     @Test
+    void aLatencyLeverIsReportedAsThePercentilesWithoutItOverThoseWithItPerOutput() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        LatencyProbe.Percentiles p200 = LatencyProbe.Percentiles.of(List.of(200L));
+        LatencyProbe.Percentiles p400 = LatencyProbe.Percentiles.of(List.of(400L));
+        LatencyProbe.Percentiles p600 = LatencyProbe.Percentiles.of(List.of(600L));
+        LatencyProbe.Percentiles p800 = LatencyProbe.Percentiles.of(List.of(800L));
+        // With it: alerts' p99 200 and 400 (median 300), statuses' 400 and 400. Without it: alerts' 600 and 600,
+        // statuses' 200 and 600 (median 400), at 1.5 and 1.75 cores.
+        List<StreamsRuns.LatencyRun> with = List.of(run(new LatencyProbe.Result(FAST, p200, p400), BUSY),
+                run(new LatencyProbe.Result(FAST, p400, p400), BUSY));
+        List<StreamsRuns.LatencyRun> without = List.of(
+                run(new LatencyProbe.Result(p800, p600, p200), new CpuUse(1.5, 2, 2)),
+                run(new LatencyProbe.Result(FAST, p600, p600), new CpuUse(1.75, 2, 2)));
+        report.latencyLever("held", HALF, with, without);
+        report.finish(Duration.ZERO);
+
+        String lever = "lever \"held\" at 100/s (half the sustained rate)";
+        assertThat(report.table()).contains(
+                "| 6 | " + lever + ": produce -> SpendAlert p99 without it (before) | 600 | ±0 % (600..600) | ms |",
+                "| 6 | **" + lever + ": p99 produce -> SpendAlert, without it / with it** | **200 %** |",
+                "| 6 | " + lever + ": produce -> SpendStatus p99 without it (before) | 400 | ±50 % (200..600) | ms |",
+                "| 6 | **" + lever + ": p99 produce -> SpendStatus, without it / with it** | **100 %** |",
+                "| 6 | " + lever + ": CPU while offered without it (before), bench JVM, cores busy | 1.6 |");
+    }
+
+    @Test
     void statusEndpointRowsSayNotMeasuredWhenItNeverAnswered() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.status(FIXED, 200, List.of(new StatusProbe.Result(NONE, 0, 0, 40, 0)));

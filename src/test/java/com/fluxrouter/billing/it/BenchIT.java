@@ -151,6 +151,11 @@ class BenchIT {
         assertThat(number(half)).isCloseTo(pipeline / 2, within(1.0));
         String fixed = latencyRun(progress, "fixed", rows, targets, "at 500/s");
         assertThat(fixed).isEqualTo("500");
+        // A latency lever's "before" runs beside each latency run (one repeat: before it); its rows are the figures it
+        // printed, its ratios against the latency run at the same load.
+        for (String load : List.of("half the sustained rate", "fixed")) {
+            latencyLever(progress, rows, load);
+        }
 
         // Replay: its figures, its extrapolation to 1,000,000 requests and its share of the pass-through driver.
         Matcher replay = find(progress, "replay run 1 \\(replay first\\): " + NUMBER + " requests/s \\(" + NUMBER
@@ -304,6 +309,38 @@ class BenchIT {
                 .isCloseTo(endpointP99, within(endpointP99 >= 99.95 ? 0.55 : 0.05));
         assertThat(number(run.group(20))).as("status answers found at %s", load).isPositive();
         return rate;
+    }
+
+    /**
+     * The held writes' "before" in the latency runs at one load: each output's p99 row is the figure that run printed,
+     * and its ratio is that figure over the p99 of the latency run at the same load, or "not measured" when either
+     * run saw none of that output.
+     */
+    private static void latencyLever(String progress, Map<String, String> rows, String load) {
+        String name = "writes held until the commit, in place of the record cache";
+        String output = " p50 " + FIGURE + " p99 " + FIGURE + " max " + FIGURE + " ms \\(" + NUMBER + "\\)";
+        String after = "\\): overage" + output + "; alerts" + output + "; statuses" + output + "; CPU: bench JVM "
+                + FIGURE + " cores busy";
+        Matcher with = find(progress, "latency run 1 at " + NUMBER + " requests/s \\(" + Pattern.quote(load) + after);
+        Matcher without = find(progress, "latency run 1 without \"" + Pattern.quote(name) + "\" at " + NUMBER
+                + " requests/s \\(" + Pattern.quote(load) + after);
+        assertThat(without.group(1)).as("the same offered load").isEqualTo(with.group(1));
+        String lever = "lever \"" + name + "\" at " + with.group(1) + "/s (" + load + "): ";
+        String[] outputs = {"SpendAlert", "SpendStatus"};
+        for (int i = 0; i < outputs.length; i++) {
+            String p99With = with.group(7 + 4 * i);
+            String p99Without = without.group(7 + 4 * i);
+            assertThat(rows.get(lever + "produce -> " + outputs[i] + " p99 without it (before)")).as(outputs[i])
+                    .isEqualTo(asRow(p99Without));
+            String ratio = lever + "p99 produce -> " + outputs[i] + ", without it / with it";
+            if (p99With.equals("NaN") || p99Without.equals("NaN")) {
+                assertThat(rows.get("**" + ratio + "**")).as(ratio).isEqualTo("**not measured**");
+            } else {
+                assertRatio(rows, ratio, number(p99Without), number(p99With));
+            }
+        }
+        assertThat(number(rows.get(lever + "CPU while offered without it (before), bench JVM, cores busy")))
+                .isCloseTo(number(without.group(14)), within(0.051));
     }
 
     /** A latency printed by a run (a whole number of ms, or NaN) as its row shows it in one run. */
