@@ -150,19 +150,23 @@ public final class Bench {
         List<Double> seconds = new ArrayList<>();
         List<Double> cpuShare = new ArrayList<>();
         List<Double> cpuPerMillion = new ArrayList<>();
+        List<Double> threadCpuPerMillion = new ArrayList<>();
         for (int run = 1; run <= options.repeat(); run++) {
             ReplayRuns.Run figures = replay.measure(run % 2 == 1);
-            progress("replay run %d (%s first): %,.0f requests/s (%.1f s, %.1f s CPU), pass-through %,.0f records/s (%.1f s CPU)",
-                    run, run % 2 == 1 ? "replay" : "pass-through", figures.replay(), figures.replaySeconds(), figures.replayCpuSeconds(), figures.passThrough(),
+            progress("replay run %d (%s first): %,.0f requests/s (%.1f s, %.1f s CPU, %.1f s of it the metering "
+                            + "thread's), pass-through %,.0f records/s (%.1f s CPU)", run,
+                    run % 2 == 1 ? "replay" : "pass-through", figures.replay(), figures.replaySeconds(),
+                    figures.replayCpuSeconds(), figures.replayThreadCpuSeconds(), figures.passThrough(),
                     figures.passCpuSeconds());
             replayed.add(figures.replay());
             passed.add(figures.passThrough());
             seconds.add(figures.replaySeconds());
             cpuShare.add(figures.passCpuSeconds() / figures.replayCpuSeconds());
             cpuPerMillion.add(figures.replayCpuSeconds() * 1_000_000 / replay.requests());
+            threadCpuPerMillion.add(figures.replayThreadCpuSeconds() * 1_000_000 / replay.requests());
         }
         report.replay(new Stats(replayed), new Stats(passed), new Stats(seconds), new Stats(cpuPerMillion),
-                new Stats(cpuShare), replay.requests());
+                new Stats(threadCpuPerMillion), new Stats(cpuShare), replay.requests());
     }
 
     private void measureThroughput(Report report, BenchCluster cluster, StreamsRuns streams) throws Exception {

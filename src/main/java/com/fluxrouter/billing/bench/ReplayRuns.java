@@ -32,10 +32,12 @@ final class ReplayRuns {
     private final int requests;
 
     /**
-     * Both figures of one run, input records per second, replay's wall time, and the CPU time each took (they run on
-     * this one thread, so the CPU time does not grow when other work shares the machine).
+     * Both figures of one run: input records per second, replay's wall time, and the CPU time each took, this JVM's
+     * (the calling thread, the input's read-ahead thread, GC and JIT; replay runs before the bench starts its broker,
+     * so nothing else runs in it), and of replay the calling thread's alone, the one that meters and writes.
      */
-    record Run(double replay, double passThrough, double replaySeconds, double replayCpuSeconds, double passCpuSeconds) {
+    record Run(double replay, double passThrough, double replaySeconds, double replayCpuSeconds, double passCpuSeconds,
+               double replayThreadCpuSeconds) {
     }
 
     private ReplayRuns(Path in, Path out, Instant now, int requests) {
@@ -85,22 +87,25 @@ final class ReplayRuns {
             replay = timed(() -> new Replay(config, now).run(in, out.resolve("replay"), true).inputs());
         }
         return new Run(Stats.perSecond(replay.count(), replay.nanos()), Stats.perSecond(pass.count(), pass.nanos()),
-                replay.nanos() / 1e9, replay.cpuNanos() / 1e9, pass.cpuNanos() / 1e9);
+                replay.nanos() / 1e9, replay.cpuNanos() / 1e9, pass.cpuNanos() / 1e9, replay.threadCpuNanos() / 1e9);
     }
 
     private interface Counted {
         long run() throws IOException;
     }
 
-    private record Timed(long count, long nanos, long cpuNanos) {
+    /** @param cpuNanos this JVM's CPU time; {@code threadCpuNanos} the calling thread's */
+    private record Timed(long count, long nanos, long cpuNanos, long threadCpuNanos) {
     }
 
     private static Timed timed(Counted work) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
-        long cpu = threads.getCurrentThreadCpuTime();
+        long cpu = StreamsRuns.processCpuNanos();
+        long thread = threads.getCurrentThreadCpuTime();
         long count = work.run();
-        return new Timed(count, System.nanoTime() - start, threads.getCurrentThreadCpuTime() - cpu);
+        return new Timed(count, System.nanoTime() - start, StreamsRuns.processCpuNanos() - cpu,
+                threads.getCurrentThreadCpuTime() - thread);
     }
 
     int requests() {

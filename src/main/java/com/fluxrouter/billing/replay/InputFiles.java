@@ -15,7 +15,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +37,10 @@ import java.util.function.Function;
  * the record timestamp the topic had), {@value #PARTITION} and {@value #OFFSET} (where it was on the topic). A line
  * with {@value #VALUE_BASE64} is a record the topic held that is no record of its schema: its key and value bytes
  * (base64, {@value #KEY_BASE64} optional) go in as they were.
+ *
+ * <p>Each file's lines are read and parsed on a thread of its own ({@link ReadAhead}) while the sink handles the
+ * records before them; the sink is called on the caller's thread, in file order, and a file that cannot be read or a
+ * line that stops the replay fails the call after the records before it, as when everything ran on one thread.
  */
 public final class InputFiles {
     public static final String PRODUCED_AT = "produced_at";
@@ -123,13 +126,13 @@ public final class InputFiles {
             return defaults.size();
         }
         long count = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (line.isBlank()) {
-                    continue;
+        // Lines are parsed on a thread of their own while the sink handles those before them (ReadAhead).
+        try (ReadAhead<Input> lines = new ReadAhead<>(file, line -> input(line, topic, type, keyOf))) {
+            for (List<Input> batch = lines.next(); batch != null; batch = lines.next()) {
+                for (Input input : batch) {
+                    sink.accept(input);
                 }
-                sink.accept(input(line, topic, type, keyOf));
-                count++;
+                count += batch.size();
             }
         }
         return count;

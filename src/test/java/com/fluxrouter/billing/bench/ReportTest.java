@@ -255,10 +255,19 @@ class ReportTest {
                 + "| **no** |");
     }
 
+    @Test
+    void replayRowsGiveTheJvmsCpuAndTheMeteringThreadsPerMillionRequests() {
+        assertThat(replayTable(84_000, 1_000_000)).contains(
+                "| 4 | replay: CPU time of this JVM per 1,000,000 requests (every thread: metering, the input's "
+                        + "read-ahead, GC, JIT) | 10.0 | 1 run | s |",
+                "| 4 | replay: CPU time of the metering thread per 1,000,000 requests | 8.0 | 1 run | s |",
+                "| 4 | **replay / pass-through driver, by CPU time** | **40 %** |");
+    }
+
     private static String replayTable(double requestsPerSecond, int requests) {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.replay(Stats.of(requestsPerSecond), Stats.of(200_000), Stats.of(requests / requestsPerSecond),
-                Stats.of(10), Stats.of(0.4), requests);
+                Stats.of(10), Stats.of(8), Stats.of(0.4), requests);
         report.finish(Duration.ZERO);
         return report.table();
     }

@@ -159,9 +159,18 @@ class BenchIT {
 
         // Replay: its figures, its extrapolation to 1,000,000 requests and its share of the pass-through driver.
         Matcher replay = find(progress, "replay run 1 \\(replay first\\): " + NUMBER + " requests/s \\(" + NUMBER
-                + " s, " + NUMBER + " s CPU\\), pass-through " + NUMBER + " records/s");
+                + " s, " + NUMBER + " s CPU, " + NUMBER + " s of it the metering thread's\\), pass-through " + NUMBER
+                + " records/s");
         double replayRate = number(replay.group(1));
-        double replayDriver = number(replay.group(4));
+        double replayDriver = number(replay.group(5));
+        // CPU per 1,000,000 requests: the run's (printed to 0.1 s) times 500, this JVM's and the metering thread's.
+        double replayPerMillion = 1e6 / REPLAY_REQUESTS;
+        double jvmCpu = number(rows.get("replay: CPU time of this JVM per 1,000,000 requests (every thread: metering, "
+                + "the input's read-ahead, GC, JIT)"));
+        double threadCpu = number(rows.get("replay: CPU time of the metering thread per 1,000,000 requests"));
+        assertThat(jvmCpu).isCloseTo(number(replay.group(3)) * replayPerMillion, within(0.05 * replayPerMillion + 0.5));
+        assertThat(threadCpu).isCloseTo(number(replay.group(4)) * replayPerMillion, within(0.05 * replayPerMillion + 0.5))
+                .isLessThanOrEqualTo(jvmCpu + 0.1 * replayPerMillion);
         assertThat(number(rows.get("replay of 2,000 requests from files"))).isCloseTo(replayRate, within(0.5));
         assertThat(rows.get("replay of 2,000 requests, wall time")).isEqualTo(replay.group(2));
         // The rate counts every record replay read, the 1,000 planned accounts' plan lines too (so it is records/s,
