@@ -90,7 +90,9 @@ class ReadAheadTest {
     }
 
     @Test
-    @Timeout(30) // a close that does not stop the reader waits for it forever
+    // A close that does not stop the reader waits for it forever; the test runs on a thread of its own, so that
+    // JUnit fails it then rather than wait too (a close that swallows interrupts would hold its own thread).
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void closingBeforeTheEndStopsTheReader() throws IOException {
         // The reader fills the queue and waits; close must end it rather than leave it waiting.
         Path file = write(IntStream.range(0, ReadAhead.BATCH * (ReadAhead.BATCHES + 4)).mapToObj(i -> "x").toList());
@@ -102,7 +104,9 @@ class ReadAheadTest {
     }
 
     @Test
-    @Timeout(30) // a reader that dies without its end leaves next() waiting forever
+    // A reader that dies without its end leaves next() waiting forever; the test runs on a thread of its own, so that
+    // JUnit fails it then rather than wait too (a close that swallows interrupts would hold its own thread).
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anErrorOfTheParseComesToTheCallerAsThrown() throws IOException {
         Path file = write(List.of("a", "b", "c"));
         StackOverflowError thrown = new StackOverflowError("deep");
@@ -118,7 +122,9 @@ class ReadAheadTest {
     }
 
     @Test
-    @Timeout(30) // a reader that dies without its end leaves next() waiting forever
+    // A reader that dies without its end leaves next() waiting forever; the test runs on a thread of its own, so that
+    // JUnit fails it then rather than wait too (a close that swallows interrupts would hold its own thread).
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aCheckedExceptionThrownUndeclaredByTheParseFailsTheCallerToo() throws IOException {
         Path file = write(List.of("a"));
         Exception thrown = new Exception("undeclared");
@@ -128,7 +134,7 @@ class ReadAheadTest {
     }
 
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void theReaderParsesNoMoreThanTheQueueHoldsAheadOfTheCaller() throws Exception {
         int lines = ReadAhead.BATCH * (ReadAhead.BATCHES + 10);
         Path file = write(IntStream.range(0, lines).mapToObj(i -> "x").toList());
@@ -148,7 +154,7 @@ class ReadAheadTest {
     }
 
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aCallerInterruptedWhileWaitingGetsAnInterruptedIOExceptionAndKeepsTheInterrupt() throws IOException {
         Path file = write(List.of("a"));
         CountDownLatch release = new CountDownLatch(1);
