@@ -73,11 +73,27 @@ public final class InputFiles {
     private final AvroJson json = new AvroJson();
     private final ObjectMapper mapper = new ObjectMapper();
 
+    /**
+     * Input files encoded with {@code serdes}. {@link #send} and {@link #sendInputs} use them on a reader thread
+     * while the sink runs on the caller's, so a sink may use the same serdes only because they are safe to share
+     * between threads ({@link Serdes}' caches are concurrent and its encoders per thread, as Kafka Streams' threads
+     * need them anyway).
+     *
+     * @param serdes the wire format the records' keys and values are encoded in
+     */
     public InputFiles(Serdes serdes) {
         this.serdes = serdes;
     }
 
-    /** Sends every record of the directory to the sink, without produced_at, partition or offset; returns how many. */
+    /**
+     * Sends every record of the directory to the sink, without produced_at, partition or offset; returns how many.
+     *
+     * @throws IOException              when a file cannot be read ({@link java.io.InterruptedIOException} when the
+     *                                  caller is interrupted while it waits for the reader, the interrupt kept)
+     * @throws IllegalArgumentException when a line stops the replay (a produced_at that is no ISO-8601 instant,
+     *                                  base64 that is none), after every record before it; whatever the sink
+     *                                  throws, as thrown
+     */
     public long send(Path dir, Sink sink) throws IOException {
         return sendInputs(dir, input -> sink.accept(input.topic(), input.key(), input.value()));
     }
@@ -85,7 +101,11 @@ public final class InputFiles {
     /**
      * Sends every record of the directory to the sink; returns how many.
      *
-     * @throws IOException when a file cannot be read
+     * @throws IOException              when a file cannot be read ({@link java.io.InterruptedIOException} when the
+     *                                  caller is interrupted while it waits for the reader, the interrupt kept)
+     * @throws IllegalArgumentException when a line stops the replay (a produced_at that is no ISO-8601 instant,
+     *                                  base64 that is none), after every record before it; whatever the sink
+     *                                  throws, as thrown
      */
     public long sendInputs(Path dir, InputSink sink) throws IOException {
         return send(dir.resolve("models.jsonl"), Topics.MODELS, ModelLane.class, PublishedPriceList.models(),

@@ -3,6 +3,7 @@ package com.fluxrouter.billing.replay;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,9 @@ import java.util.function.Function;
  * caller sees what it would have seen reading on its own thread.
  *
  * <p>The parse function runs on the reader thread only; the caller must not touch what it uses until {@link #close}
- * has returned (which waits for the reader). One caller thread iterates.
+ * has returned (which waits for the reader), unless that is safe to share between threads (InputFiles' serdes, Jackson's
+ * mapper). One caller thread iterates. A reader left unclosed waits forever (a daemon thread, its file open) once the
+ * queue is full: always close, as try-with-resources does.
  *
  * @param <T> what a line is parsed into
  */
@@ -62,7 +65,11 @@ final class ReadAhead<T> implements AutoCloseable {
                         batch = new ArrayList<>(BATCH);
                     }
                 }
-            } catch (IOException | RuntimeException | Error failed) {
+            } catch (InterruptedException closed) {
+                return; // The caller closed before the end: nobody takes what is left.
+            } catch (Throwable failed) {
+                // Whatever stopped the reader (a checked exception thrown undeclared too) ends the caller's items:
+                // a reader that died without putting its end would leave the caller waiting in next() forever.
                 last = new Failure(failed);
             }
             if (!batch.isEmpty()) {
@@ -81,6 +88,8 @@ final class ReadAhead<T> implements AutoCloseable {
      *                              {@link InterruptedIOException}, the interrupt kept)
      * @throws RuntimeException     what the parse function threw there, as thrown
      * @throws Error                what the parse function threw there, as thrown
+     * @throws java.lang.reflect.UndeclaredThrowableException around a checked exception other than an IOException
+     *                              that the parse function threw undeclared
      */
     @SuppressWarnings("unchecked")
     List<T> next() throws IOException {
@@ -106,7 +115,10 @@ final class ReadAhead<T> implements AutoCloseable {
             if (failure.cause() instanceof Error error) {
                 throw error;
             }
-            throw (RuntimeException) failure.cause();
+            if (failure.cause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new UndeclaredThrowableException(failure.cause(), "reading " + file);
         }
         return (List<T>) item;
     }

@@ -317,6 +317,23 @@ class ReportTest {
     }
 
     @Test
+    void aLatencyLeverRatioIsNotMeasuredWhenARunSawNoneOfThatOutput() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        LatencyProbe.Percentiles none = LatencyProbe.Percentiles.of(List.of());
+        LatencyProbe.Percentiles p600 = LatencyProbe.Percentiles.of(List.of(600L));
+        // With it no SpendAlert was seen; without it no SpendStatus.
+        report.latencyLever("held", HALF, List.of(run(new LatencyProbe.Result(FAST, none, p600), BUSY)),
+                List.of(run(new LatencyProbe.Result(FAST, p600, none), BUSY)));
+        report.finish(Duration.ZERO);
+
+        String lever = "lever \"held\" at 100/s (half the sustained rate)";
+        assertThat(report.table()).contains(
+                "| 6 | **" + lever + ": p99 produce -> SpendAlert, without it / with it** | **not measured** |",
+                "| 6 | **" + lever + ": p99 produce -> SpendStatus, without it / with it** | **not measured** |")
+                .doesNotContain("NaN");
+    }
+
+    @Test
     void statusEndpointRowsSayNotMeasuredWhenItNeverAnswered() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.status(FIXED, 200, List.of(new StatusProbe.Result(NONE, 0, 0, 40, 0)));

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -86,7 +90,9 @@ class ReadAheadTest {
     }
 
     @Test
-    @Timeout(30) // a close that does not stop the reader waits for it forever
+    // A close that does not stop the reader waits for it forever; the test runs on a thread of its own, so that
+    // JUnit fails it then rather than wait too (a close that swallows interrupts would hold its own thread).
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void closingBeforeTheEndStopsTheReader() throws IOException {
         // The reader fills the queue and waits; close must end it rather than leave it waiting.
         Path file = write(IntStream.range(0, ReadAhead.BATCH * (ReadAhead.BATCHES + 4)).mapToObj(i -> "x").toList());
@@ -95,6 +101,83 @@ class ReadAheadTest {
         }
 
         assertThat(readers()).as("reader threads still alive").isEmpty();
+    }
+
+    @Test
+    // A reader that dies without its end leaves next() waiting forever; the test runs on a thread of its own, so that
+    // JUnit fails it then rather than wait too (a close that swallows interrupts would hold its own thread).
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anErrorOfTheParseComesToTheCallerAsThrown() throws IOException {
+        Path file = write(List.of("a", "b", "c"));
+        StackOverflowError thrown = new StackOverflowError("deep");
+        try (ReadAhead<String> ahead = new ReadAhead<>(file, line -> {
+            if (line.equals("b")) {
+                throw thrown;
+            }
+            return line;
+        })) {
+            assertThat(ahead.next()).containsExactly("a");
+            assertThatThrownBy(ahead::next).isSameAs(thrown);
+        }
+    }
+
+    @Test
+    // A reader that dies without its end leaves next() waiting forever; the test runs on a thread of its own, so that
+    // JUnit fails it then rather than wait too (a close that swallows interrupts would hold its own thread).
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCheckedExceptionThrownUndeclaredByTheParseFailsTheCallerToo() throws IOException {
+        Path file = write(List.of("a"));
+        Exception thrown = new Exception("undeclared");
+        try (ReadAhead<String> ahead = new ReadAhead<>(file, line -> ReadAheadTest.<RuntimeException>sneaky(thrown))) {
+            assertThatThrownBy(ahead::next).isInstanceOf(UndeclaredThrowableException.class).hasCause(thrown);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theReaderParsesNoMoreThanTheQueueHoldsAheadOfTheCaller() throws Exception {
+        int lines = ReadAhead.BATCH * (ReadAhead.BATCHES + 10);
+        Path file = write(IntStream.range(0, lines).mapToObj(i -> "x").toList());
+        AtomicInteger parsed = new AtomicInteger();
+        try (ReadAhead<String> ahead = new ReadAhead<>(file, line -> {
+            parsed.incrementAndGet();
+            return line;
+        })) {
+            // Nothing taken: the reader fills the queue, then one batch more that it cannot put, and waits there.
+            int held = ReadAhead.BATCH * (ReadAhead.BATCHES + 1);
+            while (parsed.get() < held) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(500);
+            assertThat(parsed.get()).as("lines parsed ahead of a caller that took nothing").isEqualTo(held);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCallerInterruptedWhileWaitingGetsAnInterruptedIOExceptionAndKeepsTheInterrupt() throws IOException {
+        Path file = write(List.of("a"));
+        CountDownLatch release = new CountDownLatch(1);
+        try (ReadAhead<String> ahead = new ReadAhead<>(file, line -> {
+            try {
+                release.await();
+            } catch (InterruptedException closed) {
+                Thread.currentThread().interrupt();
+            }
+            return line;
+        })) {
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(ahead::next).isInstanceOf(InterruptedIOException.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(readers()).as("reader threads still alive").isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> String sneaky(Throwable thrown) throws E {
+        throw (E) thrown;
     }
 
     private static Set<Thread> readers() {
