@@ -142,9 +142,10 @@ public final class Bench {
         return report;
     }
 
-    private void measureReplay(Report report, Path dir) throws IOException {
+    private void measureReplay(Report report, Path dir) throws IOException, InterruptedException {
         progress("replay: writing %,d requests as JSON lines", options.replayRequests());
-        ReplayRuns replay = ReplayRuns.prepare(dir, options.seed(), options.trace(), options.replayRequests());
+        ReplayRuns replay = ReplayRuns.prepare(dir, options.seed(), options.trace(), options.replayRequests(),
+                options.quietLimit());
         List<Double> replayed = new ArrayList<>();
         List<Double> passed = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();

@@ -30,6 +30,7 @@ final class ReplayRuns {
     private final Path out;
     private final Instant now;
     private final int requests;
+    private final QuietJvm quiet;
 
     /**
      * Both figures of one run: input records per second, replay's wall time, and the CPU time each took, this JVM's
@@ -40,15 +41,21 @@ final class ReplayRuns {
                double replayThreadCpuSeconds) {
     }
 
-    private ReplayRuns(Path in, Path out, Instant now, int requests) {
+    private ReplayRuns(Path in, Path out, Instant now, int requests, QuietJvm quiet) {
+        this.quiet = quiet;
         this.in = in;
         this.out = out;
         this.now = now;
         this.requests = requests;
     }
 
-    /** Writes the input: the demo's plans for the planned accounts, then the requests, as JSON lines. */
-    static ReplayRuns prepare(Path dir, long seed, Path trace, int requests) throws IOException {
+    /**
+     * Writes the input: the demo's plans for the planned accounts, then the requests, as JSON lines.
+     *
+     * @param quietLimit the longest wait for a quiet JVM before each timed run ({@link QuietJvm}; zero: none), so that
+     *                   the GC and JIT work an earlier run left is not timed as this one's CPU
+     */
+    static ReplayRuns prepare(Path dir, long seed, Path trace, int requests, Duration quietLimit) throws IOException {
         Path in = Files.createDirectories(dir.resolve("in"));
         AvroJson json = new AvroJson();
         try (BufferedWriter writer = Files.newBufferedWriter(in.resolve("plans.jsonl"), StandardCharsets.UTF_8)) {
@@ -68,14 +75,14 @@ final class ReplayRuns {
                 writer.write('\n');
             }
         }
-        return new ReplayRuns(in, dir.resolve("out"), last, requests);
+        return new ReplayRuns(in, dir.resolve("out"), last, requests, new QuietJvm(quietLimit));
     }
 
     /**
      * One replay and one pass-through over the same files. {@code replayFirst} alternates between repeats, so that
      * neither side always runs with the colder JIT, page cache and heap.
      */
-    Run measure(boolean replayFirst) throws IOException {
+    Run measure(boolean replayFirst) throws IOException, InterruptedException {
         BillingConfig config = BillingConfig.defaults();
         Timed replay;
         Timed pass;
@@ -98,7 +105,8 @@ final class ReplayRuns {
     private record Timed(long count, long nanos, long cpuNanos, long threadCpuNanos) {
     }
 
-    private static Timed timed(Counted work) throws IOException {
+    private Timed timed(Counted work) throws IOException, InterruptedException {
+        quiet.await();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         long cpu = StreamsRuns.processCpuNanos();

@@ -519,7 +519,7 @@ public final class Report {
     }
 
     private static String percent(double share) {
-        if (Double.isNaN(share)) {
+        if (!Double.isFinite(share)) {
             return "not measured";
         }
         return String.format(Locale.ROOT, "%.0f %%", share * 100);

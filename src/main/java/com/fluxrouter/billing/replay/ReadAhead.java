@@ -82,7 +82,7 @@ final class ReadAhead<T> implements AutoCloseable {
     }
 
     /**
-     * The next batch, in file order; null after the last.
+     * The next batch, in file order; null after the last, after a failure was thrown, and after {@link #close}.
      *
      * @throws IOException          when the file could not be read there (or the wait for the reader was interrupted:
      *                              {@link InterruptedIOException}, the interrupt kept)
@@ -123,9 +123,10 @@ final class ReadAhead<T> implements AutoCloseable {
         return (List<T>) item;
     }
 
-    /** Stops the reader if it has not finished, and waits for it. */
+    /** Stops the reader if it has not finished, and waits for it; {@link #next} then returns null. */
     @Override
     public void close() {
+        ended = true;
         reader.interrupt();
         boolean interrupted = false;
         while (reader.isAlive()) {

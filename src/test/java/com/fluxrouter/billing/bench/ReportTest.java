@@ -334,6 +334,19 @@ class ReportTest {
     }
 
     @Test
+    void aLatencyLeverRatioOverAZeroP99IsNotMeasuredRatherThanInfinite() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        LatencyProbe.Percentiles zero = LatencyProbe.Percentiles.of(List.of(0L));
+        LatencyProbe.Percentiles p600 = LatencyProbe.Percentiles.of(List.of(600L));
+        report.latencyLever("held", HALF, List.of(run(new LatencyProbe.Result(FAST, zero, p600), BUSY)),
+                List.of(run(new LatencyProbe.Result(FAST, p600, p600), BUSY)));
+        report.finish(Duration.ZERO);
+
+        assertThat(report.table()).contains("| 6 | **lever \"held\" at 100/s (half the sustained rate): p99 produce -> "
+                + "SpendAlert, without it / with it** | **not measured** |").doesNotContain("Infinity");
+    }
+
+    @Test
     void statusEndpointRowsSayNotMeasuredWhenItNeverAnswered() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.status(FIXED, 200, List.of(new StatusProbe.Result(NONE, 0, 0, 40, 0)));

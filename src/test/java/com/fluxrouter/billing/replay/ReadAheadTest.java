@@ -96,11 +96,14 @@ class ReadAheadTest {
     void closingBeforeTheEndStopsTheReader() throws IOException {
         // The reader fills the queue and waits; close must end it rather than leave it waiting.
         Path file = write(IntStream.range(0, ReadAhead.BATCH * (ReadAhead.BATCHES + 4)).mapToObj(i -> "x").toList());
+        ReadAhead<String> closed;
         try (ReadAhead<String> ahead = new ReadAhead<>(file, line -> line)) {
             assertThat(ahead.next()).hasSize(ReadAhead.BATCH);
+            closed = ahead;
         }
 
         assertThat(readers()).as("reader threads still alive").isEmpty();
+        assertThat(closed.next()).as("after close").isNull();
     }
 
     @Test
