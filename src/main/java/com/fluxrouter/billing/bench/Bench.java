@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -324,6 +326,12 @@ public final class Bench {
     }
 
     /** {@code settings} (the run's, or the steady-state runs') with {@code lever} turned off. */
+    /** Settings a run was given, as progress lines print them: {@code key=value}, in key order, comma-separated. */
+    private static String settingsText(Map<String, String> settings) {
+        return new TreeMap<>(settings).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
     private static Map<String, String> without(Map<String, String> settings, Lever lever) {
         Map<String, String> off = new LinkedHashMap<>(settings);
         off.putAll(lever.before());
@@ -405,7 +413,8 @@ public final class Bench {
                         + "p99 %.0f max %.0f ms (%,d); statuses p50 %.0f p99 %.0f max %.0f ms (%,d); CPU: bench JVM "
                         + "%.2f cores busy, machine %.2f of %d; status endpoint p50 %.1f p99 %.1f max %.1f ms (%,d "
                         + "found, %,d not found, %,d unavailable, %,d failed)", run,
-                lever == null ? "" : " without \"" + lever.name() + "\"", load.rate(), load.name(),
+                lever == null ? "" : " without \"" + lever.name() + "\" (" + settingsText(settings) + ")",
+                load.rate(), load.name(),
                 result.overage().p50(), result.overage().p99(), result.overage().max(), result.overage().samples(),
                 result.alerts().p50(), result.alerts().p99(), result.alerts().max(), result.alerts().samples(),
                 result.statuses().p50(), result.statuses().p99(), result.statuses().max(),
