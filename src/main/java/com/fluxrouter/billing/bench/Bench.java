@@ -375,27 +375,29 @@ public final class Bench {
             if (run % 2 == 0) {
                 Collections.reverse(order);
             }
+            boolean beforeFirst = run % 2 == 1;
             for (Report.Load load : order) {
-                for (Lever lever : levers) {
-                    if (run % 2 == 1) {
-                        before.computeIfAbsent(lever, key -> new LinkedHashMap<>())
-                                .computeIfAbsent(load, key -> new ArrayList<>())
-                                .add(latencyRun(streams, load, run, lever));
-                    }
+                if (beforeFirst) {
+                    latencyBefore(streams, levers, load, run, before);
                 }
                 measured.computeIfAbsent(load, key -> new ArrayList<>()).add(latencyRun(streams, load, run, null));
-                for (Lever lever : levers) {
-                    if (run % 2 == 0) {
-                        before.computeIfAbsent(lever, key -> new LinkedHashMap<>())
-                                .computeIfAbsent(load, key -> new ArrayList<>())
-                                .add(latencyRun(streams, load, run, lever));
-                    }
+                if (!beforeFirst) {
+                    latencyBefore(streams, levers, load, run, before);
                 }
             }
         }
         measured.forEach(report::latency);
         before.forEach((lever, runs) -> runs.forEach((load, without) ->
                 report.latencyLever(lever.name(), load, measured.get(load), without)));
+    }
+
+    /** One latency run per lever with its {@code before}, at {@code load}, added to {@code before}. */
+    private void latencyBefore(StreamsRuns streams, List<Lever> levers, Report.Load load, int run,
+                               Map<Lever, Map<Report.Load, List<StreamsRuns.LatencyRun>>> before) throws Exception {
+        for (Lever lever : levers) {
+            before.computeIfAbsent(lever, key -> new LinkedHashMap<>()).computeIfAbsent(load, key -> new ArrayList<>())
+                    .add(latencyRun(streams, load, run, lever));
+        }
     }
 
     /** @param lever the lever whose {@code before} the run takes, or null for the pipeline as configured */
