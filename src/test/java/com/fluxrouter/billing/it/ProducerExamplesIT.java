@@ -33,11 +33,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -124,7 +127,9 @@ class ProducerExamplesIT {
         Map<String, JsonNode> distinct = new HashMap<>();
         sent.forEach(line -> distinct.put(line.get("request_id").asText(), line));
         assertThat(priced.keySet()).containsExactlyInAnyOrderElementsOf(distinct.keySet());
-        Map<String, BigDecimal> usage = new HashMap<>();
+        // Expected usage by account and by the month of each request's completed_at (UTC: no plan here has a zone),
+        // not by the month the API is asked in: a run across a month's end stamps some requests in the month before.
+        Map<String, Map<YearMonth, BigDecimal>> usage = new TreeMap<>();
         distinct.forEach((id, line) -> {
             assertThat(priced.get(id)).as("priced copies of %s", id).hasSize(1);
             BigDecimal expected = cost(line);
@@ -134,20 +139,29 @@ class ProducerExamplesIT {
                     .isEqualTo(new BigDecimal(line.get("quoted_cost_usd").asText()).setScale(9));
             assertThat(priced.get(id).get(0).getQuotedCostUsd()).isEqualByComparingTo(expected);
             assertThat(priced.get(id).get(0).getQuoteMismatch()).as("quote mismatch of %s", id).isFalse();
-            usage.merge(line.get("account_id").asText(), expected, BigDecimal::add);
+            YearMonth monthOfRequest = YearMonth.from(
+                    Instant.ofEpochMilli(line.get("completed_at").asLong()).atZone(ZoneOffset.UTC));
+            usage.computeIfAbsent(line.get("account_id").asText(), account -> new TreeMap<>())
+                    .merge(monthOfRequest, expected, BigDecimal::add);
         });
 
+        assertThat(usage.keySet()).containsExactlyInAnyOrderElementsOf(ACCOUNTS);
         for (String account : ACCOUNTS) {
-            JsonNode month = usageOf(account);
             AccountPlan plan = PLANS.stream().filter(p -> p.getAccountId().equals(account)).findFirst().orElse(null);
             BigDecimal credit = plan == null ? BigDecimal.ZERO : plan.getIncludedCreditUsd();
-            BigDecimal used = usage.get(account);
-            BigDecimal billable = plan == null ? used : used.min(plan.getSpendCeilingUsd());
-            assertThat(new BigDecimal(month.get("usage_usd").asText())).as("%s usage", account).isEqualByComparingTo(used);
-            assertThat(new BigDecimal(month.get("included_credit_usd").asText())).as("%s credit", account)
-                    .isEqualByComparingTo(credit);
-            assertThat(new BigDecimal(month.get("overage_due_usd").asText())).as("%s overage due", account)
-                    .isEqualByComparingTo(billable.subtract(credit).max(BigDecimal.ZERO));
+            for (Map.Entry<YearMonth, BigDecimal> entry : usage.get(account).entrySet()) {
+                JsonNode month = usageOf(account, entry.getKey());
+                BigDecimal used = entry.getValue();
+                BigDecimal billable = plan == null ? used : used.min(plan.getSpendCeilingUsd());
+                assertThat(month.get("billing_month").asText()).isEqualTo(entry.getKey().toString());
+                assertThat(new BigDecimal(month.get("usage_usd").asText())).as("%s usage in %s", account, entry.getKey())
+                        .isEqualByComparingTo(used);
+                assertThat(new BigDecimal(month.get("included_credit_usd").asText())).as("%s credit", account)
+                        .isEqualByComparingTo(credit);
+                assertThat(new BigDecimal(month.get("overage_due_usd").asText()))
+                        .as("%s overage due in %s", account, entry.getKey())
+                        .isEqualByComparingTo(billable.subtract(credit).max(BigDecimal.ZERO));
+            }
         }
     }
 
@@ -215,9 +229,10 @@ class ProducerExamplesIT {
                 .deserialize(record.topic(), record.value())).toList();
     }
 
-    private static JsonNode usageOf(String account) throws IOException, InterruptedException {
+    /** The API's view of the account's month, asked by name rather than as the month the clock is in now. */
+    private static JsonNode usageOf(String account, YearMonth month) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(service.apiAddress() + "/accounts/" + account + "/usage")).build(),
+                URI.create(service.apiAddress() + "/accounts/" + account + "/usage?month=" + month)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("usage of %s: %s", account, response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
