@@ -50,10 +50,15 @@ public final class Demo implements AutoCloseable {
     private static final int TICKS_PER_SECOND = 10;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
-    /** Requests of the previous month a fresh demo opens with. */
+    /** Requests of a past month a fresh demo opens with ({@link #lastMonth}). */
     static final int LAST_MONTH_REQUESTS = 100;
     /** How long before the month's end (UTC) they completed: in the previous month in every demo plan's zone. */
     private static final Duration LAST_MONTH_BEFORE_END = Duration.ofHours(12);
+    /**
+     * How long after a month's end (UTC) it closes in every demo plan's zone: the grace (rule 10; the demo runs with
+     * the default) after its end in New York, which is up to 5 hours after its end in UTC.
+     */
+    private static final Duration CLOSED_AFTER_END = BillingConfig.defaults().grace().plus(Duration.ofHours(5));
 
     private final LocalBroker broker;
     private final Service service;
@@ -130,14 +135,17 @@ public final class Demo implements AutoCloseable {
     }
 
     /**
-     * The first run's opening traffic: requests completed in the last hours of the previous month, so that month
-     * closes as soon as this month's traffic moves each partition's billing clock past its end and grace, and
-     * flux.invoice.lines has data in the first minutes. Within the deduplication window (rule 3) on any day of the
-     * month; a resume sends none (the month is closed and they would only add supplemental sets).
+     * The first run's opening traffic: requests completed in the last hours of the latest month whose end and grace
+     * have passed in every demo plan's zone, so that month closes as soon as this run's traffic moves each
+     * partition's billing clock, and flux.invoice.lines has data in the first minutes. That is the previous month,
+     * except in the first 29 hours of a month, when the previous month is still open in New York or everywhere (a
+     * demo started then opened with it and showed no invoice line for a day): then the month before. Within the
+     * deduplication window (rule 3) on any day of the month; a resume sends none (the month is closed and they would
+     * only add supplemental sets).
      */
     static Instant lastMonth(Instant now) {
-        return now.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                .minus(LAST_MONTH_BEFORE_END);
+        return now.minus(CLOSED_AFTER_END).atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1)
+                .atStartOfDay(ZoneOffset.UTC).toInstant().minus(LAST_MONTH_BEFORE_END);
     }
 
     private void generate(Options options, Serdes serdes, boolean resumed) throws Exception {

@@ -80,8 +80,9 @@ class MisroutedProducerIT {
     /** A broker per test: each reads its output topics whole. */
     private EmbeddedKafka kafka;
     private final Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
+    /** Two minutes ago, read once: the sentinels' completion, and the month every request completes in. */
     private final Instant completedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(2));
-    private final String month = YearMonth.from(completedAt.atZone(ZoneOffset.UTC)).toString();
+    private final YearMonth month = YearMonth.from(completedAt.atZone(ZoneOffset.UTC));
 
     /** librdkafka's consistent partitioner for a keyed record: CRC32 of the key bytes modulo the partition count. */
     public static final class Crc32Partitioner implements Partitioner {
@@ -148,7 +149,7 @@ class MisroutedProducerIT {
                 assertThat(of).as(account + ": every update under the plan").allSatisfy(update -> {
                     assertThat(update.getIncludedCreditUsd()).isEqualByComparingTo(CREDIT);
                     assertThat(update.getSpendCeilingUsd()).isEqualByComparingTo(CEILING);
-                    assertThat(update.getBillingMonth()).isEqualTo(month);
+                    assertThat(update.getBillingMonth()).isEqualTo(month.toString());
                 });
                 OverageUpdate last = of.get(of.size() - 1);
                 // Updates come only when the overage changes (rule 8): the last is where the ceiling capped it.
@@ -156,7 +157,7 @@ class MisroutedProducerIT {
                 assertThat(last.getOverageUsd()).as(account + " overage").isEqualByComparingTo(overage);
             }
             assertThat(ledgerKeys(pipeline)).as("one ledger per account-month")
-                    .containsAll(ACCOUNTS.stream().map(a -> MeteringFlow.ledgerKey(a, month)).toList())
+                    .containsAll(ACCOUNTS.stream().map(a -> MeteringFlow.ledgerKey(a, month.toString())).toList())
                     .doesNotHaveDuplicates();
 
             long misrouted = ACCOUNTS.stream().filter(MisroutedProducerIT::crcDisagrees).count() * REQUESTS_PER_ACCOUNT
@@ -246,11 +247,20 @@ class MisroutedProducerIT {
         pipeline.awaitEntries(PlanFlow.STORE, planned.size(), TIMEOUT);
     }
 
+    /**
+     * Each account's requests, a second apart, all in {@link #month}: the last at {@link #completedAt}, or the first
+     * at the month's start when completedAt is fewer seconds into it (still in the past). Counted on from completedAt,
+     * they crossed into the next month when it was a few seconds before a month's end, and each account's usage
+     * split over two ledgers.
+     */
     private List<RoutedRequest> requests() {
+        Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant first = completedAt.minusSeconds(REQUESTS_PER_ACCOUNT - 1);
+        first = first.isBefore(monthStart) ? monthStart : first;
         List<RoutedRequest> requests = new ArrayList<>();
         for (String account : ACCOUNTS) {
             for (int n = 0; n < REQUESTS_PER_ACCOUNT; n++) {
-                requests.add(request(account, "req-" + account + "-" + n, completedAt.plusSeconds(n)));
+                requests.add(request(account, "req-" + account + "-" + n, first.plusSeconds(n)));
             }
         }
         return requests;

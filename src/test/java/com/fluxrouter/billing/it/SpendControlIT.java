@@ -50,6 +50,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,9 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>Expected figures come from the rules' text with BigDecimal and java.time: Express is $1 per 1M tokens, so each
  * request of 1,000 tokens costs $0.001; the month's credit is the largest of its versions (rule 6), the ceiling the
- * one in force at as_of (rule 12), the forecast usage x month / elapsed, half-up to the nano-dollar.
+ * one in force at as_of (rule 12), the forecast usage x month / elapsed, half-up to the nano-dollar. The account
+ * bills in the zone where it is noon when the test starts, so that the cap and the upgrade, a few seconds apart on the
+ * wall clock, fall in one billing month whenever the test runs.
  */
 @WithBroker(partitions = 1)
 class SpendControlIT {
@@ -111,8 +114,11 @@ class SpendControlIT {
             service.pipeline().awaitEntries(CatalogFlow.RATES_STORE, PublishedPriceList.rates().size(), TIMEOUT);
 
             Instant start = Instant.now();
-            YearMonth month = YearMonth.from(start.atZone(ZoneOffset.UTC));
-            publish(producer, plan("Free", FREE, FREE, month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+            // Billed in UTC, a cap at 23:59:58Z on a month's last day and the upgrade at 00:00:01Z made the upgrade's
+            // status the NEW_PERIOD of a month without usage: in this zone the month cannot turn within the test.
+            ZoneId zone = noonAt(start);
+            YearMonth month = YearMonth.from(start.atZone(zone));
+            publish(producer, plan("Free", FREE, FREE, zone, month.atDay(1).atStartOfDay(zone).toInstant()),
                     start.toEpochMilli());
             // Rule 6, production order: requests see a version once it reached the global store (publish ahead).
             service.pipeline().awaitEntries(PlanFlow.PUBLICATIONS_STORE, 1, TIMEOUT);
@@ -147,7 +153,8 @@ class SpendControlIT {
             long receivedAt;
             try (KafkaConsumer<byte[], byte[]> consumer = statusConsumerAtTheEnd()) {
                 published = System.currentTimeMillis();
-                publish(producer, plan("Team", TEAM_CREDIT, TEAM_CEILING, Instant.ofEpochMilli(published)), published);
+                publish(producer, plan("Team", TEAM_CREDIT, TEAM_CEILING, zone, Instant.ofEpochMilli(published)),
+                        published);
                 List<ConsumerRecord<byte[], byte[]>> arrived = new ArrayList<>();
                 await("a status of " + ACCOUNT + " after the upgrade").atMost(TIMEOUT).pollDelay(Duration.ZERO)
                         .pollInterval(Duration.ofMillis(1)).until(() -> {
@@ -162,7 +169,7 @@ class SpendControlIT {
             assertThat(resumed.getReason()).isEqualTo("PLAN_CHANGE");
             assertThat(Duration.ofMillis(receivedAt - published)).as("from the plan record's timestamp to ACTIVE")
                     .isLessThanOrEqualTo(RESUME_WITHIN);
-            assertResumedFigures(resumed, published);
+            assertResumedFigures(resumed, published, zone);
 
             // Nothing else about the account came: a sentinel account's first status, on the same (only) partition,
             // comes after anything the upgrade caused.
@@ -332,11 +339,11 @@ class SpendControlIT {
     }
 
     /** The upgrade's status, by rule 12 at as_of = the publication (after every request: the clock is behind it). */
-    private static void assertResumedFigures(SpendStatus status, long published) {
+    private static void assertResumedFigures(SpendStatus status, long published, ZoneId zone) {
         Instant asOf = Instant.ofEpochMilli(published);
-        YearMonth month = YearMonth.from(asOf.atZone(ZoneOffset.UTC));
-        Instant periodStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant periodEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        YearMonth month = YearMonth.from(asOf.atZone(zone));
+        Instant periodStart = month.atDay(1).atStartOfDay(zone).toInstant();
+        Instant periodEnd = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
         assertThat(status.getAccountId()).isEqualTo(ACCOUNT);
         assertThat(status.getAsOf()).isEqualTo(asOf);
         assertThat(status.getBillingMonth()).isEqualTo(month.toString());
@@ -375,8 +382,16 @@ class SpendControlIT {
         return settings;
     }
 
-    private static AccountPlan plan(String name, BigDecimal credit, BigDecimal ceiling, Instant effectiveFrom) {
-        return new AccountPlan(ACCOUNT, name, credit.setScale(9), ceiling.setScale(9), null, effectiveFrom);
+    private static AccountPlan plan(String name, BigDecimal credit, BigDecimal ceiling, ZoneId zone,
+                                    Instant effectiveFrom) {
+        return new AccountPlan(ACCOUNT, name, credit.setScale(9), ceiling.setScale(9), zone.getId(), effectiveFrom);
+    }
+
+    /** The whole-hour zone, Etc/GMT+11 (UTC-11) to Etc/GMT-12 (UTC+12), in which {@code instant} is 12:00 to 12:59. */
+    private static ZoneId noonAt(Instant instant) {
+        int hoursAhead = 12 - instant.atZone(ZoneOffset.UTC).getHour();
+        // The tz database's Etc zones carry POSIX signs: Etc/GMT-5 is five hours ahead of UTC.
+        return ZoneId.of(hoursAhead == 0 ? "Etc/GMT" : String.format("Etc/GMT%+d", -hoursAhead));
     }
 
     /** A plan version published at {@code timestamp} (the record timestamp of flux.accounts.plans, rule 6). */

@@ -58,16 +58,18 @@ class WritePhaseFaultIT {
     @Test
     void aFaultWhileWritingAbortsTheTransactionAndTheRequestIsBilledOnceByTheReplacedThread() throws Exception {
         Serdes serdes = new Serdes(BillingConfig.defaults().wireFormat());
-        Instant now = Instant.now();
-        // A month that closes (end + 24 h) before now, yet lies within the 35-day deduplication window.
-        YearMonth recent = YearMonth.from(now.minus(Duration.ofDays(3)).atZone(ZoneOffset.UTC));
-        YearMonth month = recent.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).plusDays(1).toInstant().isBefore(now)
-                ? recent : recent.minusMonths(1);
+        // The sentinel, completed a second ago, closes the month: one whose end + 24 h it has reached, yet within the
+        // 35-day deduplication window. Chosen against now instead, the month did not close when now was in the
+        // first second after that (2 days into a month, 00:00:00Z).
+        Instant sentinelAt = Instant.now().minusSeconds(1);
+        YearMonth recent = YearMonth.from(sentinelAt.minus(Duration.ofDays(3)).atZone(ZoneOffset.UTC));
+        YearMonth month = recent.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).plusDays(1).toInstant()
+                .isAfter(sentinelAt) ? recent.minusMonths(1) : recent;
         Instant inMonth = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration.ofHours(1));
         // $2 of Express at the published $1 per 1M tokens, against $1 of credit
         RoutedRequest faulted = request("req-faulted", 1_500_000, 500_000, inMonth);
         BigDecimal cost = new BigDecimal("1").multiply(BigDecimal.valueOf(2_000_000)).movePointLeft(6);
-        RoutedRequest sentinel = request("req-sentinel", 1_000, 0, now.minusSeconds(1));
+        RoutedRequest sentinel = request("req-sentinel", 1_000, 0, sentinelAt);
 
         try (Pipeline pipeline = new Pipeline(config());
              KafkaProducer<byte[], byte[]> producer = kafka.producer();
