@@ -63,8 +63,10 @@ public final class Bench {
 
     /**
      * A change to the pipeline measured before and after in the same run (issue 14's levers): {@code before} are the
-     * settings that turn it off. The pipeline runs of row 3 are its "after"; each repeat also runs the pipeline with
-     * {@code before}, over the same requests, alternating which of the two goes first.
+     * settings that turn it off. Each repeat runs the pipeline with {@code before} and, right beside it, a pipeline
+     * run of the lever's own with the run's settings (its "after"), over the same requests, alternating which of the
+     * two goes first: a slow stretch of the host weighs on both runs of a pair rather than on one pipeline run that
+     * every lever is measured against (docs/performance.md, "Next levers" 4).
      *
      * @param steady whether it is also measured at steady state: each repeat then runs the steady-state requests with
      *               {@code before} too, against row 3's steady-state runs (a lever on forgetting ids does its work
@@ -76,7 +78,7 @@ public final class Bench {
      *                pipeline with {@code before}, alternating which goes first (a lever whose cost falls at the
      *                commit, where outputs become visible, does its work there)
      */
-    record Lever(String name, Map<String, String> before, boolean steady, boolean scaling, boolean latency) {
+    public record Lever(String name, Map<String, String> before, boolean steady, boolean scaling, boolean latency) {
         Lever(String name, Map<String, String> before, boolean steady) {
             this(name, before, steady, false, false);
         }
@@ -94,7 +96,7 @@ public final class Bench {
      * The levers measured in every run. Levers measured in earlier runs and left out here keep their settings (the
      * rate and model caches, the spend-status store's record cache: docs/performance.md, "What was changed").
      */
-    static final List<Lever> LEVERS = List.of(
+    public static final List<Lever> LEVERS = List.of(
             new Lever("ids forgotten by a walk of the id store", Map.of(BillingConfig.FORGET_IDS_BY_DEADLINE, "true"),
                     true),
             new Lever("task idling off", Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0"), false),
@@ -207,6 +209,7 @@ public final class Bench {
         List<Double> floorCpu = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
         Map<Lever, List<StreamsRuns.PipelineRun>> before = new LinkedHashMap<>();
+        Map<Lever, List<StreamsRuns.PipelineRun>> after = new LinkedHashMap<>();
         Map<Lever, List<StreamsRuns.PipelineRun>> steadyBefore = new LinkedHashMap<>();
         List<StreamsRuns.PipelineRun> steady = new ArrayList<>();
         StreamsRuns.PipelineRun lastRun = null;
@@ -214,7 +217,7 @@ public final class Bench {
         for (int run = 1; run <= options.repeat(); run++) {
             StreamsRuns.Throughput pass = streams.passThrough(requests);
             StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
-            // The pipeline (empty) and each lever's "before" take turns at the places of the order: run r starts
+            // The pipeline (empty) and each lever's pair take turns at the places of the order: run r starts
             // r - 1 places along, so no place (the first after the baselines, the last) is always the same one's.
             List<Optional<Lever>> order = new ArrayList<>();
             order.add(Optional.empty());
@@ -225,7 +228,7 @@ public final class Bench {
                 if (lever.isEmpty()) {
                     billed = streams.pipeline(requests, options.settings());
                 } else {
-                    measureLever(streams, requests, run, lever.get(), before);
+                    measureLever(streams, requests, run, lever.get(), after, before);
                 }
             }
             progress("streams run %d: pass-through %,.0f records/s (%.1f µs CPU each), dedup floor %,.0f records/s "
@@ -260,9 +263,7 @@ public final class Bench {
                 new Stats(steady.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
                 new Stats(steady.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()),
                 steady.get(steady.size() - 1).written(), steadyRequests.size());
-        before.forEach((lever, runs) -> report.lever(lever.name(),
-                new Stats(runs.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
-                new Stats(runs.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()), requests.size()));
+        before.forEach((lever, runs) -> report.lever(lever.name(), after.get(lever), runs, requests.size()));
         steadyBefore.forEach((lever, runs) -> report.steadyLever(lever.name(),
                 new Stats(runs.stream().map(StreamsRuns.PipelineRun::perSecond).toList()),
                 new Stats(runs.stream().map(StreamsRuns.PipelineRun::cpuMicrosPerRecord).toList()),
@@ -292,13 +293,20 @@ public final class Bench {
         }
     }
 
-    /** One pipeline run with {@code lever} turned off, added to {@code before}. */
+    /**
+     * One pair of pipeline runs for {@code lever}: with the run's settings, added to {@code after}, and with the lever
+     * turned off, added to {@code before}; the "after" first in odd repeats, second in even ones.
+     */
     private void measureLever(StreamsRuns streams, Workload.Encoded requests, int run, Lever lever,
+                              Map<Lever, List<StreamsRuns.PipelineRun>> after,
                               Map<Lever, List<StreamsRuns.PipelineRun>> before) throws Exception {
-        StreamsRuns.PipelineRun without = pipelineWithout(streams, requests, options.settings(), lever);
-        progress("lever run %d, without %s: %,.0f requests/s (%.1f µs CPU each)", run, lever.name(),
-                without.perSecond(), without.cpuMicrosPerRecord());
-        before.computeIfAbsent(lever, key -> new ArrayList<>()).add(without);
+        for (boolean with : run % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+            StreamsRuns.PipelineRun measured = with ? streams.pipeline(requests, options.settings())
+                    : pipelineWithout(streams, requests, options.settings(), lever);
+            progress("lever run %d, %s %s: %,.0f requests/s (%.1f µs CPU each)", run, with ? "with" : "without",
+                    lever.name(), measured.perSecond(), measured.cpuMicrosPerRecord());
+            (with ? after : before).computeIfAbsent(lever, key -> new ArrayList<>()).add(measured);
+        }
     }
 
     /** One run of the scaling level per scaling lever with the lever turned off, added to {@code before}. */
@@ -325,13 +333,13 @@ public final class Bench {
         return streams.pipeline(requests, without(settings, lever));
     }
 
-    /** {@code settings} (the run's, or the steady-state runs') with {@code lever} turned off. */
     /** Settings a run was given, as progress lines print them: {@code key=value}, in key order, comma-separated. */
     private static String settingsText(Map<String, String> settings) {
         return new TreeMap<>(settings).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(", "));
     }
 
+    /** {@code settings} (the run's, or the steady-state runs') with {@code lever} turned off. */
     private static Map<String, String> without(Map<String, String> settings, Lever lever) {
         Map<String, String> off = new LinkedHashMap<>(settings);
         off.putAll(lever.before());

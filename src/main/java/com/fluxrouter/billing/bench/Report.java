@@ -100,16 +100,22 @@ public final class Report {
     }
 
     /**
-     * A lever's before/after pair of the same run: the pipeline without it ({@code beforeRates}, {@code beforeCpu},
-     * over the same requests) against the pipeline of row 3, by throughput and by CPU per request.
+     * A lever's before/after pairs of the same run: the pipeline runs beside each "before" with it ({@code with}) and
+     * without it ({@code without}, over the same requests), by throughput and by CPU per request, medians against
+     * medians.
      */
-    void lever(String name, Stats beforeRates, Stats beforeCpu, int requests) {
-        row("6", "lever \"" + name + "\": pipeline without it (before), " + count(requests) + " requests", beforeRates,
-                "requests/s");
-        row("6", "lever \"" + name + "\": CPU of this JVM per request without it (before)", beforeCpu, "µs");
-        ratio("6", "lever \"" + name + "\": pipeline with it / without it", pipeline.median() / beforeRates.median());
-        ratio("6", "lever \"" + name + "\": with it / without it, by CPU per request",
-                beforeCpu.median() / pipelineCpu.median());
+    void lever(String name, List<StreamsRuns.PipelineRun> with, List<StreamsRuns.PipelineRun> without, int requests) {
+        String lever = "lever \"" + name + "\": ";
+        Stats withCpu = stat(with, StreamsRuns.PipelineRun::cpuMicrosPerRecord);
+        Stats withoutCpu = stat(without, StreamsRuns.PipelineRun::cpuMicrosPerRecord);
+        row("6", lever + "pipeline with it (after, beside each before), " + count(requests) + " requests",
+                stat(with, StreamsRuns.PipelineRun::perSecond), "requests/s");
+        row("6", lever + "CPU of this JVM per request with it (after)", withCpu, "µs");
+        row("6", lever + "pipeline without it (before), " + count(requests) + " requests",
+                stat(without, StreamsRuns.PipelineRun::perSecond), "requests/s");
+        row("6", lever + "CPU of this JVM per request without it (before)", withoutCpu, "µs");
+        ratio("6", lever + "pipeline with it / without it", median(with) / median(without));
+        ratio("6", lever + "with it / without it, by CPU per request", withoutCpu.median() / withCpu.median());
     }
 
     /**

@@ -146,6 +146,26 @@ class BenchIT {
         assertThat(deadlinesWithout - deadlinesWith).as("without %s, with %s", deadlinesWithout, deadlinesWith)
                 .isBetween(1.0 + 10.0 / 12 - 0.1, 1.0 + 11.0 / 12 + 0.1);
 
+        // Each lever's pair at 1,000 accounts: its own run with it beside its "before" (one repeat: the "after" first),
+        // its rows the figures they printed, its ratios theirs, not row 3's pipeline run.
+        for (Bench.Lever each : Bench.LEVERS) {
+            String name = Pattern.quote(each.name());
+            Matcher with = find(progress, "lever run 1, with " + name + ": " + NUMBER + " requests/s \\(" + NUMBER
+                    + " µs CPU each\\)");
+            Matcher without = find(progress, "lever run 1, without " + name + ": " + NUMBER + " requests/s \\("
+                    + NUMBER + " µs CPU each\\)");
+            assertThat(with.start()).as("%s: the after first in repeat 1", each.name()).isLessThan(without.start());
+            String pair = "lever \"" + each.name() + "\": ";
+            assertThat(number(rows.get(pair + "pipeline with it (after, beside each before), 3,000 requests")))
+                    .as(each.name()).isCloseTo(number(with.group(1)), within(0.5));
+            assertThat(number(rows.get(pair + "pipeline without it (before), 3,000 requests"))).as(each.name())
+                    .isCloseTo(number(without.group(1)), within(0.5));
+            assertRatio(rows, pair + "pipeline with it / without it", number(with.group(1)), number(without.group(1)));
+            assertRatio(rows, pair + "with it / without it, by CPU per request",
+                    number(rows.get(pair + "CPU of this JVM per request without it (before)")),
+                    number(rows.get(pair + "CPU of this JVM per request with it (after)")));
+        }
+
         // Latency is probed at half the sustained rate and at the fixed rate, each row and target the run's figure.
         String half = latencyRun(progress, "half the sustained rate", rows, targets, "at half the sustained rate");
         assertThat(number(half)).isCloseTo(pipeline / 2, within(1.0));
