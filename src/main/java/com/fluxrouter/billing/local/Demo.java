@@ -52,7 +52,7 @@ public final class Demo implements AutoCloseable {
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
     /** Requests of a past month a fresh demo opens with ({@link #lastMonth}). */
     static final int LAST_MONTH_REQUESTS = 100;
-    /** How long before the month's end (UTC) they completed: in the previous month in every demo plan's zone. */
+    /** How long before the month's end (UTC) they completed: in that month in every demo plan's zone too. */
     private static final Duration LAST_MONTH_BEFORE_END = Duration.ofHours(12);
     /**
      * How long after a month's end (UTC) it closes in every demo plan's zone: the grace (rule 10; the demo runs with

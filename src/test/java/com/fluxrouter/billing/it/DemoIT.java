@@ -34,6 +34,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -72,7 +73,9 @@ class DemoIT {
     @Test
     void pricesLiveTrafficAndResumesAfterAStopWithoutLossOrDoubleCounting() throws Exception {
         long sentBefore;
+        Instant startedAt = Instant.now();
         try (Demo demo = Demo.start(options())) {
+            Instant openedBy = Instant.now();
             awaitAtLeast(demo::priced, 200);
             awaitAtLeast(demo::alerts, 1);
             awaitAtLeast(demo::accountsInOverage, 1);
@@ -87,7 +90,7 @@ class DemoIT {
             assertThat(sent).hasSize((int) sentBefore);
             assertEachPricedOnceAtItsPrice(demo, sent);
             assertUsageOfAcct000(demo, sent.values());
-            assertLastMonthIsClosedAndInvoicedByTheRules(demo, sent.values());
+            assertLastMonthIsClosedAndInvoicedByTheRules(demo, sent.values(), startedAt, openedBy);
         }
         try (Demo demo = Demo.start(options())) {
             // Caught up before its first frame: everything the first run priced is counted when start returns.
@@ -216,8 +219,18 @@ class DemoIT {
      * earliest the demo sent, not the month before the wall clock's when the test asserts (another one once the
      * traffic ran into a month's end).
      */
-    private static void assertLastMonthIsClosedAndInvoicedByTheRules(Demo demo, Collection<RoutedRequest> sent) {
+    private static void assertLastMonthIsClosedAndInvoicedByTheRules(Demo demo, Collection<RoutedRequest> sent,
+                                                                     Instant startedAt, Instant openedBy) {
         String lastMonth = monthOf(sent.stream().min(Comparator.comparing(RoutedRequest::getCompletedAt)).orElseThrow());
+        // The README's rule, independently of Demo.lastMonth: the previous month (UTC), or the month before it when
+        // the demo started in the first 29 hours of a month; the month of the start could be either side of that.
+        assertThat(lastMonth).as("the opening month of a demo started between %s and %s", startedAt, openedBy)
+                .isIn(openingMonth(startedAt), openingMonth(openedBy));
+        Instant openingAt = YearMonth.parse(lastMonth).plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                .minus(Duration.ofHours(12));
+        assertThat(sent.stream().filter(request -> monthOf(request).equals(lastMonth)).toList())
+                .as("the opening requests: the only ones of %s, 12 hours before its end (UTC)", lastMonth).hasSize(100)
+                .allSatisfy(request -> assertThat(request.getCompletedAt()).isEqualTo(openingAt));
         Map<String, BigDecimal> usage = new TreeMap<>();
         for (RoutedRequest request : sent) {
             if (monthOf(request).equals(lastMonth)) {
@@ -251,6 +264,10 @@ class DemoIT {
                     .isEqualByComparingTo(total.setScale(2, RoundingMode.HALF_UP));
         });
         assertThat(demo.invoiceLines()).isGreaterThanOrEqualTo(2L * usage.size());
+    }
+
+    private static String openingMonth(Instant startedAt) {
+        return YearMonth.from(startedAt.minus(Duration.ofHours(29)).atZone(ZoneOffset.UTC)).minusMonths(1).toString();
     }
 
     private static BigDecimal cost(RoutedRequest request) {
