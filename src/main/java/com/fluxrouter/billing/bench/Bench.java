@@ -65,8 +65,9 @@ public final class Bench {
      * A change to the pipeline measured before and after in the same run (issue 14's levers): {@code before} are the
      * settings that turn it off. Each repeat runs the pipeline with {@code before} and, right beside it, a pipeline
      * run of the lever's own with the run's settings (its "after"), over the same requests, alternating which of the
-     * two goes first: a slow stretch of the host weighs on both runs of a pair rather than on one pipeline run that
-     * every lever is measured against (docs/performance.md, "Next levers" 4).
+     * two goes first, so that no lever is measured against row 3's one pipeline run per repeat, whose luck moved every
+     * pair of its repeat together (docs/performance.md, "Next levers" 4: two runs side by side turned out to differ as
+     * much as any two, so a pair resolves only large effects either way).
      *
      * @param steady whether it is also measured at steady state: each repeat then runs the steady-state requests with
      *               {@code before} too, against row 3's steady-state runs (a lever on forgetting ids does its work
