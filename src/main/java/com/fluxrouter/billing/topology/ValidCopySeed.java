@@ -107,6 +107,10 @@ public final class ValidCopySeed {
     private static int seed(StreamsConfig streams, String applicationId, Copy copy) {
         Map<String, Object> consumerConfigs = new HashMap<>(streams.getRestoreConsumerConfigs(applicationId + "-copy-seed"));
         consumerConfigs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Reading a copy or a source to its end ends on a fetch with nothing to return (under read_committed, the last
+        // transaction's marker), which the broker holds for fetch.max.wait.ms: 500 ms by default, three times per
+        // start. The seed only reads what is already there, so it need not wait for more.
+        consumerConfigs.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         consumerConfigs.remove(ConsumerConfig.GROUP_ID_CONFIG);
         List<ProducerRecord<byte[], byte[]>> copies = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfigs, new ByteArrayDeserializer(),
