@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -36,12 +38,14 @@ public final class Bench {
      * @param doc   the document the run is appended to, or null to print only
      * @param settings pipeline settings over the defaults (Streams or flux.*), to measure a change before and after
      * @param quietLimit the longest wait for a quiet JVM before each timed Streams run ({@code QuietJvm}); zero: none
+     * @param streamsWarmUp whether discarded runs of each Streams application come first ({@link #warmUp}): always for
+     *               figures anyone reads; a test of the bench's plumbing (BenchIT) leaves them out to save a minute
      * @throws IllegalArgumentException when quietLimit is negative (refused here, before the run's first minutes)
      */
     public record Options(int repeat, int ceilingRecords, int streamsRecords, Duration latency, Duration warmup,
                           int latencyRate, int replayRequests, int scaleRequests, List<Integer> scaleAccounts,
                           int partitions, long seed, Path trace, Path doc, Path workDir, String command,
-                          Map<String, String> settings, Duration quietLimit) {
+                          Map<String, String> settings, Duration quietLimit, boolean streamsWarmUp) {
         public Options {
             if (quietLimit.isNegative()) {
                 throw new IllegalArgumentException("the quiet limit must not be negative: " + quietLimit);
@@ -51,13 +55,13 @@ public final class Bench {
         public static Options defaults() {
             return new Options(3, 500_000, 200_000, Duration.ofSeconds(20), Duration.ofSeconds(5), 5_000, 1_000_000,
                     200_000, List.of(1_000, 100_000, 1_000_000), 4, 1, null, Path.of("docs/performance.md"),
-                    null, "bench", Map.of(), Duration.ofSeconds(10));
+                    null, "bench", Map.of(), Duration.ofSeconds(10), true);
         }
 
         public static Options quick() {
             return new Options(1, 50_000, 20_000, Duration.ofSeconds(8), Duration.ofSeconds(2), 5_000, 50_000, 20_000,
                     List.of(1_000, 10_000, 100_000), 4, 1, null, Path.of("docs/performance.md"), null,
-                    "bench --quick", Map.of(), Duration.ofSeconds(10));
+                    "bench --quick", Map.of(), Duration.ofSeconds(10), true);
         }
     }
 
@@ -114,6 +118,9 @@ public final class Bench {
 
     private final Options options;
     private final PrintStream out;
+    private final HostPauses pauses = new HostPauses();
+    /** Each progress line during whose run the host paused, with the pause: the report lists them. */
+    private final List<Report.HostPause> paused = new ArrayList<>();
 
     public Bench(Options options, PrintStream out) {
         this.options = options;
@@ -138,7 +145,7 @@ public final class Bench {
         } finally {
             deleteRecursively(work);
         }
-        report.finish(Duration.between(started, Instant.now()));
+        report.finish(Duration.between(started, Instant.now()), paused);
         out.println(report.table());
         if (options.doc() != null) {
             report.appendTo(options.doc());
@@ -201,7 +208,9 @@ public final class Bench {
                 steadyEnd);
         Map<String, String> steadySettings = new LinkedHashMap<>(options.settings());
         steadySettings.put(BillingConfig.DEDUP_WINDOW, STEADY_WINDOW.toString());
-        warmUp(streams, serdes);
+        if (options.streamsWarmUp()) {
+            warmUp(streams, serdes);
+        }
         List<Double> passThrough = new ArrayList<>();
         List<Double> pipeline = new ArrayList<>();
         List<Double> passThroughCpu = new ArrayList<>();
@@ -213,6 +222,7 @@ public final class Bench {
         Map<Lever, List<StreamsRuns.PipelineRun>> after = new LinkedHashMap<>();
         Map<Lever, List<StreamsRuns.PipelineRun>> steadyBefore = new LinkedHashMap<>();
         List<StreamsRuns.PipelineRun> steady = new ArrayList<>();
+        List<StreamsRuns.PipelineRun> everyRun = new ArrayList<>();
         StreamsRuns.PipelineRun lastRun = null;
         StreamsRuns.FloorRun lastFloor = null;
         for (int run = 1; run <= options.repeat(); run++) {
@@ -252,12 +262,15 @@ public final class Bench {
             pipeline.add(billed.perSecond());
             pipelineCpu.add(billed.cpuMicrosPerRecord());
             heap.add((double) billed.heapBytes());
+            everyRun.add(billed);
             lastRun = billed;
             lastFloor = dedup;
         }
         report.streams(new Report.Baselines(new Stats(passThrough), new Stats(passThroughCpu), new Stats(floor),
                         new Stats(floorCpu)), new Stats(pipeline), new Stats(pipelineCpu), new Stats(heap),
                 requests.size());
+        after.values().forEach(everyRun::addAll);
+        report.pipelineOverAllRuns(everyRun, requests.size());
         report.floorWritten(lastFloor.writtenPerRecord());
         report.written(lastRun.written(), requests.size());
         report.steady(STEADY_SPAN, STEADY_WINDOW,
@@ -420,7 +433,7 @@ public final class Bench {
                 settings, options.seed() + run);
         LatencyProbe.Result result = measured.outputs();
         StatusProbe.Result status = measured.status();
-        progress("latency run %d%s at %,.0f requests/s (%s): overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
+        long gap = progress("latency run %d%s at %,.0f requests/s (%s): overage p50 %.0f p99 %.0f max %.0f ms (%,d); alerts p50 %.0f "
                         + "p99 %.0f max %.0f ms (%,d); statuses p50 %.0f p99 %.0f max %.0f ms (%,d); CPU: bench JVM "
                         + "%.2f cores busy, machine %.2f of %d; status endpoint p50 %.1f p99 %.1f max %.1f ms (%,d "
                         + "found, %,d not found, %,d unavailable, %,d failed)", run,
@@ -432,7 +445,7 @@ public final class Bench {
                 result.statuses().samples(), measured.cpu().jvmCores(), measured.cpu().machineCores(),
                 measured.cpu().cores(), status.answers().p50(), status.answers().p99(), status.answers().max(),
                 status.found(), status.notFound(), status.unavailable(), status.failed());
-        return measured;
+        return measured.withHostPause(gap);
     }
 
     /**
@@ -493,9 +506,24 @@ public final class Bench {
         report.state(largestRuns.get(largestRuns.size() / 2), largestRequests.accounts(), largestRequests.size());
     }
 
-    private void progress(String format, Object... args) {
-        out.printf("[bench] " + format + "%n", args);
+    /**
+     * Prints a progress line, stamped with the wall clock (so that a profile's events can be matched to the runs),
+     * and marks it when the host paused since the line before: what a line reports is the run that ended with it,
+     * so a pause is the run's ({@link HostPauses}).
+     *
+     * @return how far the wall clock ran ahead of the monotonic clock since the line before, in milliseconds
+     */
+    private long progress(String format, Object... args) {
+        long gap = pauses.sinceLast();
+        String line = String.format(format, args);
+        if (HostPauses.isPause(gap)) {
+            paused.add(new Report.HostPause(line, gap));
+            line += String.format(Locale.ROOT, " [host paused: the wall clock ran %.1f s %s the monotonic clock since "
+                    + "the line before]", Math.abs(gap) / 1000.0, gap > 0 ? "ahead of" : "behind");
+        }
+        out.printf("%s [bench] %s%n", Instant.now().truncatedTo(ChronoUnit.MILLIS), line);
         out.flush();
+        return gap;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

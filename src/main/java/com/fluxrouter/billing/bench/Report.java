@@ -42,6 +42,8 @@ public final class Report {
     private Stats pipelineCpu;
     private Stats steadyRates;
     private Stats steadyCpu;
+    private Baselines baselines;
+    private List<HostPause> hostPauses = List.of();
 
     Report(Bench.Options options, Instant started) {
         this.options = options;
@@ -68,6 +70,7 @@ public final class Report {
      * record, and the throughput targets of issue 14: at least 60 % of the dedup floor and 25 % of the pass-through.
      */
     void streams(Baselines baselines, Stats pipelineRates, Stats pipelineCpu, Stats heapBytes, int records) {
+        this.baselines = baselines;
         this.pipeline = pipelineRates;
         this.pipelineCpu = pipelineCpu;
         Stats passThrough = baselines.passThrough();
@@ -97,6 +100,29 @@ public final class Report {
         row("3", "pipeline heap after GC, growth over the run (see docs)", scaled(heapBytes, 1.0 / (1 << 20)), "MiB");
         target("pipeline >= 60 % of the dedup floor", ofFloor >= 0.60, percent(ofFloor));
         target("pipeline >= 25 % of the pass-through", ofPassThrough >= 0.25, percent(ofPassThrough));
+    }
+
+    /**
+     * The pipeline over every run of the run's own settings and requests: row 3's and each lever's "after"
+     * ({@link #lever}), against the same baselines as row 3. One configuration's runs spread as widely as any two
+     * configurations' (docs/performance.md, "Next levers" 4), so the median of all of them is the steadiest figure of
+     * the pipeline a run has; row 3 and its targets stay on row 3's own runs, beside the baselines in each repeat.
+     *
+     * @param runs every such run, each with its rate (requests/s) and CPU (µs of this JVM per request)
+     */
+    void pipelineOverAllRuns(List<StreamsRuns.PipelineRun> runs, int requests) {
+        Stats rates = stat(runs, StreamsRuns.PipelineRun::perSecond);
+        Stats cpu = stat(runs, StreamsRuns.PipelineRun::cpuMicrosPerRecord);
+        String all = "pipeline over all " + count(runs.size()) + " runs of the run's settings (row 3's and each lever's "
+                + "after), " + count(requests) + " requests";
+        row("3", all, rates, "requests/s");
+        row("3", all + ": CPU of this JVM per request", cpu, "µs");
+        ratio("3", "pipeline over all its runs / dedup floor", rates.median() / baselines.floor().median());
+        ratio("3", "pipeline over all its runs / dedup floor, by CPU per record",
+                baselines.floorCpu().median() / cpu.median());
+        ratio("3", "pipeline over all its runs / pass-through", rates.median() / baselines.passThrough().median());
+        ratio("3", "pipeline over all its runs / pass-through, by CPU per record",
+                baselines.passThroughCpu().median() / cpu.median());
     }
 
     /**
@@ -216,8 +242,30 @@ public final class Report {
         }
     }
 
-    /** A latency figure over the runs: its p99s, and how many outputs all the runs sampled. */
-    private record Latency(Stats p99, long samples) {
+    /**
+     * A latency figure over the runs: its p99s, how many outputs all the runs sampled, and the p99s of the runs the
+     * host did not pause (null when it paused during none).
+     */
+    private record Latency(Stats p99, long samples, Stats unpausedP99, int runs, int pausedRuns) {
+        Latency unpaused(Stats p99s, int paused) {
+            return new Latency(p99, samples, p99s, runs, paused);
+        }
+    }
+
+    /**
+     * When the host paused during some of the load's runs ({@link HostPauses}): the p99 over the others, as a row.
+     *
+     * @return their p99s, or null when the host paused during none
+     */
+    private Stats unpausedRow(String output, Load load, List<LatencyProbe.Result> unpaused, int runs,
+                              Function<LatencyProbe.Result, LatencyProbe.Percentiles> of) {
+        if (unpaused.size() == runs) {
+            return null;
+        }
+        Stats p99 = stat(unpaused, r -> of.apply(r).p99());
+        row("3", "produce -> " + output + " p99" + load.atRate() + ", over the " + count(unpaused.size()) + " of "
+                + count(runs) + " runs the host did not pause", p99, "ms");
+        return p99;
     }
 
     /**
@@ -228,9 +276,15 @@ public final class Report {
      */
     void latency(Load load, List<StreamsRuns.LatencyRun> runs) {
         List<LatencyProbe.Result> results = runs.stream().map(StreamsRuns.LatencyRun::outputs).toList();
+        List<LatencyProbe.Result> unpaused = runs.stream().filter(run -> !run.hostPaused())
+                .map(StreamsRuns.LatencyRun::outputs).toList();
         outputRows("OverageUpdate", "updates", load, results, LatencyProbe.Result::overage);
-        Latency alerts = outputRows("SpendAlert", "alerts", load, results, LatencyProbe.Result::alerts);
-        Latency statuses = outputRows("SpendStatus", "statuses", load, results, LatencyProbe.Result::statuses);
+        Latency alerts = outputRows("SpendAlert", "alerts", load, results, LatencyProbe.Result::alerts)
+                .unpaused(unpausedRow("SpendAlert", load, unpaused, results.size(), LatencyProbe.Result::alerts),
+                        results.size() - unpaused.size());
+        Latency statuses = outputRows("SpendStatus", "statuses", load, results, LatencyProbe.Result::statuses)
+                .unpaused(unpausedRow("SpendStatus", load, unpaused, results.size(), LatencyProbe.Result::statuses),
+                        results.size() - unpaused.size());
         Stats jvm = stat(runs, run -> run.cpu().jvmCores());
         Stats machine = stat(runs, run -> run.cpu().machineCores());
         int cores = runs.get(0).cpu().cores();
@@ -277,7 +331,7 @@ public final class Report {
         row("3", "produce -> " + output + " p99" + load.atRate(), p99, "ms");
         row("3", "produce -> " + output + " max" + load.atRate() + " (" + count(samples) + " " + noun + ")",
                 stat(results, r -> of.apply(r).max()), "ms");
-        return new Latency(p99, samples);
+        return new Latency(p99, samples, null, results.size(), 0);
     }
 
     private void latencyTarget(String output, Latency latency, Load load, String cpu) {
@@ -287,7 +341,14 @@ public final class Report {
             return;
         }
         double p99 = latency.p99().median();
-        target(what, p99 <= 500, String.format(Locale.ROOT, "%.0f ms", p99) + cpu);
+        String paused = "";
+        if (latency.pausedRuns() > 0) {
+            double others = latency.unpausedP99().median();
+            paused = String.format(Locale.ROOT, "; the host paused during %d of the %d runs: %s over the others",
+                    latency.pausedRuns(), latency.runs(), Double.isNaN(others) ? "none"
+                            : String.format(Locale.ROOT, "%.0f ms", others));
+        }
+        target(what, p99 <= 500, String.format(Locale.ROOT, "%.0f ms", p99) + cpu + paused);
     }
 
     /**
@@ -450,8 +511,19 @@ public final class Report {
         return stat(runs, StreamsRuns.PipelineRun::perSecond).median();
     }
 
-    void finish(Duration took) {
+    /**
+     * A run during which the host paused ({@link HostPauses}).
+     *
+     * @param run       what the run's progress line said
+     * @param gapMillis how far the wall clock ran ahead of the monotonic clock over it (negative: behind)
+     */
+    record HostPause(String run, long gapMillis) {
+    }
+
+    /** @param hostPauses the runs during which the host paused, in order (none: an empty list) */
+    void finish(Duration took, List<HostPause> hostPauses) {
         this.took = took;
+        this.hostPauses = List.copyOf(hostPauses);
         this.loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
@@ -465,6 +537,8 @@ public final class Report {
                 .append(", ").append(options.partitions()).append(" partitions, took ")
                 .append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s; load average ")
                 .append(String.format(Locale.ROOT, "%.1f at the start, %.1f at the end", loadAtStart, loadAtEnd))
+                .append(hostPauses.isEmpty() ? "; the host paused during no run"
+                        : "; the host paused during " + count(hostPauses.size()) + " run(s), listed below the targets")
                 .append("\n\n");
         table.append("| # | measurement | median | spread (min..max) | unit |\n|---|---|---:|---|---|\n");
         // Measured in the order that needs the fewest broker restarts, shown in the issue's order.
@@ -472,6 +546,14 @@ public final class Report {
                 .forEach(row -> table.append(row).append('\n'));
         table.append("\n| target | result | met |\n|---|---|---|\n");
         targets.forEach(target -> table.append(target).append('\n'));
+        if (!hostPauses.isEmpty()) {
+            table.append("\nRuns during which the host paused (the wall clock ran ahead of the monotonic clock by "
+                    + HostPauses.THRESHOLD.toMillis() + " ms or more; latencies, taken by the wall clock, include the "
+                    + "pause whole):\n\n");
+            hostPauses.forEach(pause -> table.append(String.format(Locale.ROOT, "- %.1f s %s: %s%n",
+                    Math.abs(pause.gapMillis()) / 1000.0, pause.gapMillis() > 0 ? "paused" : "(wall clock stepped back)",
+                    pause.run())));
+        }
         return table.toString();
     }
 

@@ -169,10 +169,19 @@ final class StreamsRuns {
     }
 
     /**
-     * What a latency run measured: produce-to-output latencies, the status endpoint's answers meanwhile, and the CPU
-     * used while the measured load was offered.
+     * What a latency run measured: produce-to-output latencies, the status endpoint's answers meanwhile, the CPU
+     * used while the measured load was offered, and how far the wall clock ran ahead of the monotonic clock over the
+     * run, in milliseconds ({@link HostPauses}: a pause of the host, which the latencies, taken by the wall clock,
+     * include whole).
      */
-    record LatencyRun(LatencyProbe.Result outputs, StatusProbe.Result status, CpuUse cpu) {
+    record LatencyRun(LatencyProbe.Result outputs, StatusProbe.Result status, CpuUse cpu, long hostPausedMillis) {
+        LatencyRun withHostPause(long millis) {
+            return new LatencyRun(outputs, status, cpu, millis);
+        }
+
+        boolean hostPaused() {
+            return HostPauses.isPause(hostPausedMillis);
+        }
     }
 
     /**
@@ -196,7 +205,7 @@ final class StreamsRuns {
                 LatencyProbe.Offered offered = probe.offer(cluster, workload, rate, duration, warmup);
                 StatusProbe.Result answers = status.finish();
                 awaitCommitted(started.appId(), offered.sent());
-                return new LatencyRun(probe.drain(), answers, offered.cpu());
+                return new LatencyRun(probe.drain(), answers, offered.cpu(), 0);
             }
         } finally {
             started.running().close();

@@ -83,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
                 or(scaleRequests, base.scaleRequests()), or(accounts, base.scaleAccounts()),
                 or(partitions, base.partitions()), or(seed, base.seed()), trace,
                 noAppend ? null : or(doc, base.doc()), workDir, commandLine(), or(settings, Map.of()),
-                or(quietLimit, base.quietLimit()));
+                or(quietLimit, base.quietLimit()), base.streamsWarmUp());
         new Bench(options, System.out).run();
         return 0;
     }

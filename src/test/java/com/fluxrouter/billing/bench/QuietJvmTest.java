@@ -29,7 +29,7 @@ class QuietJvmTest {
         assertThatThrownBy(() -> new Bench.Options(quick.repeat(), quick.ceilingRecords(), quick.streamsRecords(),
                 quick.latency(), quick.warmup(), quick.latencyRate(), quick.replayRequests(), quick.scaleRequests(),
                 quick.scaleAccounts(), quick.partitions(), quick.seed(), quick.trace(), quick.doc(), quick.workDir(),
-                quick.command(), quick.settings(), Duration.ofSeconds(-1)))
+                quick.command(), quick.settings(), Duration.ofSeconds(-1), true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
     }
 

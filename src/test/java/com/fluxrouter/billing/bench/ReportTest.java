@@ -57,7 +57,7 @@ class ReportTest {
         LatencyProbe.Percentiles second = LatencyProbe.Percentiles.of(List.of(120L, 300L));
         report.latency(HALF, List.of(run(new LatencyProbe.Result(FAST, FAST, first), new CpuUse(1.5, 1.75, 2)),
                 run(new LatencyProbe.Result(FAST, FAST, second), new CpuUse(1.25, 1.5, 2))));
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         // p99 of each run is its slowest status (400, 300): median 350; five statuses over the two runs.
         assertThat(report.table()).contains(
@@ -80,7 +80,7 @@ class ReportTest {
         runs.put(new Report.Level(1_000_000, 200_000), List.of(pipeline(17_000, 0, 12L << 20, 40L << 20)));
         runs.put(new Report.Level(1_000_000, 1_000_000), List.of(pipeline(12_000, 0, 24L << 20, 64L << 20)));
         report.scaling(runs);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         assertThat(report.table()).contains(
                 "| 5 | pipeline at 1,000,000 accounts (200,000 requests, evenly spread) | 17,000 | 1 run | requests/s |",
@@ -106,7 +106,7 @@ class ReportTest {
         runs.put(new Report.Level(1_000, 200_000), List.of(pipeline(20_000, 0, 0, 0)));
         runs.put(new Report.Level(1_000_000, 200_000), List.of(run));
         report.scaling(runs);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         String level = "| 5 | pipeline at 1,000,000 accounts (200,000 requests, evenly spread): ";
         assertThat(report.table()).contains(
@@ -129,7 +129,7 @@ class ReportTest {
                 Map.of("account-months", 50L << 20, "accepted-request-ids", 150L << 20, "billing-deadlines", 50L << 20),
                 Map.of());
         report.state(run, 500_000, 2_000_000);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         String held = " (500,000 account-months and 2,000,000 ids held together) | ";
         assertThat(report.table()).contains(
@@ -151,7 +151,7 @@ class ReportTest {
         StreamsRuns.PipelineRun run = new StreamsRuns.PipelineRun(10_000, 50, new StreamsRuns.Memory(1, 2, -1),
                 new StreamsRuns.Memory(1, 2, -1), Map.of(), Map.of());
         report.state(run, 1_000, 1_000);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         assertThat(report.table()).contains("growth over the run, per 1M account-months (1,000 account-months and 1,000 "
                 + "ids held together) | not measured |", "| 3 | RSS of the bench JVM at the end of that run (after GC, "
@@ -166,7 +166,7 @@ class ReportTest {
         report.streams(new Report.Baselines(Stats.of(30_000, 40_000, 50_000), Stats.of(10, 10, 12),
                         Stats.of(10_000, 9_000, 11_000), Stats.of(20, 21, 19)), Stats.of(6_000, 5_000, 6_500),
                 Stats.of(80, 70, 90), Stats.of(1 << 20), 1_000);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
         String table = report.table();
 
         assertThat(table).contains("| 3 | **pipeline / dedup floor** | **60 %** |",
@@ -192,7 +192,7 @@ class ReportTest {
         // With the lever: medians 6,000/s and 80 µs; without it: medians 5,000/s and 96 µs.
         report.lever("cache", List.of(run(6_000, 80), run(5_000, 100), run(7_000, 75)),
                 List.of(run(5_000, 96), run(4_000, 90), run(5_500, 100)), 1_000);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         assertThat(report.table()).contains(
                 "| 6 | lever \"cache\": pipeline with it (after, beside each before), 1,000 requests | 6,000 |",
@@ -212,7 +212,7 @@ class ReportTest {
         List<StreamsRuns.PipelineRun> with = List.of(run(9_000, 150), run(12_000, 100), run(10_000, 120));
         List<StreamsRuns.PipelineRun> without = List.of(run(8_000, 160), run(7_500, 170));
         report.scalingLever("status cache off", level, with, without);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         String lever = "lever \"status cache off\" at 1,000,000 accounts (200,000 requests)";
         assertThat(report.table()).contains(
@@ -239,7 +239,7 @@ class ReportTest {
                 Map.of("bench-pipeline-3-accepted-request-ids-changelog", 1_900L), 1_000);
         report.steadyLever("walk", Stats.of(3_000, 2_000, 3_500), Stats.of(150, 140, 160),
                 Map.of("flux.requests.priced", 1_000L, "bench-pipeline-4-billing-deadlines-changelog", 4_400L), 1_000);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         assertThat(report.table()).contains(
                 "| 6 | lever \"walk\" at steady state: pipeline without it (before), 1,000 requests | 3,000 |",
@@ -273,7 +273,7 @@ class ReportTest {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.replay(Stats.of(requestsPerSecond), Stats.of(200_000), Stats.of(requests / requestsPerSecond),
                 Stats.of(10), Stats.of(8), Stats.of(0.4), requests);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
         return report.table();
     }
 
@@ -285,7 +285,7 @@ class ReportTest {
         StatusProbe.Result second = new StatusProbe.Result(LatencyProbe.Percentiles.of(List.of(900L, 4100L)).scaled(1e-3),
                 2, 0, 0, 1);
         report.status(HALF, 200, List.of(first, second));
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         // p99 of each run is its slower answer (2.5 ms, 4.1 ms): the median of the two runs is 3.3 ms.
         assertThat(report.table()).contains(
@@ -310,7 +310,7 @@ class ReportTest {
                 run(new LatencyProbe.Result(p800, p600, p200), new CpuUse(1.5, 2, 2)),
                 run(new LatencyProbe.Result(FAST, p600, p600), new CpuUse(1.75, 2, 2)));
         report.latencyLever("held", HALF, with, without);
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         String lever = "lever \"held\" at 100/s (half the sustained rate)";
         assertThat(report.table()).contains(
@@ -329,7 +329,7 @@ class ReportTest {
         // With it no SpendAlert was seen; without it no SpendStatus.
         report.latencyLever("held", HALF, List.of(run(new LatencyProbe.Result(FAST, none, p600), BUSY)),
                 List.of(run(new LatencyProbe.Result(FAST, p600, none), BUSY)));
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         String lever = "lever \"held\" at 100/s (half the sustained rate)";
         assertThat(report.table()).contains(
@@ -345,17 +345,86 @@ class ReportTest {
         LatencyProbe.Percentiles p600 = LatencyProbe.Percentiles.of(List.of(600L));
         report.latencyLever("held", HALF, List.of(run(new LatencyProbe.Result(FAST, zero, p600), BUSY)),
                 List.of(run(new LatencyProbe.Result(FAST, p600, p600), BUSY)));
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         assertThat(report.table()).contains("| 6 | **lever \"held\" at 100/s (half the sustained rate): p99 produce -> "
                 + "SpendAlert, without it / with it** | **not measured** |").doesNotContain("Infinity");
     }
 
     @Test
+    void aLatencyRunTheHostPausedDuringIsCountedAndTheOtherRunsP99ShownBeside() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        LatencyProbe.Percentiles slow = LatencyProbe.Percentiles.of(List.of(100L, 560L));
+        LatencyProbe.Percentiles quick = LatencyProbe.Percentiles.of(List.of(100L, 168L));
+        LatencyProbe.Percentiles backedUp = LatencyProbe.Percentiles.of(List.of(2_400L, 25_824L));
+        report.latency(HALF, List.of(run(new LatencyProbe.Result(FAST, slow, FAST), BUSY),
+                run(new LatencyProbe.Result(FAST, quick, FAST), BUSY),
+                run(new LatencyProbe.Result(FAST, backedUp, FAST), BUSY).withHostPause(25_700)));
+        report.finish(Duration.ZERO, List.of(new Report.HostPause("latency run 3 at 100 requests/s", 25_700)));
+        String table = report.table();
+
+        // Over all three runs the median p99 is 560 ms; over the two unpaused ones (560, 168) it is 364 ms.
+        assertThat(table).contains(
+                "| 3 | produce -> SpendAlert p99 at 100/s (half the sustained rate) | 560 |",
+                "| 3 | produce -> SpendAlert p99 at 100/s (half the sustained rate), over the 2 of 3 runs the host did "
+                        + "not pause | 364 | ±54 % (168..560) | ms |",
+                "| p99 produce-to-SpendAlert <= 500 ms at half the sustained rate | 560 ms at 100/s; CPU: bench JVM 1.8 "
+                        + "cores busy, machine 2.0 of 2; the host paused during 1 of the 3 runs: 364 ms over the "
+                        + "others | **no** |",
+                "| p99 produce-to-SpendStatus <= 500 ms at half the sustained rate | 30 ms at 100/s; CPU: bench JVM 1.8 "
+                        + "cores busy, machine 2.0 of 2; the host paused during 1 of the 3 runs: 30 ms over the others "
+                        + "| yes |",
+                "; the host paused during 1 run(s), listed below the targets\n",
+                "\n- 25.7 s paused: latency run 3 at 100 requests/s\n");
+    }
+
+    @Test
+    void aRunWithoutPausesSaysSoAndAddsNoRows() {
+        String table = latencyTable(HALF, new LatencyProbe.Result(FAST, FAST, FAST));
+
+        assertThat(table).contains("; the host paused during no run\n");
+        assertThat(table).doesNotContain("did not pause", "host paused during 1", "Runs during which the host paused");
+    }
+
+    @Test
+    void aWallClockSteppedBackIsListedAsSuch() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.finish(Duration.ZERO, List.of(new Report.HostPause("broker run 1", -600)));
+
+        assertThat(report.table()).contains("\n- 0.6 s (wall clock stepped back): broker run 1\n");
+    }
+
+    @Test
+    void thePipelineOverAllItsRunsIsJudgedAgainstTheSameBaselinesAsRowThree() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.ceiling(Stats.of(900_000), Stats.of(400_000), Stats.of(4));
+        // Baselines' medians: pass-through 40,000/s and 10 µs, floor 10,000/s and 20 µs.
+        report.streams(new Report.Baselines(Stats.of(30_000, 40_000, 50_000), Stats.of(10, 10, 12),
+                        Stats.of(10_000, 9_000, 11_000), Stats.of(20, 21, 19)), Stats.of(9_000),
+                Stats.of(50), Stats.of(1 << 20), 1_000);
+        // Five runs: rates 4,000 5,000 6,000 7,000 8,000 (median 6,000), CPU 100 90 80 50 40 (median 80).
+        report.pipelineOverAllRuns(List.of(run(6_000, 80), run(4_000, 100), run(8_000, 40), run(5_000, 90),
+                run(7_000, 50)), 1_000);
+        report.finish(Duration.ZERO, List.of());
+
+        assertThat(report.table()).contains(
+                "| 3 | pipeline over all 5 runs of the run's settings (row 3's and each lever's after), 1,000 requests "
+                        + "| 6,000 | ±33 % (4,000..8,000) | requests/s |",
+                "| 3 | pipeline over all 5 runs of the run's settings (row 3's and each lever's after), 1,000 requests: "
+                        + "CPU of this JVM per request | 80.0 |",
+                "| 3 | **pipeline over all its runs / dedup floor** | **60 %** |",
+                "| 3 | **pipeline over all its runs / dedup floor, by CPU per record** | **25 %** |",
+                "| 3 | **pipeline over all its runs / pass-through** | **15 %** |",
+                "| 3 | **pipeline over all its runs / pass-through, by CPU per record** | **13 %** |",
+                // Row 3's own ratio and target stay on its own runs.
+                "| 3 | **pipeline / dedup floor** | **90 %** |", "| pipeline >= 60 % of the dedup floor | 90 % | yes |");
+    }
+
+    @Test
     void statusEndpointRowsSayNotMeasuredWhenItNeverAnswered() {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.status(FIXED, 200, List.of(new StatusProbe.Result(NONE, 0, 0, 40, 0)));
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
 
         assertThat(report.table()).contains("| 3 | GET /accounts/{account}/status p99 at 200 requests/s, pipeline at "
                 + "5,000/s (fixed) | not measured |", "(0 found, 0 not found, 40 unavailable, 0 failed)");
@@ -364,12 +433,12 @@ class ReportTest {
     private static String latencyTable(Report.Load load, LatencyProbe.Result result) {
         Report report = new Report(Bench.Options.quick(), Instant.now());
         report.latency(load, List.of(run(result, BUSY)));
-        report.finish(Duration.ZERO);
+        report.finish(Duration.ZERO, List.of());
         return report.table();
     }
 
     private static StreamsRuns.LatencyRun run(LatencyProbe.Result result, CpuUse cpu) {
-        return new StreamsRuns.LatencyRun(result, new StatusProbe.Result(FAST, 3, 0, 0, 0), cpu);
+        return new StreamsRuns.LatencyRun(result, new StatusProbe.Result(FAST, 3, 0, 0, 0), cpu, 0);
     }
 
     /** A pipeline run at {@code perSecond} whose heap and resident set grew by the bytes given. */

@@ -59,12 +59,13 @@ class BenchIT {
         // Statuses at most once a second per account for usage alone, so that runs of a few seconds emit some.
         Bench.Options options = new Bench.Options(1, 5_000, STREAMS_RECORDS, Duration.ofSeconds(4), Duration.ofSeconds(1),
                 FIXED_RATE, REPLAY_REQUESTS, SCALE_REQUESTS, List.of(100, 3_000), 2, 7, null, doc, dir.resolve("work"),
-                "bench (BenchIT)", Map.of(BillingConfig.STATUS_INTERVAL, "PT1S"), Duration.ZERO);
+                "bench (BenchIT)", Map.of(BillingConfig.STATUS_INTERVAL, "PT1S"), Duration.ZERO, false);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         Report report = new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
         String progress = printed.toString(StandardCharsets.UTF_8);
+        assertThat(progress).as("no warm-up runs when the options leave them out").doesNotContain("warm-up");
         String table = report.table();
         assertThat(Files.readString(doc)).isEqualTo("# Performance\n\n" + table);
         assertThat(table).contains("`bench (BenchIT)`", "1 run(s) of each", "2 partitions");
@@ -165,6 +166,32 @@ class BenchIT {
                     number(rows.get(pair + "CPU of this JVM per request without it (before)")),
                     number(rows.get(pair + "CPU of this JVM per request with it (after)")));
         }
+
+        // The pipeline over all its runs of the run's settings: row 3's and the levers' "afters", seven in one
+        // repeat, their median (the fourth of seven) and its ratios against the same floor and pass-through.
+        List<Double> everyRun = new java.util.ArrayList<>(List.of(pipeline));
+        Matcher after = Pattern.compile("\\[bench\\] lever run 1, with .*?: " + NUMBER + " requests/s").matcher(progress);
+        while (after.find()) {
+            everyRun.add(number(after.group(1)));
+        }
+        assertThat(everyRun).hasSize(1 + Bench.LEVERS.size());
+        everyRun.sort(Double::compare);
+        double everyRunMedian = everyRun.get(everyRun.size() / 2);
+        String overAll = "pipeline over all 7 runs of the run's settings (row 3's and each lever's after), 3,000 requests";
+        assertThat(number(rows.get(overAll))).isCloseTo(everyRunMedian, within(0.5));
+        assertRatio(rows, "pipeline over all its runs / dedup floor", everyRunMedian, floor);
+        assertRatio(rows, "pipeline over all its runs / pass-through", everyRunMedian, passThrough);
+
+        // Each progress line is stamped with the wall clock; a run during which the host paused is marked on its line
+        // and listed under the table, and the header says how many (none, on most machines).
+        assertThat(progress.lines().filter(line -> line.contains("[bench] "))).isNotEmpty()
+                .allMatch(line -> line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z \\[bench\\] .*"));
+        long markedLines = progress.lines().filter(line -> line.contains("[host paused: ")).count();
+        long listed = table.lines().filter(line -> line.matches("- \\d+\\.\\d s (paused|\\(wall clock stepped back\\)): .*"))
+                .count();
+        assertThat(listed).isEqualTo(markedLines);
+        assertThat(table).contains(markedLines == 0 ? "; the host paused during no run\n"
+                : "; the host paused during " + markedLines + " run(s), listed below the targets\n");
 
         // Latency is probed at half the sustained rate and at the fixed rate, each row and target the run's figure.
         String half = latencyRun(progress, "half the sustained rate", rows, targets, "at half the sustained rate");
