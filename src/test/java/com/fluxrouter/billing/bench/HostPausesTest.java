@@ -54,7 +54,7 @@ class HostPausesTest {
 
     @Test
     void driftBelowTheThresholdIsNotAPause() {
-        // 500 ppm of slewing over a 30-minute bench: 900 ms in all, but under a millisecond per second between lines.
+        // Rounding of the two clocks, or a clock slewed alone (Linux slews the monotonic clock with the wall clock).
         monotonic.addAndGet(60_000_000_000L);
         wall.addAndGet(60_030);
 
@@ -64,5 +64,40 @@ class HostPausesTest {
         assertThat(HostPauses.isPause(gap)).isFalse();
         assertThat(HostPauses.isPause(199)).isFalse();
         assertThat(HostPauses.isPause(200)).isTrue();
+    }
+
+    @Test
+    void aThreadStoppedBetweenTheTwoClocksReadingsIsNeitherAStepBackNorAPause() {
+        AtomicLong stall = new AtomicLong();
+        // After a reading of the wall clock a stall may pass (a GC pause, a descheduling), both clocks moving on,
+        // before the thread reads the monotonic clock: read alone, that is the wall clock 300 ms behind.
+        HostPauses stalled = new HostPauses(() -> {
+            long now = wall.get();
+            run(stall.getAndSet(0));
+            return now;
+        }, monotonic::get);
+        run(1_000);
+        stall.set(300);
+
+        long first = stalled.sinceLast();
+        run(1_000);
+        long second = stalled.sinceLast();
+
+        assertThat(first).isBetween(-1L, 1L);
+        assertThat(second).isBetween(-1L, 1L);
+    }
+
+    @Test
+    void aPauseBetweenTheTwoClocksReadingsIsStillCaught() {
+        AtomicLong pauseAfterNextRead = new AtomicLong();
+        HostPauses paused = new HostPauses(wall::get, () -> {
+            long now = monotonic.get();
+            wall.addAndGet(pauseAfterNextRead.getAndSet(0)); // only the wall clock moves: the guest was stopped
+            return now;
+        });
+        run(1_000);
+        pauseAfterNextRead.set(2_400);
+
+        assertThat(paused.sinceLast()).isEqualTo(2_400);
     }
 }
