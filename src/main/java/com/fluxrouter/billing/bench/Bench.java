@@ -226,8 +226,12 @@ public final class Bench {
         StreamsRuns.PipelineRun lastRun = null;
         StreamsRuns.FloorRun lastFloor = null;
         for (int run = 1; run <= options.repeat(); run++) {
+            // Row 3's line reports the pass-through, the floor and the pipeline run, but the levers' lines come between
+            // them: each of the three takes the clocks' gap over its own interval to that line, not to the next one.
+            long rowThreeGap = pauses.sinceLast();
             StreamsRuns.Throughput pass = streams.passThrough(requests);
             StreamsRuns.FloorRun dedup = streams.dedupFloor(requests);
+            rowThreeGap += pauses.sinceLast();
             // The pipeline (empty) and each lever's pair take turns at the places of the order: run r starts
             // r - 1 places along, so no place (the first after the baselines, the last) is always the same one's.
             List<Optional<Lever>> order = new ArrayList<>();
@@ -237,12 +241,14 @@ public final class Bench {
             StreamsRuns.PipelineRun billed = null;
             for (Optional<Lever> lever : order) {
                 if (lever.isEmpty()) {
+                    rowThreeGap += pauses.sinceLast();
                     billed = streams.pipeline(requests, options.settings());
+                    rowThreeGap += pauses.sinceLast();
                 } else {
                     measureLever(streams, requests, run, lever.get(), after, before);
                 }
             }
-            progress("streams run %d: pass-through %,.0f records/s (%.1f µs CPU each), dedup floor %,.0f records/s "
+            progressOver(rowThreeGap, "streams run %d: pass-through %,.0f records/s (%.1f µs CPU each), dedup floor %,.0f records/s "
                             + "(%.1f µs CPU each), pipeline %,.0f requests/s (%.1f µs CPU each)", run, pass.perSecond(),
                     pass.cpuMicrosPerRecord(), dedup.throughput().perSecond(), dedup.throughput().cpuMicrosPerRecord(),
                     billed.perSecond(), billed.cpuMicrosPerRecord());
@@ -514,12 +520,21 @@ public final class Bench {
      * @return how far the wall clock ran ahead of the monotonic clock since the line before, in milliseconds
      */
     private long progress(String format, Object... args) {
-        long gap = pauses.sinceLast();
+        return progressOver(0, format, args);
+    }
+
+    /**
+     * {@link #progress} for a line whose runs did not all run since the line before (row 3's: other lines come between
+     * its pass-through, floor and pipeline runs): {@code earlierGap} is the clocks' gap over the intervals of those
+     * that ran earlier, taken from {@link #pauses} as each ended, so that the line, not the next one, carries it.
+     */
+    private long progressOver(long earlierGap, String format, Object... args) {
+        long gap = earlierGap + pauses.sinceLast();
         String line = String.format(format, args);
         if (HostPauses.isPause(gap)) {
             paused.add(new Report.HostPause(line, gap));
-            line += String.format(Locale.ROOT, " [host paused: the wall clock ran %.1f s %s the monotonic clock since "
-                    + "the line before]", Math.abs(gap) / 1000.0, gap > 0 ? "ahead of" : "behind");
+            line += String.format(Locale.ROOT, " [host paused: the wall clock ran %.1f s %s the monotonic clock over "
+                    + "the line's runs]", Math.abs(gap) / 1000.0, gap > 0 ? "ahead of" : "behind");
         }
         out.printf("%s [bench] %s%n", Instant.now().truncatedTo(ChronoUnit.MILLIS), line);
         out.flush();

@@ -244,7 +244,7 @@ public final class Report {
 
     /**
      * A latency figure over the runs: its p99s, how many outputs all the runs sampled, and the p99s of the runs the
-     * host did not pause (null when it paused during none).
+     * host did not pause (null when it paused during none, or during all).
      */
     private record Latency(Stats p99, long samples, Stats unpausedP99, int runs, int pausedRuns) {
         Latency unpaused(Stats p99s, int paused) {
@@ -255,11 +255,11 @@ public final class Report {
     /**
      * When the host paused during some of the load's runs ({@link HostPauses}): the p99 over the others, as a row.
      *
-     * @return their p99s, or null when the host paused during none
+     * @return their p99s, or null when the host paused during none or during all (no row then)
      */
     private Stats unpausedRow(String output, Load load, List<LatencyProbe.Result> unpaused, int runs,
                               Function<LatencyProbe.Result, LatencyProbe.Percentiles> of) {
-        if (unpaused.size() == runs) {
+        if (unpaused.size() == runs || unpaused.isEmpty()) {
             return null;
         }
         Stats p99 = stat(unpaused, r -> of.apply(r).p99());
@@ -342,10 +342,12 @@ public final class Report {
         }
         double p99 = latency.p99().median();
         String paused = "";
-        if (latency.pausedRuns() > 0) {
+        if (latency.pausedRuns() == latency.runs()) {
+            paused = String.format(Locale.ROOT, "; the host paused during all %d runs", latency.runs());
+        } else if (latency.pausedRuns() > 0) {
             double others = latency.unpausedP99().median();
             paused = String.format(Locale.ROOT, "; the host paused during %d of the %d runs: %s over the others",
-                    latency.pausedRuns(), latency.runs(), Double.isNaN(others) ? "none"
+                    latency.pausedRuns(), latency.runs(), Double.isNaN(others) ? "not measured"
                             : String.format(Locale.ROOT, "%.0f ms", others));
         }
         target(what, p99 <= 500, String.format(Locale.ROOT, "%.0f ms", p99) + cpu + paused);

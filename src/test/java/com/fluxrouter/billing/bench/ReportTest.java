@@ -379,6 +379,19 @@ class ReportTest {
     }
 
     @Test
+    void whenTheHostPausedDuringEveryRunTheTargetSaysSoAndNoRowClaimsARun() {
+        Report report = new Report(Bench.Options.quick(), Instant.now());
+        report.latency(HALF, List.of(run(new LatencyProbe.Result(FAST, FAST, FAST), BUSY).withHostPause(900),
+                run(new LatencyProbe.Result(FAST, FAST, FAST), BUSY).withHostPause(-700)));
+        report.finish(Duration.ZERO, List.of(new Report.HostPause("latency run 1", 900),
+                new Report.HostPause("latency run 2", -700)));
+        String table = report.table();
+
+        assertThat(table).contains("| 30 ms at 100/s; CPU: bench JVM 1.8 cores busy, machine 2.0 of 2; the host paused "
+                + "during all 2 runs | yes |").doesNotContain("did not pause", "over the others");
+    }
+
+    @Test
     void aRunWithoutPausesSaysSoAndAddsNoRows() {
         String table = latencyTable(HALF, new LatencyProbe.Result(FAST, FAST, FAST));
 
