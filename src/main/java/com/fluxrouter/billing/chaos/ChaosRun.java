@@ -89,8 +89,8 @@ final class ChaosRun implements AutoCloseable {
         Files.createDirectories(dir);
         try (ChaosRun run = new ChaosRun(scenario, size, workload, cluster, dir, log)) {
             run.log("fresh topics");
-            cluster.seedCatalog(run.applicationId, dir.resolve("state-seed"));
-            run.log("catalog validated into the application's own topics");
+            // Its start fills the application's empty validated copies of the catalog and plans from their topics
+            // (ValidCopySeed), so it loads its global stores complete before it prices anything.
             Instance first = run.startInstance("a");
             run.awaitPlans();
             run.log("plans taken in");

@@ -1,6 +1,5 @@
 package com.fluxrouter.billing.chaos;
 
-import com.fluxrouter.billing.config.Settings;
 import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.serde.WireFormat;
 import com.fluxrouter.billing.traffic.TokenSource;
@@ -31,8 +30,7 @@ public final class ChaosSuite {
         List<Row> rows = new ArrayList<>();
         Serdes serdes = new Serdes(WireFormat.SINGLE_OBJECT);
         out.println("[chaos] starting the broker, seeding the catalog and plans");
-        try (Cluster cluster = Cluster.start(dir, size.partitions(), ChaosPlans.forAccounts(size.accounts()), serdes,
-                Settings.load(null, Instance.SETTINGS))) {
+        try (Cluster cluster = Cluster.start(dir, size.partitions(), ChaosPlans.forAccounts(size.accounts()), serdes)) {
             for (Scenario scenario : scenarios) {
                 out.printf("[chaos] %s: %s%n", scenario.cliName(), scenario.title());
                 Row row = ChaosRun.run(scenario, size, seed, tokens.create(seed), cluster, dir.resolve(scenario.cliName()), out);

@@ -61,6 +61,7 @@ public final class BillingConfig extends AbstractConfig {
     public static final String HTTP_ACCOUNT_TOKENS = "flux.http.account-tokens";
     public static final String HEALTH_MAX_THREAD_REPLACEMENTS = "flux.health.max-thread-replacements";
     public static final String HEALTH_REPLACEMENT_WINDOW = "flux.health.replacement-window";
+    public static final String METRICS_REFRESH_INTERVAL = "flux.metrics.refresh-interval";
     public static final String UNSAFE_ALLOW = "flux.unsafe.allow";
     /** Read by log4j2.xml (from FLUX_LOG_FORMAT or the system property), defined here so that a typo is caught. */
     public static final String LOG_FORMAT = "flux.log.format";
@@ -205,6 +206,12 @@ public final class BillingConfig extends AbstractConfig {
             // minute still counts up, while one failure a day never does.
             .define(HEALTH_REPLACEMENT_WINDOW, Type.STRING, "PT10M", DurationValidator.positive(), Importance.MEDIUM,
                     "the window in which thread replacements are counted for /health")
+            // A minute: Micrometer's own default. Each re-read walks every metric of the client (a few thousand with
+            // a handful of tasks); the tests, which wait for series to come and go, use a second.
+            .define(METRICS_REFRESH_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,
+                    "how often /metrics re-reads the Kafka Streams client's metrics: series Kafka created since (a "
+                            + "task's after an assignment, a partition's lag, a replacement thread's) appear, and those "
+                            + "of dead threads leave, within this long")
             .define(UNSAFE_ALLOW, Type.BOOLEAN, false, Importance.HIGH,
                     "lets run use settings that can lose or double-count usage: a processing.guarantee other than "
                             + "exactly_once_v2, flux.state.changelogs=false, flux.state.stores=in_memory (bench, "
@@ -451,6 +458,11 @@ public final class BillingConfig extends AbstractConfig {
     /** The sliding window in which thread replacements are counted for {@code /health}; positive, default 10 min. */
     public Duration healthReplacementWindow() {
         return duration(HEALTH_REPLACEMENT_WINDOW);
+    }
+
+    /** How often {@code /metrics} re-reads the Kafka Streams client's metrics; positive, default 1 min. */
+    public Duration metricsRefreshInterval() {
+        return duration(METRICS_REFRESH_INTERVAL);
     }
 
     /**

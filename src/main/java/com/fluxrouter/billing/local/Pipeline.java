@@ -78,7 +78,7 @@ public final class Pipeline implements AutoCloseable {
         streams.setUncaughtExceptionHandler(this::replaceAfterBackoff);
         this.lifecycle = StreamsLifecycle.watch(streams);
         streams.setGlobalStateRestoreListener(new RestoreLog());
-        meters.bind(streams);
+        meters.bind(streams, config.metricsRefreshInterval());
     }
 
     /**

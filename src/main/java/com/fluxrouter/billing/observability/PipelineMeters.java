@@ -16,10 +16,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One pipeline instance's meters, in its own Prometheus registry (never the JVM-global one, so two instances in one
@@ -50,6 +53,9 @@ public final class PipelineMeters implements AutoCloseable {
     static final String ATTEMPTS = " Counted when processed, before the transaction commits: work rolled back by an"
             + " aborted transaction is processed and counted again, so this counts attempts; the output topic read"
             + " with isolation.level=read_committed holds the committed figure.";
+
+    /** Micrometer's own interval between re-reads of a Kafka client's metrics. */
+    static final Duration DEFAULT_REFRESH = Duration.ofMinutes(1);
 
     private final MeterRegistry registry;
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
@@ -109,15 +115,29 @@ public final class PipelineMeters implements AutoCloseable {
         return configs.get(CONFIG_KEY) instanceof PipelineMeters meters ? meters : unread();
     }
 
+    /** {@link #bind(KafkaStreams, Duration)} with Micrometer's default re-read, every minute. */
+    public void bind(KafkaStreams streams) {
+        bind(streams, DEFAULT_REFRESH);
+    }
+
     /**
      * Binds every metric of the Kafka Streams client and its producers and consumers
      * ({@code kafka_<group without -metrics>_<name>}, Kafka's {@code *-total} and {@code *-count} as counters, the rest as
-     * gauges). Micrometer's binder re-reads the client's metrics every 60 s: a replaced thread's series leave
-     * {@code /metrics} within a minute of Kafka Streams removing them.
+     * gauges). Micrometer's binder re-reads the client's metrics every {@code refresh}
+     * ({@code flux.metrics.refresh-interval}): it binds those Kafka created since and removes those that are gone, so
+     * a replaced thread's series leave {@code /metrics} within {@code refresh} of Kafka Streams removing them.
      */
-    public void bind(KafkaStreams streams) {
-        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+    public void bind(KafkaStreams streams, Duration refresh) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "micrometer-kafka-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams, List.of(), scheduler, refresh);
         binder.bindTo(registry);
+        // Given to the binder, so not shut down by its close: first, as the binder does with a scheduler of its own,
+        // so that no re-read binds meters again once the binder has removed them.
+        closeables.add(scheduler::shutdownNow);
         closeables.add(binder);
     }
 

@@ -57,6 +57,18 @@ import static org.awaitility.Awaitility.await;
 class FailuresThatShowIT {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final Pattern THREAD_ID = Pattern.compile("thread_id=\"([^\"]+)\"");
+    /**
+     * How often the meters re-read Kafka's metrics here (flux.metrics.refresh-interval; a minute by default): the
+     * series checks below wait for a re-read, which is the same at any interval.
+     */
+    private static final Duration METRICS_REFRESH = Duration.ofSeconds(1);
+    /**
+     * A failed thread does not leave the group: its successor's rebalance waits out the session timeout (45 s by
+     * default), so each turn of a crash loop takes a session. EmbeddedKafka lets sessions be this short.
+     */
+    private static final String SESSION = "2000";
+    private static final String HEARTBEAT = "500";
+    private static final Duration REPLACEMENT_WINDOW = Duration.ofSeconds(30);
     private static EmbeddedKafka kafka;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -69,11 +81,12 @@ class FailuresThatShowIT {
                 StreamsConfig.APPLICATION_ID_CONFIG, applicationId,
                 StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(applicationId).toString(),
                 BillingConfig.HEALTH_MAX_THREAD_REPLACEMENTS, "2",
-                BillingConfig.HEALTH_REPLACEMENT_WINDOW, "PT60S",
-                // A failed thread does not leave the group: its successor's rebalance waits out the session timeout
-                // (45 s by default); the broker's minimum keeps each turn of the crash loop to seconds.
-                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
-                StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000",
+                // The crash loop's first three replacements come within about 2 x SESSION + 1 s of backoff (some 6 s
+                // here), well inside the window; /health is 200 again one window after the first of them.
+                BillingConfig.HEALTH_REPLACEMENT_WINDOW, REPLACEMENT_WINDOW.toString(),
+                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION,
+                StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), HEARTBEAT,
+                BillingConfig.METRICS_REFRESH_INTERVAL, METRICS_REFRESH.toString(),
                 Service.HTTP_PORT, "0");
     }
 
@@ -107,7 +120,7 @@ class FailuresThatShowIT {
     void aCrashLoopTurnsHealth503IsCountedAndLeavesNoDeadThreadSeries() throws Exception {
         kafka.createTopics(new NewTopic(Topics.ROUTED, 1, (short) 1), new NewTopic(Topics.PLANS, 1, (short) 1));
         try (Service service = Service.start(settings("flux-billing-it-crash-loop"))) {
-            await("health 503 after more than 2 replacements within 60 s").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(200))
+            await("health 503 after more than 2 replacements within " + REPLACEMENT_WINDOW).atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> {
                         assertThat(get(service, "/health").statusCode()).isEqualTo(503);
                     });
@@ -117,11 +130,11 @@ class FailuresThatShowIT {
             assertThat(get(service, "/ready").statusCode()).isEqualTo(503);
 
             kafka.createPipelineTopics(1, "");
-            await("health 200 once the replacements left the window").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofSeconds(1))
+            await("health 200 once the replacements left the window").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(get(service, "/health").statusCode()).isEqualTo(200));
-            // Micrometer re-reads Kafka's metrics every 60 s: then only the live thread has series. (Kafka Streams
+            // At Micrometer's next re-read of Kafka's metrics, only the live thread has series. (Kafka Streams
             // reuses a dead thread's name, so which names were dead is proved in aReplacedThreadsSeriesLeaveMetrics.)
-            await("dead threads' series gone").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofSeconds(2))
+            await("dead threads' series gone").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> {
                         String live = service.pipeline().streams().metadataForLocalThreads().iterator().next().threadName();
                         assertThat(threadsWithSeries(get(service, "/metrics").body())).containsExactly(live);
@@ -147,7 +160,7 @@ class FailuresThatShowIT {
         streams.setUncaughtExceptionHandler(exception ->
                 StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
         try (PipelineMeters meters = PipelineMeters.prometheus(); KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-            meters.bind(streams);
+            meters.bind(streams, METRICS_REFRESH);
             String first = streams.metadataForLocalThreads().iterator().next().threadName();
             assertThat(threadsWithSeries(meters.scrape())).containsExactly(first);
             streams.start();
@@ -156,6 +169,9 @@ class FailuresThatShowIT {
             await("only the successor's series").atMost(WAIT).dontCatchUncaughtExceptions().pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> assertThat(threadsWithSeries(meters.scrape())).containsExactly(successor));
             assertThat(streams.metadataForLocalThreads()).extracting(ThreadMetadata::threadName).containsExactly(successor);
+            // The successor processes the record once the group has let the failed thread's member go (its session).
+            await("the successor at the record").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> failures.get() >= 2);
             assertThat(failures).as("failed once, then processed the record").hasValue(2);
         } finally {
             streams.close(Duration.ofSeconds(30));
@@ -177,7 +193,10 @@ class FailuresThatShowIT {
         Properties properties = new Properties();
         properties.putAll(kafka.clientSettings(Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, applicationId,
-                StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(applicationId).toString())));
+                StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(applicationId).toString(),
+                // As settings(): a replaced thread's successor joins once the failed one's session ran out.
+                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION,
+                StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), HEARTBEAT)));
         return new KafkaStreams(builder.build(), properties);
     }
 

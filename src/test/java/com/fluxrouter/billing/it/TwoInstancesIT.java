@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fluxrouter.billing.api.Backend;
 import com.fluxrouter.billing.api.StreamsBackend;
 import com.fluxrouter.billing.catalog.CatalogFlow;
+import com.fluxrouter.billing.config.BillingConfig;
 import com.fluxrouter.billing.deploy.Dashboard;
 import com.fluxrouter.billing.local.Service;
 import com.fluxrouter.billing.local.Seed;
@@ -125,7 +126,8 @@ class TwoInstancesIT {
                 assertThat(get(first.apiAddress() + "/ready").statusCode()).isEqualTo(200);
                 assertThat(kafka.committed(Topics.REJECTED)).hasSize(MALFORMED);
                 // Micrometer binds metrics Kafka creates after the start (tasks' sensors, partitions' lag) at its next
-                // re-read of the client's metrics, every 60 s: until then the per-task series are not there yet.
+                // re-read of the client's metrics (flux.metrics.refresh-interval, a second here, a minute by default):
+                // until then the per-task series are not there yet.
                 await("every metric the dashboard queries, on both instances").atMost(Duration.ofMinutes(3))
                         .pollInterval(Duration.ofSeconds(2)).dontCatchUncaughtExceptions().untilAsserted(() -> {
                             for (Service service : List.of(first, second)) {
@@ -187,6 +189,7 @@ class TwoInstancesIT {
                 StreamsConfig.APPLICATION_ID_CONFIG, "flux-billing-it-two",
                 StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(instance).toString(),
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
+                BillingConfig.METRICS_REFRESH_INTERVAL, "PT1S",
                 Service.HTTP_PORT, "0");
     }
 

@@ -41,13 +41,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Upgrading a running deployment from the released code keeps billing exact. The release at {@value #RELEASED} is
- * built from git history ({@link ReleasedBuild}) and runs as a child process ({@code java -jar ... run}) on an
+ * built from git history ({@link ReleasedBuild}) and runs as a child process ({@code java -cp ... run}) on an
  * in-process broker: catalog and plans are seeded and a past month is opened with requests. It is stopped; the
  * current code starts on the same application id and broker with an empty state directory, so every store is
  * restored from the changelogs the release wrote and the global catalog from its validated topics. The month then
@@ -66,7 +65,7 @@ class UpgradeIT {
 
 
     private static EmbeddedKafka kafka;
-    private static Path releasedJar;
+    private static ReleasedBuild released;
     private static Path work;
 
     private final Serdes serdes = new Serdes(WireFormat.SINGLE_OBJECT);
@@ -74,7 +73,7 @@ class UpgradeIT {
 
     @BeforeAll
     static void buildRelease() throws Exception {
-        releasedJar = ReleasedBuild.jar(RELEASED);
+        released = ReleasedBuild.of(RELEASED);
         work = Files.createDirectories(Path.of("target", "upgrade-it", Long.toString(System.currentTimeMillis()))
                 .toAbsolutePath());
     }
@@ -88,7 +87,8 @@ class UpgradeIT {
 
     @Test
     void aMonthOpenedByTheReleasedCodeBillsOnAndClosesExactlyAfterTheUpgrade() throws Exception {
-        assertThat(releasedEntries("schemas/history/")).as("the released jar predates the kept schemas").isZero();
+        assertThat(released.classes().resolve("schemas/history")).as("the released code predates the kept schemas")
+                .doesNotExist();
         YearMonth month = closedMonth(Instant.now());
         List<AccountPlan> plans = List.of(
                 plan("upg-team", "Team", "1", "5", null),
@@ -104,7 +104,7 @@ class UpgradeIT {
 
             // The released code validates the catalog into its own topics and folds the plans; started again, it
             // restores the global catalog before pricing anything (as after any restart), and opens the month.
-            List<String> releasedLauncher = List.of("java", "-jar", releasedJar.toString());
+            List<String> releasedLauncher = released.launcher();
             ChildProcessGuard seeding = start("released-seeding", releasedLauncher, work.resolve("state-released"));
             awaitRecords("flux-billing.catalog.models.valid", PublishedPrices.LANE_BY_MODEL.size());
             awaitRecords("flux-billing.catalog.rates.valid", 3);
@@ -397,12 +397,6 @@ class UpgradeIT {
                     + ("INVALID_TOKENS".equals(rejection.getReason()) ? "" : " (" + rejection.getDetail() + ")"));
         }
         return rejected;
-    }
-
-    private static long releasedEntries(String prefix) throws IOException {
-        try (ZipFile jar = new ZipFile(releasedJar.toFile())) {
-            return jar.stream().filter(entry -> entry.getName().startsWith(prefix)).count();
-        }
     }
 
     private static long fingerprint(byte[] singleObject) {
