@@ -208,7 +208,10 @@ public final class BillingConfig extends AbstractConfig {
                     "the window in which thread replacements are counted for /health")
             // A minute: Micrometer's own default. Each re-read walks every metric of the client (a few thousand with
             // a handful of tasks); the tests, which wait for series to come and go, use a second.
-            .define(METRICS_REFRESH_INTERVAL, Type.STRING, "PT1M", DurationValidator.positive(), Importance.LOW,
+            // At least a second: below a millisecond the timer's period would be zero (refused at start), and a few
+            // milliseconds would re-read thousands of metrics without pause.
+            .define(METRICS_REFRESH_INTERVAL, Type.STRING, "PT1M", DurationValidator.atLeast(Duration.ofSeconds(1)),
+                    Importance.LOW,
                     "how often /metrics re-reads the Kafka Streams client's metrics: series Kafka created since (a "
                             + "task's after an assignment, a partition's lag, a replacement thread's) appear, and those "
                             + "of dead threads leave, within this long")

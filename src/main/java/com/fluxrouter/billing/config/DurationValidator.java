@@ -12,19 +12,35 @@ import java.time.format.DateTimeParseException;
  */
 public final class DurationValidator implements ConfigDef.Validator {
     private final boolean zeroAllowed;
+    /** The shortest duration allowed, or null for none beyond zero or positive. */
+    private final Duration minimum;
 
-    private DurationValidator(boolean zeroAllowed) {
+    private DurationValidator(boolean zeroAllowed, Duration minimum) {
         this.zeroAllowed = zeroAllowed;
+        this.minimum = minimum;
     }
 
     /** Any duration of zero or more. */
     public static DurationValidator atLeastZero() {
-        return new DurationValidator(true);
+        return new DurationValidator(true, null);
     }
 
     /** Any duration greater than zero. */
     public static DurationValidator positive() {
-        return new DurationValidator(false);
+        return new DurationValidator(false, null);
+    }
+
+    /**
+     * Any duration of {@code minimum} or more, for a setting whose shorter values would be truncated to nothing or
+     * would busy the instance (a timer's period).
+     *
+     * @param minimum positive
+     */
+    public static DurationValidator atLeast(Duration minimum) {
+        if (minimum.isNegative() || minimum.isZero()) {
+            throw new IllegalArgumentException("the minimum must be positive: " + minimum);
+        }
+        return new DurationValidator(false, minimum);
     }
 
     /**
@@ -45,11 +61,17 @@ public final class DurationValidator implements ConfigDef.Validator {
         if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
             throw new ConfigException(name, value, "must be " + (zeroAllowed ? "zero or more" : "positive"));
         }
+        if (minimum != null && duration.compareTo(minimum) < 0) {
+            throw new ConfigException(name, value, "must be at least " + minimum);
+        }
     }
 
     /** The type column of the configuration reference. */
     @Override
     public String toString() {
+        if (minimum != null) {
+            return "ISO-8601 duration, >= " + minimum;
+        }
         return zeroAllowed ? "ISO-8601 duration, >= 0" : "ISO-8601 duration, > 0";
     }
 }

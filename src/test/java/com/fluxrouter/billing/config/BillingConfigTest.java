@@ -29,6 +29,19 @@ class BillingConfigTest {
     }
 
     @Test
+    void aMetricsRefreshIntervalUnderASecondIsRefused() {
+        // Half a millisecond would be a zero-period timer at start; a millisecond would re-read every metric nonstop.
+        for (String tooShort : new String[] {"PT0.0005S", "PT0.001S", "PT0.999S"}) {
+            assertThatThrownBy(() -> BillingConfig.of(Map.of(BillingConfig.METRICS_REFRESH_INTERVAL, tooShort)))
+                    .as(tooShort).hasMessageContaining(BillingConfig.METRICS_REFRESH_INTERVAL)
+                    .hasMessageContaining("must be at least PT1S");
+        }
+        assertThat(BillingConfig.of(Map.of(BillingConfig.METRICS_REFRESH_INTERVAL, "PT1S")).metricsRefreshInterval())
+                .isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(BillingConfig.defaults().metricsRefreshInterval()).isEqualTo(java.time.Duration.ofMinutes(1));
+    }
+
+    @Test
     void aMisspelledBooleanIsRefusedNamingItsKey() {
         assertThatThrownBy(() -> BillingConfig.of(Map.of(BillingConfig.STATE_CHANGELOGS, "ture")))
                 .isInstanceOf(ConfigException.class)
