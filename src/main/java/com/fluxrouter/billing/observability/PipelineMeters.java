@@ -54,9 +54,6 @@ public final class PipelineMeters implements AutoCloseable {
             + " aborted transaction is processed and counted again, so this counts attempts; the output topic read"
             + " with isolation.level=read_committed holds the committed figure.";
 
-    /** Micrometer's own interval between re-reads of a Kafka client's metrics. */
-    static final Duration DEFAULT_REFRESH = Duration.ofMinutes(1);
-
     private final MeterRegistry registry;
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
     private final Map<Alert, Counter> alerts = new EnumMap<>(Alert.class);
@@ -113,11 +110,6 @@ public final class PipelineMeters implements AutoCloseable {
      */
     public static PipelineMeters from(Map<String, ?> configs) {
         return configs.get(CONFIG_KEY) instanceof PipelineMeters meters ? meters : unread();
-    }
-
-    /** {@link #bind(KafkaStreams, Duration)} with Micrometer's default re-read, every minute. */
-    public void bind(KafkaStreams streams) {
-        bind(streams, DEFAULT_REFRESH);
     }
 
     /**

@@ -35,7 +35,7 @@ class PipelineMetersTest {
         try (PipelineMeters meters = PipelineMeters.prometheus()) {
             KafkaStreams streams = createdClient(meters);
             try {
-                meters.bind(streams);
+                meters.bind(streams, BillingConfig.defaults().metricsRefreshInterval());
                 meters.rejected(Reason.MALFORMED);
                 meters.rejected(Reason.MALFORMED);
                 meters.alertFired(Alert.CREDIT_80);
