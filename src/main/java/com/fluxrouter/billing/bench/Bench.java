@@ -160,26 +160,32 @@ public final class Bench {
                 options.quietLimit());
         List<Double> replayed = new ArrayList<>();
         List<Double> passed = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
         List<Double> cpuShare = new ArrayList<>();
+        List<Double> floorCpuShare = new ArrayList<>();
         List<Double> cpuPerMillion = new ArrayList<>();
         List<Double> threadCpuPerMillion = new ArrayList<>();
         for (int run = 1; run <= options.repeat(); run++) {
-            ReplayRuns.Run figures = replay.measure(run % 2 == 1);
+            ReplayRuns.Run figures = replay.measure(run - 1);
             progress("replay run %d (%s first): %,.0f requests/s (%.1f s, %.1f s CPU, %.1f s of it the metering "
-                            + "thread's), pass-through %,.0f records/s (%.1f s CPU)", run,
-                    run % 2 == 1 ? "replay" : "pass-through", figures.replay(), figures.replaySeconds(),
-                    figures.replayCpuSeconds(), figures.replayThreadCpuSeconds(), figures.passThrough(),
-                    figures.passCpuSeconds());
+                            + "thread's), pass-through %,.0f records/s (%.1f s CPU), dedup floor %,.0f records/s "
+                            + "(%.1f s CPU)", run, List.of("replay", "pass-through", "dedup floor").get((run - 1) % 3),
+                    figures.replay(), figures.replaySeconds(), figures.replayCpuSeconds(),
+                    figures.replayThreadCpuSeconds(), figures.passThrough(), figures.passCpuSeconds(), figures.floor(),
+                    figures.floorCpuSeconds());
             replayed.add(figures.replay());
             passed.add(figures.passThrough());
+            floors.add(figures.floor());
             seconds.add(figures.replaySeconds());
             cpuShare.add(figures.passCpuSeconds() / figures.replayCpuSeconds());
+            floorCpuShare.add(figures.floorCpuSeconds() / figures.replayCpuSeconds());
             cpuPerMillion.add(figures.replayCpuSeconds() * 1_000_000 / replay.requests());
             threadCpuPerMillion.add(figures.replayThreadCpuSeconds() * 1_000_000 / replay.requests());
         }
-        report.replay(new Stats(replayed), new Stats(passed), new Stats(seconds), new Stats(cpuPerMillion),
-                new Stats(threadCpuPerMillion), new Stats(cpuShare), replay.requests());
+        report.replay(new Report.ReplayFigures(new Stats(replayed), new Stats(passed), new Stats(floors),
+                new Stats(seconds), new Stats(cpuPerMillion), new Stats(threadCpuPerMillion), new Stats(cpuShare),
+                new Stats(floorCpuShare)), replay.requests());
     }
 
     private void measureThroughput(Report report, BenchCluster cluster, StreamsRuns streams) throws Exception {

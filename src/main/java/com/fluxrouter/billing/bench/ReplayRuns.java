@@ -17,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * {@code replay} over files, against a pass-through processor on the same driver over the same files. The input
+ * {@code replay} over files, against a pass-through processor and the dedup floor on the same driver over the same
+ * files ({@link PassThroughReplay}). The input
  * spreads its requests evenly over two calendar months, so months close and invoice lines are written too.
  */
 final class ReplayRuns {
@@ -33,12 +35,13 @@ final class ReplayRuns {
     private final QuietJvm quiet;
 
     /**
-     * Both figures of one run: input records per second, replay's wall time, and the CPU time each took, this JVM's
-     * (the calling thread, the input's read-ahead thread, GC and JIT; replay runs before the bench starts its broker,
-     * so nothing else runs in it), and of replay the calling thread's alone, the one that meters and writes.
+     * The figures of one run: input records per second of each, replay's wall time, and the CPU time (s) each took,
+     * this JVM's (the calling thread, the input's read-ahead thread, GC and JIT; replay runs before the bench starts
+     * its broker, so nothing else runs in it), and of replay the calling thread's alone, the one that meters and
+     * writes.
      */
-    record Run(double replay, double passThrough, double replaySeconds, double replayCpuSeconds, double passCpuSeconds,
-               double replayThreadCpuSeconds) {
+    record Run(double replay, double passThrough, double floor, double replaySeconds, double replayCpuSeconds,
+               double passCpuSeconds, double floorCpuSeconds, double replayThreadCpuSeconds) {
     }
 
     private ReplayRuns(Path in, Path out, Instant now, int requests, QuietJvm quiet) {
@@ -79,22 +82,27 @@ final class ReplayRuns {
     }
 
     /**
-     * One replay and one pass-through over the same files. {@code replayFirst} alternates between repeats, so that
-     * neither side always runs with the colder JIT, page cache and heap.
+     * One replay, one pass-through and one dedup floor over the same files, in the order {@code first} names and on
+     * from there, wrapping (0: replay, pass-through, floor; 1: pass-through, floor, replay; 2: floor, replay,
+     * pass-through), so that over three repeats none always runs with the colder JIT, page cache and heap.
      */
-    Run measure(boolean replayFirst) throws IOException, InterruptedException {
+    Run measure(int first) throws IOException, InterruptedException {
         BillingConfig config = BillingConfig.defaults();
-        Timed replay;
-        Timed pass;
-        if (replayFirst) {
-            replay = timed(() -> new Replay(config, now).run(in, out.resolve("replay"), true).inputs());
-            pass = timed(() -> new PassThroughReplay(config).run(in, out.resolve("passthrough")));
-        } else {
-            pass = timed(() -> new PassThroughReplay(config).run(in, out.resolve("passthrough")));
-            replay = timed(() -> new Replay(config, now).run(in, out.resolve("replay"), true).inputs());
+        List<Counted> runs = List.of(
+                () -> new Replay(config, now).run(in, out.resolve("replay"), true).inputs(),
+                () -> new PassThroughReplay(config).run(in, out.resolve("passthrough")),
+                () -> PassThroughReplay.dedupFloor(config).run(in, out.resolve("dedupfloor")));
+        Timed[] timed = new Timed[runs.size()];
+        for (int i = 0; i < runs.size(); i++) {
+            int which = Math.floorMod(first + i, runs.size());
+            timed[which] = timed(runs.get(which));
         }
+        Timed replay = timed[0];
+        Timed pass = timed[1];
+        Timed floor = timed[2];
         return new Run(Stats.perSecond(replay.count(), replay.nanos()), Stats.perSecond(pass.count(), pass.nanos()),
-                replay.nanos() / 1e9, replay.cpuNanos() / 1e9, pass.cpuNanos() / 1e9, replay.threadCpuNanos() / 1e9);
+                Stats.perSecond(floor.count(), floor.nanos()), replay.nanos() / 1e9, replay.cpuNanos() / 1e9,
+                pass.cpuNanos() / 1e9, floor.cpuNanos() / 1e9, replay.threadCpuNanos() / 1e9);
     }
 
     private interface Counted {

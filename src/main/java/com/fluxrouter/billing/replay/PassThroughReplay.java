@@ -11,10 +11,13 @@ import com.fluxrouter.billing.serde.Serdes;
 import com.fluxrouter.billing.topology.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes.LongSerde;
+import org.apache.kafka.common.serialization.Serdes.StringSerde;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -25,9 +28,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The baseline of replay's speed: the same driver (input files, wire format, a processor on a
- * {@link MockProcessorContext}, JSON lines out) around a processor that only forwards what it reads. What replay
- * spends beyond this is the billing itself.
+ * The baselines of replay's speed: the same driver (input files, wire format, a processor on a
+ * {@link MockProcessorContext}, JSON lines out) around a processor that does the least. {@link #PassThroughReplay
+ * The pass-through} only forwards what it reads; what replay spends beyond it is the billing itself. {@link
+ * #dedupFloor The dedup floor} is issue 14's dedup floor on this driver: what any replay that bills a request once must
+ * at least do, measured the way the bench's Streams floor is (docs/performance.md, rows 2 and 4).
  */
 public final class PassThroughReplay {
     private static final Map<String, Class<? extends SpecificRecord>> VALUES = Map.of(
@@ -37,33 +42,46 @@ public final class PassThroughReplay {
             Topics.PLANS, AccountPlan.class);
 
     private final Serdes serdes;
+    private final boolean dedup;
+    private final String output;
 
+    /** The pass-through: every record forwarded to {@code passthrough.jsonl}. */
     public PassThroughReplay(BillingConfig config) {
-        this.serdes = new Serdes(config.wireFormat());
+        this(config, false, "passthrough.jsonl");
     }
 
-    /** Forwards every record of {@code in} to {@code out/passthrough.jsonl}; returns how many records went in. */
+    private PassThroughReplay(BillingConfig config, boolean dedup, String output) {
+        this.serdes = new Serdes(config.wireFormat());
+        this.dedup = dedup;
+        this.output = output;
+    }
+
+    /**
+     * The dedup floor, written to {@code dedupfloor.jsonl}: a routed request is looked up by its request id in one
+     * store and, the first time its id is seen, remembered there (one get and one put, key and value serialized as a
+     * Kafka Streams store keeps them, in the hash-kept {@link MemoryStore} replay's other point-read stores use) and
+     * forwarded; a repeat is dropped; every other record (a plan, a catalog entry) is forwarded. Nothing else: no
+     * validation, pricing, ledger or index.
+     */
+    public static PassThroughReplay dedupFloor(BillingConfig config) {
+        return new PassThroughReplay(config, true, "dedupfloor.jsonl");
+    }
+
+    /**
+     * Reads every record of {@code in} and writes what the processor forwards to {@code out}, one JSON line a record.
+     *
+     * @return how many records went in (requests and other records; repeats too)
+     * @throws IOException when an input cannot be read or an output written
+     */
     public long run(Path in, Path out) throws IOException {
         Files.createDirectories(out);
         MockProcessorContext<byte[], SpecificRecord> context = new MockProcessorContext<>();
-        Processor<byte[], SpecificRecord, byte[], SpecificRecord> forward = new Processor<>() {
-            private ProcessorContext<byte[], SpecificRecord> target;
-
-            @Override
-            public void init(ProcessorContext<byte[], SpecificRecord> target) {
-                this.target = target;
-            }
-
-            @Override
-            public void process(Record<byte[], SpecificRecord> record) {
-                target.forward(record);
-            }
-        };
+        Processor<byte[], SpecificRecord, byte[], SpecificRecord> forward = dedup ? new Dedup() : new Forward();
         forward.init(context);
         AvroJson json = new AvroJson();
         // Written as replay's JsonSinks write: streamed, one record a line.
         try (JsonGenerator writer = new JsonFactory().createGenerator(new OutputStreamWriter(
-                Files.newOutputStream(out.resolve("passthrough.jsonl")), StandardCharsets.UTF_8))) {
+                Files.newOutputStream(out.resolve(output)), StandardCharsets.UTF_8))) {
             writer.setRootValueSeparator(null);
             return new InputFiles(serdes).send(in, (topic, key, value) -> {
                 Deserializer<? extends SpecificRecord> values = serdes.avro(VALUES.get(topic)).deserializer();
@@ -78,6 +96,38 @@ public final class PassThroughReplay {
                 }
                 context.resetForwards();
             });
+        }
+    }
+
+    /** Forwards every record. */
+    private static class Forward implements Processor<byte[], SpecificRecord, byte[], SpecificRecord> {
+        private ProcessorContext<byte[], SpecificRecord> target;
+
+        @Override
+        public void init(ProcessorContext<byte[], SpecificRecord> target) {
+            this.target = target;
+        }
+
+        @Override
+        public void process(Record<byte[], SpecificRecord> record) {
+            target.forward(record);
+        }
+    }
+
+    /** Forwards a request the first time its id is seen, remembering the id with its completion time; drops a repeat. */
+    private static final class Dedup extends Forward {
+        private final KeyValueStore<String, Long> ids = new MemoryStore<>("dedup-floor-ids", new StringSerde(),
+                new LongSerde(), false);
+
+        @Override
+        public void process(Record<byte[], SpecificRecord> record) {
+            if (record.value() instanceof RoutedRequest request) {
+                if (ids.get(request.getRequestId()) != null) {
+                    return;
+                }
+                ids.put(request.getRequestId(), request.getCompletedAt().toEpochMilli());
+            }
+            super.process(record);
         }
     }
 }

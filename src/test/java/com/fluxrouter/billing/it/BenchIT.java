@@ -82,6 +82,8 @@ class BenchIT {
                 "records written per request: flux.requests.priced",
                 "replay of 2,000 requests from files", "replay of 2,000 requests, wall time",
                 "pass-through processor on the same driver", "**replay / pass-through driver**",
+                "dedup floor on the same driver (one get and one put by request id, one output)",
+                "**replay / dedup floor on the same driver**", "**dedup floor / pass-through driver**",
                 "pipeline at 100 accounts (2,000 requests, evenly spread)",
                 "pipeline at 3,000 accounts (2,000 requests, evenly spread)",
                 "pipeline at 3,000 accounts (3,000 requests, evenly spread)", "**" + SCALING_TARGET_RATIO + "**",
@@ -204,12 +206,14 @@ class BenchIT {
             latencyLever(progress, rows, load);
         }
 
-        // Replay: its figures, its extrapolation to 1,000,000 requests and its share of the pass-through driver.
+        // Replay: its figures, its extrapolation to 1,000,000 requests and its share of the pass-through driver and of
+        // the dedup floor on it.
         Matcher replay = find(progress, "replay run 1 \\(replay first\\): " + NUMBER + " requests/s \\(" + NUMBER
                 + " s, " + NUMBER + " s CPU, " + NUMBER + " s of it the metering thread's\\), pass-through " + NUMBER
-                + " records/s");
+                + " records/s \\(" + NUMBER + " s CPU\\), dedup floor " + NUMBER + " records/s \\(" + NUMBER + " s CPU\\)");
         double replayRate = number(replay.group(1));
         double replayDriver = number(replay.group(5));
+        double replayFloor = number(replay.group(7));
         // CPU per 1,000,000 requests: the run's (printed to 0.1 s) times 500, this JVM's and the metering thread's.
         double replayPerMillion = 1e6 / REPLAY_REQUESTS;
         double jvmCpu = number(rows.get("replay: CPU time of this JVM per 1,000,000 requests (every thread: metering, "
@@ -227,6 +231,10 @@ class BenchIT {
                 .isCloseTo(REPLAY_REQUESTS + PLANNED_ACCOUNTS, within(replayRate * 0.05 + wallTime * 0.5 + CATALOG));
         assertThat(number(rows.get("pass-through processor on the same driver"))).isCloseTo(replayDriver, within(0.5));
         assertRatio(rows, "replay / pass-through driver", replayRate, replayDriver);
+        assertThat(number(rows.get("dedup floor on the same driver (one get and one put by request id, one output)")))
+                .isCloseTo(replayFloor, within(0.5));
+        assertRatio(rows, "replay / dedup floor on the same driver", replayRate, replayFloor);
+        assertRatio(rows, "dedup floor / pass-through driver", replayFloor, replayDriver);
         String[] million = targets.get("replay: 1,000,000 requests in <= 12 s");
         Matcher extrapolated = Pattern.compile(NUMBER + " s \\(extrapolated\\)").matcher(million[0]);
         assertThat(extrapolated.matches()).as(million[0]).isTrue();
