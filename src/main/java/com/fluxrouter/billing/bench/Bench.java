@@ -166,6 +166,7 @@ public final class Bench {
         List<Double> floorCpuShare = new ArrayList<>();
         List<Double> cpuPerMillion = new ArrayList<>();
         List<Double> threadCpuPerMillion = new ArrayList<>();
+        List<Double> outputsPerRequest = new ArrayList<>();
         for (int run = 1; run <= options.repeat(); run++) {
             ReplayRuns.Run figures = replay.measure(run - 1);
             progress("replay run %d (%s first): %,.0f requests/s (%.1f s, %.1f s CPU, %.1f s of it the metering "
@@ -182,10 +183,11 @@ public final class Bench {
             floorCpuShare.add(figures.floorCpuSeconds() / figures.replayCpuSeconds());
             cpuPerMillion.add(figures.replayCpuSeconds() * 1_000_000 / replay.requests());
             threadCpuPerMillion.add(figures.replayThreadCpuSeconds() * 1_000_000 / replay.requests());
+            outputsPerRequest.add((double) figures.replayOutputs() / replay.requests());
         }
         report.replay(new Report.ReplayFigures(new Stats(replayed), new Stats(passed), new Stats(floors),
                 new Stats(seconds), new Stats(cpuPerMillion), new Stats(threadCpuPerMillion), new Stats(cpuShare),
-                new Stats(floorCpuShare)), replay.requests());
+                new Stats(floorCpuShare), new Stats(outputsPerRequest)), replay.requests());
     }
 
     private void measureThroughput(Report report, BenchCluster cluster, StreamsRuns streams) throws Exception {

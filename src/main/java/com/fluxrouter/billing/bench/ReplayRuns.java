@@ -38,10 +38,10 @@ final class ReplayRuns {
      * The figures of one run: input records per second of each, replay's wall time, and the CPU time (s) each took,
      * this JVM's (the calling thread, the input's read-ahead thread, GC and JIT; replay runs before the bench starts
      * its broker, so nothing else runs in it), and of replay the calling thread's alone, the one that meters and
-     * writes.
+     * writes; {@code replayOutputs} the records replay wrote, every output file's (the floor writes one per input).
      */
     record Run(double replay, double passThrough, double floor, double replaySeconds, double replayCpuSeconds,
-               double passCpuSeconds, double floorCpuSeconds, double replayThreadCpuSeconds) {
+               double passCpuSeconds, double floorCpuSeconds, double replayThreadCpuSeconds, long replayOutputs) {
     }
 
     private ReplayRuns(Path in, Path out, Instant now, int requests, QuietJvm quiet) {
@@ -88,8 +88,13 @@ final class ReplayRuns {
      */
     Run measure(int first) throws IOException, InterruptedException {
         BillingConfig config = BillingConfig.defaults();
+        long[] replayOutputs = new long[1];
         List<Counted> runs = List.of(
-                () -> new Replay(config, now).run(in, out.resolve("replay"), true).inputs(),
+                () -> {
+                    Replay.Result result = new Replay(config, now).run(in, out.resolve("replay"), true);
+                    replayOutputs[0] = result.outputs().values().stream().mapToLong(Long::longValue).sum();
+                    return result.inputs();
+                },
                 () -> new PassThroughReplay(config).run(in, out.resolve("passthrough")),
                 () -> PassThroughReplay.dedupFloor(config).run(in, out.resolve("dedupfloor")));
         Timed[] timed = new Timed[runs.size()];
@@ -102,7 +107,7 @@ final class ReplayRuns {
         Timed floor = timed[2];
         return new Run(Stats.perSecond(replay.count(), replay.nanos()), Stats.perSecond(pass.count(), pass.nanos()),
                 Stats.perSecond(floor.count(), floor.nanos()), replay.nanos() / 1e9, replay.cpuNanos() / 1e9,
-                pass.cpuNanos() / 1e9, floor.cpuNanos() / 1e9, replay.threadCpuNanos() / 1e9);
+                pass.cpuNanos() / 1e9, floor.cpuNanos() / 1e9, replay.threadCpuNanos() / 1e9, replayOutputs[0]);
     }
 
     private interface Counted {

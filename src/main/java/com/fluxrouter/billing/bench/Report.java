@@ -407,10 +407,10 @@ public final class Report {
      * {@code cpuPerMillion} this JVM's CPU time during replay (every thread: the metering one, the input's read-ahead,
      * GC, JIT) and {@code threadCpuPerMillion} the metering thread's alone (it also writes the outputs), s per 1,000,000
      * requests; {@code passCpuShare} and {@code floorCpuShare} per run, the pass-through's and the dedup floor's JVM
-     * CPU time over replay's.
+     * CPU time over replay's; {@code outputsPerRequest} the records replay wrote (every output file) per request.
      */
     record ReplayFigures(Stats replayRates, Stats passThroughRates, Stats floorRates, Stats seconds, Stats cpuPerMillion,
-                         Stats threadCpuPerMillion, Stats passCpuShare, Stats floorCpuShare) {
+                         Stats threadCpuPerMillion, Stats passCpuShare, Stats floorCpuShare, Stats outputsPerRequest) {
     }
 
     /**
@@ -424,6 +424,8 @@ public final class Report {
         row("4", "replay: CPU time of this JVM per 1,000,000 requests (every thread: metering, the input's "
                 + "read-ahead, GC, JIT)", figures.cpuPerMillion(), "s");
         row("4", "replay: CPU time of the metering thread per 1,000,000 requests", figures.threadCpuPerMillion(), "s");
+        row("4", "replay: records written per request, every output file (the dedup floor: 1)",
+                figures.outputsPerRequest(), "records");
         row("4", "pass-through processor on the same driver", figures.passThroughRates(), "records/s");
         row("4", "dedup floor on the same driver (one get and one put by request id, one output)", figures.floorRates(),
                 "records/s");

@@ -235,6 +235,10 @@ class BenchIT {
                 .isCloseTo(replayFloor, within(0.5));
         assertRatio(rows, "replay / dedup floor on the same driver", replayRate, replayFloor);
         assertRatio(rows, "dedup floor / pass-through driver", replayFloor, replayDriver);
+        // Every request is priced (one line each), and more is written besides (overage updates, statuses, invoice
+        // lines, alerts): more than one record a request, against the floor's one.
+        assertThat(number(rows.get("replay: records written per request, every output file (the dedup floor: 1)")))
+                .isGreaterThan(1.0);
         String[] million = targets.get("replay: 1,000,000 requests in <= 12 s");
         Matcher extrapolated = Pattern.compile(NUMBER + " s \\(extrapolated\\)").matcher(million[0]);
         assertThat(extrapolated.matches()).as(million[0]).isTrue();
