@@ -119,6 +119,9 @@ final class ReplayRuns {
     }
 
     private Timed timed(Counted work) throws IOException, InterruptedException {
+        // Each run leaves its stores as garbage (a million ids and more), which the next run's GC would collect and be
+        // timed for: start each from a collected heap, then wait out what the collection leaves running.
+        System.gc();
         quiet.await();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
