@@ -44,6 +44,8 @@ public final class PassThroughReplay {
     private final Serdes serdes;
     private final boolean dedup;
     private final String output;
+    /** Records the last {@link #run} wrote. */
+    private long written;
 
     /** The pass-through: every record forwarded to {@code passthrough.jsonl}. */
     public PassThroughReplay(BillingConfig config) {
@@ -70,10 +72,12 @@ public final class PassThroughReplay {
     /**
      * Reads every record of {@code in} and writes what the processor forwards to {@code out}, one JSON line a record.
      *
-     * @return how many records went in (requests and other records; repeats too)
+     * @return how many records went in (requests and other records; repeats too); {@link #written} gives how many
+     *         came out
      * @throws IOException when an input cannot be read or an output written
      */
     public long run(Path in, Path out) throws IOException {
+        written = 0;
         Files.createDirectories(out);
         MockProcessorContext<byte[], SpecificRecord> context = new MockProcessorContext<>();
         Processor<byte[], SpecificRecord, byte[], SpecificRecord> forward = dedup ? new Dedup() : new Forward();
@@ -90,6 +94,7 @@ public final class PassThroughReplay {
                     for (MockProcessorContext.CapturedForward<?, ?> captured : context.forwarded()) {
                         json.write((SpecificRecord) captured.record().value(), writer);
                         writer.writeRaw('\n');
+                        written++;
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -97,6 +102,11 @@ public final class PassThroughReplay {
                 context.resetForwards();
             });
         }
+    }
+
+    /** @return the records the last {@link #run} wrote (the floor: one per input, but none for a repeat) */
+    public long written() {
+        return written;
     }
 
     /** Forwards every record. */

@@ -46,11 +46,13 @@ class PassThroughReplayTest {
     @Test
     void dedupFloorForwardsEachRequestIdOnceAndEveryOtherRecord() throws IOException {
         Path in = input();
-        long read = PassThroughReplay.dedupFloor(BillingConfig.defaults()).run(in, tmp.resolve("floor"));
+        PassThroughReplay floor = PassThroughReplay.dedupFloor(BillingConfig.defaults());
+        long read = floor.run(in, tmp.resolve("floor"));
 
         // The 7 lines and the published price list's 9 records (6 models, 3 rates), which stand in for the missing
         // catalog files.
         assertThat(read).isEqualTo(16);
+        assertThat(floor.written()).isEqualTo(16 - 3);
         Path out = tmp.resolve("floor").resolve("dedupfloor.jsonl");
         // Each id at its first sight, in input order; the catalog and the plan forwarded as they are.
         assertThat(values(out, REQUEST_ID)).containsExactly("r1", "r2", "r3");
@@ -62,9 +64,11 @@ class PassThroughReplayTest {
     @Test
     void passThroughForwardsEveryRecordRepeatsIncluded() throws IOException {
         Path in = input();
-        long read = new PassThroughReplay(BillingConfig.defaults()).run(in, tmp.resolve("pass"));
+        PassThroughReplay pass = new PassThroughReplay(BillingConfig.defaults());
+        long read = pass.run(in, tmp.resolve("pass"));
 
         assertThat(read).isEqualTo(16);
+        assertThat(pass.written()).isEqualTo(16);
         Path out = tmp.resolve("pass").resolve("passthrough.jsonl");
         assertThat(values(out, REQUEST_ID)).containsExactly("r1", "r2", "r1", "r3", "r2", "r1");
         assertThat(Files.readAllLines(out)).hasSize(16);
