@@ -171,19 +171,19 @@ public final class Bench {
             ReplayRuns.Run figures = replay.measure(run - 1);
             progress("replay run %d (%s first): %,.0f requests/s (%.1f s, %.1f s CPU, %.1f s of it the metering "
                             + "thread's), pass-through %,.0f records/s (%.1f s CPU), dedup floor %,.0f records/s "
-                            + "(%.1f s CPU)", run, List.of("replay", "pass-through", "dedup floor").get((run - 1) % 3),
-                    figures.replay(), figures.replaySeconds(), figures.replayCpuSeconds(),
-                    figures.replayThreadCpuSeconds(), figures.passThrough(), figures.passCpuSeconds(), figures.floor(),
-                    figures.floorCpuSeconds());
-            replayed.add(figures.replay());
-            passed.add(figures.passThrough());
-            floors.add(figures.floor());
-            seconds.add(figures.replaySeconds());
-            cpuShare.add(figures.passCpuSeconds() / figures.replayCpuSeconds());
-            floorCpuShare.add(figures.floorCpuSeconds() / figures.replayCpuSeconds());
-            cpuPerMillion.add(figures.replayCpuSeconds() * 1_000_000 / replay.requests());
-            threadCpuPerMillion.add(figures.replayThreadCpuSeconds() * 1_000_000 / replay.requests());
-            outputsPerRequest.add((double) figures.replayOutputs() / replay.requests());
+                            + "(%.1f s CPU)", run, figures.order().get(0),
+                    figures.replay().rate(), figures.replay().seconds(), figures.replay().cpuSeconds(),
+                    figures.replay().threadCpuSeconds(), figures.passThrough().rate(), figures.passThrough().cpuSeconds(),
+                    figures.floor().rate(), figures.floor().cpuSeconds());
+            replayed.add(figures.replay().rate());
+            passed.add(figures.passThrough().rate());
+            floors.add(figures.floor().rate());
+            seconds.add(figures.replay().seconds());
+            cpuShare.add(figures.passThrough().cpuSeconds() / figures.replay().cpuSeconds());
+            floorCpuShare.add(figures.floor().cpuSeconds() / figures.replay().cpuSeconds());
+            cpuPerMillion.add(figures.replay().cpuSeconds() * 1_000_000 / replay.requests());
+            threadCpuPerMillion.add(figures.replay().threadCpuSeconds() * 1_000_000 / replay.requests());
+            outputsPerRequest.add((double) figures.replay().written() / replay.requests());
         }
         report.replay(new Report.ReplayFigures(new Stats(replayed), new Stats(passed), new Stats(floors),
                 new Stats(seconds), new Stats(cpuPerMillion), new Stats(threadCpuPerMillion), new Stats(cpuShare),

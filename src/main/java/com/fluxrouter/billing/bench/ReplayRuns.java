@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,14 +35,30 @@ final class ReplayRuns {
     private final int requests;
     private final QuietJvm quiet;
 
+    /** The names of the three runs, as {@link Run#order} gives them. */
+    static final String REPLAY = "replay";
+    static final String PASS_THROUGH = "pass-through";
+    static final String FLOOR = "dedup floor";
+
     /**
-     * The figures of one run: input records per second of each, replay's wall time, and the CPU time (s) each took,
-     * this JVM's (the calling thread, the input's read-ahead thread, GC and JIT; replay runs before the bench starts
-     * its broker, so nothing else runs in it), and of replay the calling thread's alone, the one that meters and
-     * writes; {@code replayOutputs} the records replay wrote, every output file's (the floor writes one per input).
+     * One repeat's three runs, each with its own figures, and {@code order} their names ({@link #REPLAY},
+     * {@link #PASS_THROUGH}, {@link #FLOOR}) in the order they ran.
      */
-    record Run(double replay, double passThrough, double floor, double replaySeconds, double replayCpuSeconds,
-               double passCpuSeconds, double floorCpuSeconds, double replayThreadCpuSeconds, long replayOutputs) {
+    record Run(Side replay, Side passThrough, Side floor, List<String> order) {
+    }
+
+    /**
+     * One run's figures, all from the same run: input records per second, wall time (s), the CPU time (s) of this JVM
+     * (the calling thread, the input's read-ahead thread, GC and JIT; replay runs before the bench starts its broker,
+     * so nothing else runs in it) and of the calling thread alone (replay's: the one that meters and writes), and the
+     * records it wrote (replay: every output file's; the pass-through one per input; the floor one per input but
+     * none for a repeated request id).
+     */
+    record Side(double rate, double seconds, double cpuSeconds, double threadCpuSeconds, long written) {
+        private static Side of(Timed timed) {
+            return new Side(Stats.perSecond(timed.counts().inputs(), timed.nanos()), timed.nanos() / 1e9,
+                    timed.cpuNanos() / 1e9, timed.threadCpuNanos() / 1e9, timed.counts().written());
+        }
     }
 
     private ReplayRuns(Path in, Path out, Instant now, int requests, QuietJvm quiet) {
@@ -85,37 +102,47 @@ final class ReplayRuns {
      * One replay, one pass-through and one dedup floor over the same files, in the order {@code first} names and on
      * from there, wrapping (0: replay, pass-through, floor; 1: pass-through, floor, replay; 2: floor, replay,
      * pass-through), so that over three repeats none always runs with the colder JIT, page cache and heap.
+     *
+     * @param first which runs first (any int, taken modulo 3; the bench passes its repeat's number less one)
+     * @return the three runs' figures, each its own run's, and the order they ran in
+     * @throws IOException when an input cannot be read or an output written
      */
     Run measure(int first) throws IOException, InterruptedException {
         BillingConfig config = BillingConfig.defaults();
-        long[] replayOutputs = new long[1];
+        List<String> names = List.of(REPLAY, PASS_THROUGH, FLOOR);
         List<Counted> runs = List.of(
                 () -> {
                     Replay.Result result = new Replay(config, now).run(in, out.resolve("replay"), true);
-                    replayOutputs[0] = result.outputs().values().stream().mapToLong(Long::longValue).sum();
-                    return result.inputs();
+                    return new Counts(result.inputs(), result.outputs().values().stream().mapToLong(Long::longValue).sum());
                 },
-                () -> new PassThroughReplay(config).run(in, out.resolve("passthrough")),
-                () -> PassThroughReplay.dedupFloor(config).run(in, out.resolve("dedupfloor")));
+                () -> {
+                    PassThroughReplay pass = new PassThroughReplay(config);
+                    return new Counts(pass.run(in, out.resolve("passthrough")), pass.written());
+                },
+                () -> {
+                    PassThroughReplay floor = PassThroughReplay.dedupFloor(config);
+                    return new Counts(floor.run(in, out.resolve("dedupfloor")), floor.written());
+                });
         Timed[] timed = new Timed[runs.size()];
+        List<String> order = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             int which = Math.floorMod(first + i, runs.size());
             timed[which] = timed(runs.get(which));
+            order.add(names.get(which));
         }
-        Timed replay = timed[0];
-        Timed pass = timed[1];
-        Timed floor = timed[2];
-        return new Run(Stats.perSecond(replay.count(), replay.nanos()), Stats.perSecond(pass.count(), pass.nanos()),
-                Stats.perSecond(floor.count(), floor.nanos()), replay.nanos() / 1e9, replay.cpuNanos() / 1e9,
-                pass.cpuNanos() / 1e9, floor.cpuNanos() / 1e9, replay.threadCpuNanos() / 1e9, replayOutputs[0]);
+        return new Run(Side.of(timed[0]), Side.of(timed[1]), Side.of(timed[2]), List.copyOf(order));
     }
 
     private interface Counted {
-        long run() throws IOException;
+        Counts run() throws IOException;
+    }
+
+    /** Records one run read and wrote. */
+    private record Counts(long inputs, long written) {
     }
 
     /** @param cpuNanos this JVM's CPU time; {@code threadCpuNanos} the calling thread's */
-    private record Timed(long count, long nanos, long cpuNanos, long threadCpuNanos) {
+    private record Timed(Counts counts, long nanos, long cpuNanos, long threadCpuNanos) {
     }
 
     private Timed timed(Counted work) throws IOException, InterruptedException {
@@ -127,8 +154,8 @@ final class ReplayRuns {
         long start = System.nanoTime();
         long cpu = StreamsRuns.processCpuNanos();
         long thread = threads.getCurrentThreadCpuTime();
-        long count = work.run();
-        return new Timed(count, System.nanoTime() - start, StreamsRuns.processCpuNanos() - cpu,
+        Counts counts = work.run();
+        return new Timed(counts, System.nanoTime() - start, StreamsRuns.processCpuNanos() - cpu,
                 threads.getCurrentThreadCpuTime() - thread);
     }
 
